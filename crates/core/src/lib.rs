@@ -1,0 +1,17 @@
+//! Earshot's domain: the canonical mention, the brand's handles, and the priority score with its reasons.
+//!
+//! Everything here is pure. Time comes in as an argument, never from the system clock, so every result
+//! can be reproduced in a test.
+
+pub mod canonical;
+mod error;
+mod handle;
+mod mention;
+pub mod priority;
+mod text;
+
+pub use error::CoreError;
+pub use handle::{Account, Handle, Network, Role};
+pub use mention::{Author, Conversation, Facet, FacetKind, ItemStatus, Mention, MentionKey};
+pub use priority::{Factor, Priority, PriorityWeights, Reason};
+pub use text::{safe_link, segments, Segment};

@@ -1,0 +1,114 @@
+use chrono::{DateTime, Utc};
+
+use crate::{Account, Network};
+
+/// The person or account that wrote a mention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Author {
+    pub network: Network,
+    pub handle: Account,
+    pub display_name: Option<String>,
+    pub followers: u64,
+    pub verified: bool,
+    /// When the author's account was created, if the network says.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Only ever an `http` or `https` address.
+    pub profile_url: Option<String>,
+}
+
+/// What a span of a mention's text is, beyond plain text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FacetKind {
+    Link { uri: String },
+    Mention { handle: String },
+    Tag { tag: String },
+}
+
+/// A rich-text annotation over a mention's text, as UTF-8 byte offsets (end exclusive), as Bluesky sends them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Facet {
+    pub start: usize,
+    pub end: usize,
+    #[serde(flatten)]
+    pub kind: FacetKind,
+}
+
+/// The dedupe key of a mention: the same post seen twice (say, from two handles' notifications) is one item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MentionKey {
+    pub network: Network,
+    pub remote_id: String,
+}
+
+/// A post that mentions, replies to or quotes the brand, in Earshot's canonical form.
+///
+/// Every network connector converts its wire types into this, and everything downstream (store, ranking,
+/// UI) sees only this.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub network: Network,
+    pub remote_id: String,
+    /// The post's public address; only ever `http` or `https`.
+    pub url: Option<String>,
+    pub author: Author,
+    /// Plain text, never HTML.
+    pub text: String,
+    pub facets: Vec<Facet>,
+    pub created_at: DateTime<Utc>,
+    /// Accounts the post mentions. Those that are our handles decide which handles the item belongs to.
+    pub mentions: Vec<Account>,
+    pub reply_to: Option<String>,
+    pub quote_of: Option<String>,
+    /// The `remote_id` of the thread's first post.
+    pub conversation_root: String,
+}
+
+impl Mention {
+    pub fn key(&self) -> MentionKey {
+        MentionKey { network: self.network, remote_id: self.remote_id.clone() }
+    }
+}
+
+/// A thread of mentions, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub root: String,
+    pub mentions: Vec<Mention>,
+}
+
+impl Conversation {
+    /// Builds a thread from mentions in any order: sorted by time, ties broken by ID so the order is stable.
+    pub fn new(root: String, mut mentions: Vec<Mention>) -> Self {
+        mentions.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.remote_id.cmp(&b.remote_id)));
+        Self { root, mentions }
+    }
+}
+
+/// Where an inbox item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Open,
+    Done,
+}
+
+impl ItemStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Open => "open",
+            ItemStatus::Done => "done",
+        }
+    }
+}
+
+impl std::str::FromStr for ItemStatus {
+    type Err = crate::CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "open" => Ok(ItemStatus::Open),
+            "done" => Ok(ItemStatus::Done),
+            other => Err(crate::CoreError::invalid("status", format!("'{other}' is not a status; use open or done"))),
+        }
+    }
+}

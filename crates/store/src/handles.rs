@@ -1,0 +1,61 @@
+//! The brand's own handles.
+
+use earshot_core::{Handle, Network, Role};
+use sqlx::SqliteConnection;
+
+use crate::{HandleId, StoreError};
+
+/// A stored handle, with how many open items it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandleRow {
+    pub id: HandleId,
+    pub network: Network,
+    pub account: String,
+    pub role: Role,
+    pub display_name: Option<String>,
+    pub open_count: i64,
+}
+
+/// Adds a handle, or updates its role and display name if it is already known.
+pub async fn upsert(conn: &mut SqliteConnection, handle: &Handle) -> Result<HandleId, StoreError> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO handles (network, account, role, display_name) VALUES (?, ?, ?, ?)
+         ON CONFLICT (network, account) DO UPDATE SET role = excluded.role,
+             display_name = COALESCE(excluded.display_name, handles.display_name)
+         RETURNING id",
+    )
+    .bind(handle.network.as_str())
+    .bind(handle.account.as_str())
+    .bind(handle.role.as_str())
+    .bind(&handle.display_name)
+    .fetch_one(conn)
+    .await?;
+    Ok(HandleId(id))
+}
+
+type RawHandleRow = (i64, String, String, String, Option<String>, i64);
+
+pub(crate) fn decode(row: RawHandleRow) -> Result<HandleRow, StoreError> {
+    let (id, network, account, role, display_name, open_count) = row;
+    Ok(HandleRow {
+        id: HandleId(id),
+        network: network.parse().map_err(|e| StoreError::Corrupt(format!("handle {id}: {e}")))?,
+        account,
+        role: role.parse().map_err(|e| StoreError::Corrupt(format!("handle {id}: {e}")))?,
+        display_name,
+        open_count,
+    })
+}
+
+/// Every handle, by network then account, each with its open item count.
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<HandleRow>, StoreError> {
+    let rows: Vec<RawHandleRow> = sqlx::query_as(
+        "SELECT h.id, h.network, h.account, h.role, h.display_name,
+                (SELECT COUNT(*) FROM mention_handles mh JOIN mentions m ON m.id = mh.mention_id
+                  WHERE mh.handle_id = h.id AND m.status = 'open')
+           FROM handles h ORDER BY h.network, h.account",
+    )
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(decode).collect()
+}

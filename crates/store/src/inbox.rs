@@ -1,0 +1,162 @@
+//! The inbox query: items in priority order, filtered by status, handle, role, network and text.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use earshot_core::{ItemStatus, Network, Role};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use crate::handles::HandleRow;
+use crate::mentions::handles_of;
+use crate::{from_millis, HandleId, ItemId, StoreError};
+
+/// Which items to show. `None` means "any".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboxFilter {
+    pub status: Option<ItemStatus>,
+    pub handle: Option<HandleId>,
+    pub role: Option<Role>,
+    pub network: Option<Network>,
+    /// Words to find in the text or the author's name; each word matches as a prefix.
+    pub search: Option<String>,
+}
+
+/// One row of the inbox list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxRow {
+    pub id: ItemId,
+    pub network: Network,
+    pub author_handle: String,
+    pub author_name: Option<String>,
+    pub author_followers: i64,
+    pub author_verified: bool,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+    pub status: ItemStatus,
+    pub rank_key: f64,
+    pub waiting_per_hour: f64,
+    /// The largest time-free reason, as stored.
+    pub reasons: String,
+    pub handles: Vec<HandleRow>,
+}
+
+/// Turns what a person typed into a safe FTS5 query: every word quoted (so FTS syntax in the input is inert)
+/// and matched as a prefix. `None` when there are no words to search for.
+pub fn fts_query(input: &str) -> Option<String> {
+    let words: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn push_where(q: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
+    q.push(" WHERE 1 = 1");
+    if let Some(status) = filter.status {
+        q.push(" AND m.status = ").push_bind(status.as_str());
+    }
+    if let Some(network) = filter.network {
+        q.push(" AND m.network = ").push_bind(network.as_str());
+    }
+    if let Some(handle) = filter.handle {
+        q.push(" AND EXISTS (SELECT 1 FROM mention_handles mh WHERE mh.mention_id = m.id AND mh.handle_id = ")
+            .push_bind(handle.0)
+            .push(")");
+    }
+    if let Some(role) = filter.role {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM mention_handles mh JOIN handles h ON h.id = mh.handle_id
+                           WHERE mh.mention_id = m.id AND h.role = ",
+        )
+        .push_bind(role.as_str())
+        .push(")");
+    }
+    if let Some(words) = filter.search.as_deref().and_then(fts_query) {
+        q.push(" AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ").push_bind(words).push(")");
+    }
+}
+
+/// How many items match the filter.
+pub async fn count(conn: &mut SqliteConnection, filter: &InboxFilter) -> Result<i64, StoreError> {
+    let mut q = QueryBuilder::new("SELECT COUNT(*) FROM mentions m");
+    push_where(&mut q, filter);
+    Ok(q.build_query_scalar().fetch_one(conn).await?)
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredRow {
+    id: i64,
+    network: String,
+    author_handle: String,
+    author_name: Option<String>,
+    author_followers: i64,
+    author_verified: bool,
+    text: String,
+    created_at: i64,
+    status: String,
+    rank_key: f64,
+    waiting_per_hour: f64,
+    reasons: String,
+}
+
+/// A page of matching items, highest priority first; equal priorities oldest first.
+pub async fn page(
+    conn: &mut SqliteConnection,
+    filter: &InboxFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<InboxRow>, StoreError> {
+    let mut q = QueryBuilder::new(
+        "SELECT m.id, m.network, a.handle AS author_handle, a.display_name AS author_name,
+                a.followers AS author_followers, a.verified AS author_verified, m.text, m.created_at,
+                m.status, m.rank_key, m.waiting_per_hour, m.reasons
+           FROM mentions m JOIN authors a ON a.id = m.author_id",
+    );
+    push_where(&mut q, filter);
+    q.push(" ORDER BY m.rank_key DESC, m.created_at ASC, m.id ASC LIMIT ")
+        .push_bind(limit.clamp(0, 1000))
+        .push(" OFFSET ")
+        .push_bind(offset.max(0));
+    let stored: Vec<StoredRow> = q.build_query_as().fetch_all(&mut *conn).await?;
+
+    let ids: Vec<ItemId> = stored.iter().map(|r| ItemId(r.id)).collect();
+    let mut handles: HashMap<i64, Vec<HandleRow>> = HashMap::new();
+    for (item, handle) in handles_of(conn, &ids).await? {
+        handles.entry(item.0).or_default().push(handle);
+    }
+    stored
+        .into_iter()
+        .map(|r| {
+            let bad = |e: earshot_core::CoreError| StoreError::Corrupt(format!("item {}: {e}", r.id));
+            Ok(InboxRow {
+                id: ItemId(r.id),
+                network: r.network.parse().map_err(bad)?,
+                author_handle: r.author_handle,
+                author_name: r.author_name,
+                author_followers: r.author_followers,
+                author_verified: r.author_verified,
+                text: r.text,
+                created_at: from_millis(r.created_at),
+                status: r.status.parse().map_err(bad)?,
+                rank_key: r.rank_key,
+                waiting_per_hour: r.waiting_per_hour,
+                reasons: r.reasons,
+                handles: handles.remove(&r.id).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn search_input_cannot_inject_fts_syntax() {
+        assert_eq!(fts_query("refund NOT \"late\""), Some("\"refund\"* \"NOT\"* \"late\"*".into()));
+        assert_eq!(fts_query("col:value OR *"), Some("\"col\"* \"value\"* \"OR\"*".into()));
+        assert_eq!(fts_query("  !!! "), None, "no words means no text filter");
+    }
+}

@@ -1,0 +1,34 @@
+//! Earshot's persistence on SQLite, through sqlx.
+//!
+//! Functions take a connection (or a transaction, which derefs to one); the use case that owns the unit of
+//! work opens and commits the transaction. Times are stored as Unix milliseconds.
+
+mod error;
+pub mod handles;
+pub mod inbox;
+pub mod mentions;
+mod open;
+pub mod workspace;
+
+pub use error::StoreError;
+pub use open::{open, Database};
+
+use chrono::{DateTime, TimeZone, Utc};
+
+/// A row ID of an inbox item (a stored mention).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct ItemId(pub i64);
+
+/// A row ID of one of our handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct HandleId(pub i64);
+
+pub(crate) fn to_millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(crate) fn from_millis(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}

@@ -1,0 +1,333 @@
+//! Storing mentions: one item per post, merged across the handles it mentions.
+
+use chrono::{DateTime, Utc};
+use earshot_core::{Facet, ItemStatus, Mention, Network, Priority, Reason};
+use sqlx::SqliteConnection;
+
+use crate::handles::HandleRow;
+use crate::{from_millis, to_millis, HandleId, ItemId, StoreError};
+
+/// What storing a mention did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IngestOutcome {
+    /// A new inbox item.
+    Inserted(ItemId),
+    /// The post was already stored; it now also belongs to `added_handles` more of our handles.
+    Merged { id: ItemId, added_handles: usize },
+    /// The post was already stored, with nothing new.
+    Duplicate(ItemId),
+}
+
+/// Stores a mention, or merges it into the item already stored for the same post.
+///
+/// `seen_at` is when Earshot first saw it. An existing item keeps its text, status and rank: a second
+/// sighting only adds the handles it mentions.
+pub async fn ingest(
+    conn: &mut SqliteConnection,
+    mention: &Mention,
+    priority: &Priority,
+    seen_at: DateTime<Utc>,
+) -> Result<IngestOutcome, StoreError> {
+    let author = &mention.author;
+    let author_id: i64 = sqlx::query_scalar(
+        "INSERT INTO authors (network, handle, display_name, followers, verified, created_at, profile_url)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (network, handle) DO UPDATE SET
+             display_name = COALESCE(excluded.display_name, authors.display_name),
+             followers = excluded.followers, verified = excluded.verified,
+             created_at = COALESCE(excluded.created_at, authors.created_at),
+             profile_url = COALESCE(excluded.profile_url, authors.profile_url)
+         RETURNING id",
+    )
+    .bind(author.network.as_str())
+    .bind(author.handle.as_str())
+    .bind(&author.display_name)
+    .bind(i64::try_from(author.followers).unwrap_or(i64::MAX))
+    .bind(author.verified)
+    .bind(author.created_at.map(to_millis))
+    .bind(&author.profile_url)
+    .fetch_one(&mut *conn)
+    .await?;
+
+    // A reply joins its parent's thread when we hold the parent.
+    let root: String = match &mention.reply_to {
+        Some(parent) => sqlx::query_scalar(
+            "SELECT conversation_root FROM mentions WHERE network = ? AND remote_id = ?",
+        )
+        .bind(mention.network.as_str())
+        .bind(parent)
+        .fetch_optional(&mut *conn)
+        .await?
+        .unwrap_or_else(|| mention.conversation_root.clone()),
+        None => mention.conversation_root.clone(),
+    };
+
+    let facets = serde_json::to_string(&mention.facets).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let reasons = serde_json::to_string(&priority.reasons).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO mentions (network, remote_id, url, author_id, text, facets, created_at, first_seen_at,
+                               reply_to, quote_of, conversation_root, rank_key, waiting_per_hour, reasons)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (network, remote_id) DO NOTHING
+         RETURNING id",
+    )
+    .bind(mention.network.as_str())
+    .bind(&mention.remote_id)
+    .bind(&mention.url)
+    .bind(author_id)
+    .bind(&mention.text)
+    .bind(facets)
+    .bind(to_millis(mention.created_at))
+    .bind(to_millis(seen_at))
+    .bind(&mention.reply_to)
+    .bind(&mention.quote_of)
+    .bind(root)
+    .bind(priority.rank_key())
+    .bind(priority.waiting_per_hour)
+    .bind(reasons)
+    .fetch_optional(&mut *conn)
+    .await?;
+
+    let (id, is_new) = match inserted {
+        Some(id) => {
+            let author_text = match &author.display_name {
+                Some(name) => format!("{name} {}", author.handle),
+                None => author.handle.to_string(),
+            };
+            sqlx::query("INSERT INTO mentions_fts (rowid, text, author) VALUES (?, ?, ?)")
+                .bind(id)
+                .bind(&mention.text)
+                .bind(author_text)
+                .execute(&mut *conn)
+                .await?;
+            (ItemId(id), true)
+        }
+        None => {
+            let id = sqlx::query_scalar("SELECT id FROM mentions WHERE network = ? AND remote_id = ?")
+                .bind(mention.network.as_str())
+                .bind(&mention.remote_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            (ItemId(id), false)
+        }
+    };
+
+    let mut added = 0;
+    for account in &mention.mentions {
+        added += sqlx::query(
+            "INSERT OR IGNORE INTO mention_handles (mention_id, handle_id)
+             SELECT ?, id FROM handles WHERE network = ? AND account = ?",
+        )
+        .bind(id.0)
+        .bind(mention.network.as_str())
+        .bind(account.as_str())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected() as usize;
+    }
+
+    Ok(match (is_new, added) {
+        (true, _) => IngestOutcome::Inserted(id),
+        (false, 0) => IngestOutcome::Duplicate(id),
+        (false, added_handles) => IngestOutcome::Merged { id, added_handles },
+    })
+}
+
+/// A stored item with everything the detail view needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemRow {
+    pub id: ItemId,
+    pub network: Network,
+    pub remote_id: String,
+    pub url: Option<String>,
+    pub text: String,
+    pub facets: Vec<Facet>,
+    pub created_at: DateTime<Utc>,
+    pub first_seen_at: DateTime<Utc>,
+    pub reply_to: Option<String>,
+    pub quote_of: Option<String>,
+    pub conversation_root: String,
+    pub status: ItemStatus,
+    pub priority: Priority,
+    pub author: AuthorRow,
+    pub handles: Vec<HandleRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorRow {
+    pub handle: String,
+    pub display_name: Option<String>,
+    pub followers: i64,
+    pub verified: bool,
+    pub created_at: Option<DateTime<Utc>>,
+    pub profile_url: Option<String>,
+}
+
+/// The columns of an item as stored, before decoding.
+#[derive(sqlx::FromRow)]
+struct StoredItem {
+    id: i64,
+    network: String,
+    remote_id: String,
+    url: Option<String>,
+    text: String,
+    facets: String,
+    created_at: i64,
+    first_seen_at: i64,
+    reply_to: Option<String>,
+    quote_of: Option<String>,
+    conversation_root: String,
+    status: String,
+    waiting_per_hour: f64,
+    reasons: String,
+    author_handle: String,
+    author_name: Option<String>,
+    author_followers: i64,
+    author_verified: bool,
+    author_created_at: Option<i64>,
+    author_profile_url: Option<String>,
+}
+
+fn corrupt(id: i64, what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("item {id}: {what}"))
+}
+
+/// One item, or `None` if there is no such item.
+pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<ItemRow>, StoreError> {
+    let stored: Option<StoredItem> = sqlx::query_as(
+        "SELECT m.id, m.network, m.remote_id, m.url, m.text, m.facets, m.created_at, m.first_seen_at,
+                m.reply_to, m.quote_of, m.conversation_root, m.status, m.waiting_per_hour, m.reasons,
+                a.handle AS author_handle, a.display_name AS author_name, a.followers AS author_followers,
+                a.verified AS author_verified, a.created_at AS author_created_at,
+                a.profile_url AS author_profile_url
+           FROM mentions m JOIN authors a ON a.id = m.author_id WHERE m.id = ?",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(stored) = stored else { return Ok(None) };
+    let handles = handles_of(conn, &[id]).await?.into_iter().map(|(_, h)| h).collect();
+    stored.decode(handles).map(Some)
+}
+
+impl StoredItem {
+    fn decode(self, handles: Vec<HandleRow>) -> Result<ItemRow, StoreError> {
+        let id = self.id;
+        let reasons: Vec<Reason> = serde_json::from_str(&self.reasons).map_err(|e| corrupt(id, e))?;
+        let created_at = from_millis(self.created_at);
+        Ok(ItemRow {
+            id: ItemId(id),
+            network: self.network.parse().map_err(|e| corrupt(id, e))?,
+            remote_id: self.remote_id,
+            url: self.url,
+            text: self.text,
+            facets: serde_json::from_str(&self.facets).map_err(|e| corrupt(id, e))?,
+            created_at,
+            first_seen_at: from_millis(self.first_seen_at),
+            reply_to: self.reply_to,
+            quote_of: self.quote_of,
+            conversation_root: self.conversation_root,
+            status: self.status.parse().map_err(|e| corrupt(id, e))?,
+            priority: Priority { reasons, waiting_since: created_at, waiting_per_hour: self.waiting_per_hour },
+            author: AuthorRow {
+                handle: self.author_handle,
+                display_name: self.author_name,
+                followers: self.author_followers,
+                verified: self.author_verified,
+                created_at: self.author_created_at.map(from_millis),
+                profile_url: self.author_profile_url,
+            },
+            handles,
+        })
+    }
+}
+
+/// The handles each of `ids` belongs to, as (item, handle) pairs.
+pub async fn handles_of(
+    conn: &mut SqliteConnection,
+    ids: &[ItemId],
+) -> Result<Vec<(ItemId, HandleRow)>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT mh.mention_id, h.id, h.network, h.account, h.role, h.display_name, 0
+           FROM mention_handles mh JOIN handles h ON h.id = mh.handle_id WHERE mh.mention_id IN (",
+    );
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(id.0);
+    }
+    q.push(") ORDER BY h.role, h.account");
+    let rows: Vec<(i64, i64, String, String, String, Option<String>, i64)> =
+        q.build_query_as().fetch_all(conn).await?;
+    rows.into_iter()
+        .map(|(item, id, network, account, role, name, n)| {
+            Ok((ItemId(item), crate::handles::decode((id, network, account, role, name, n))?))
+        })
+        .collect()
+}
+
+/// The stored posts of a thread, oldest first.
+pub async fn thread(
+    conn: &mut SqliteConnection,
+    network: Network,
+    root: &str,
+    limit: i64,
+) -> Result<Vec<ThreadRow>, StoreError> {
+    let rows: Vec<(i64, String, String, Option<String>, String, String, i64)> = sqlx::query_as(
+        "SELECT m.id, m.remote_id, a.handle, a.display_name, m.text, m.facets, m.created_at
+           FROM mentions m JOIN authors a ON a.id = m.author_id
+          WHERE m.network = ? AND (m.conversation_root = ? OR m.remote_id = ?)
+          ORDER BY m.created_at, m.remote_id LIMIT ?",
+    )
+    .bind(network.as_str())
+    .bind(root)
+    .bind(root)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, remote_id, handle, name, text, facets, created)| {
+            Ok(ThreadRow {
+                id: ItemId(id),
+                remote_id,
+                author_handle: handle,
+                author_name: name,
+                text,
+                facets: serde_json::from_str(&facets).map_err(|e| corrupt(id, e))?,
+                created_at: from_millis(created),
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreadRow {
+    pub id: ItemId,
+    pub remote_id: String,
+    pub author_handle: String,
+    pub author_name: Option<String>,
+    pub text: String,
+    pub facets: Vec<Facet>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Sets an item's status. Returns `false` if there is no such item.
+pub async fn set_status(conn: &mut SqliteConnection, id: ItemId, status: ItemStatus) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE mentions SET status = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// For tests and diagnostics: the handles of an item by ID, without the open counts.
+pub async fn handle_ids(conn: &mut SqliteConnection, id: ItemId) -> Result<Vec<HandleId>, StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT handle_id FROM mention_handles WHERE mention_id = ? ORDER BY handle_id")
+        .bind(id.0)
+        .fetch_all(conn)
+        .await?;
+    Ok(ids.into_iter().map(HandleId).collect())
+}

@@ -1,0 +1,121 @@
+// The only module that talks to Rust. Every command's `Result` is unwrapped
+// here: success returns the data, failure throws an `ApiFailure` whose
+// `message` is safe to show a person. Swapping the generated bindings changes
+// nothing outside this file.
+
+import { Channel } from "@tauri-apps/api/core";
+import {
+  commands,
+  events,
+  type ApiError,
+  type ErrorCode,
+  type HandleSummary,
+  type ImportReport,
+  type InboxChanged,
+  type InboxPage,
+  type InboxQuery,
+  type ItemStatus,
+  type ItemView,
+  type Progress,
+  type Result,
+  type WorkspaceInfo,
+} from "../bindings";
+
+export const GENERIC_FAILURE =
+  "Something went wrong in Earshot. Try again; if it keeps happening, restart the app.";
+
+/** A failed call, carrying a message written for the person using the app. */
+export class ApiFailure extends Error {
+  readonly code: ErrorCode | "unexpected";
+
+  constructor(message: string, code: ErrorCode | "unexpected") {
+    super(message);
+    this.name = "ApiFailure";
+    this.code = code;
+  }
+}
+
+const ERROR_CODES: readonly string[] = ["not_found", "invalid_input", "storage", "internal"];
+
+export function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.code === "string" &&
+    ERROR_CODES.includes(v.code) &&
+    typeof v.message === "string" &&
+    v.message.trim().length > 0
+  );
+}
+
+/** Turns whatever a command rejected with into an `ApiFailure`. */
+export function toFailure(error: unknown): ApiFailure {
+  if (error instanceof ApiFailure) return error;
+  if (isApiError(error)) return new ApiFailure(error.message, error.code);
+  // A bare string (Tauri's own "command not found", argument decoding
+  // errors), an Error, or anything else is not meant for people.
+  console.error("Earshot: unexpected IPC failure", error);
+  return new ApiFailure(GENERIC_FAILURE, "unexpected");
+}
+
+/** The message to show for any caught value: ApiError text, or a generic one. */
+export function userMessage(error: unknown): string {
+  return toFailure(error).message;
+}
+
+export function unwrap<T>(result: Result<T, ApiError>): T {
+  if (result.status === "ok") return result.data;
+  throw toFailure(result.error);
+}
+
+async function call<T>(run: () => Promise<Result<T, ApiError>>): Promise<T> {
+  let result: Result<T, ApiError>;
+  try {
+    result = await run();
+  } catch (e) {
+    throw toFailure(e);
+  }
+  return unwrap(result);
+}
+
+export function workspaceInfo(): Promise<WorkspaceInfo> {
+  return call(() => commands.workspaceInfo());
+}
+
+export function inboxPage(query: InboxQuery, offset: number, limit: number): Promise<InboxPage> {
+  return call(() => commands.inboxPage(query, offset, limit));
+}
+
+export function getItem(id: string): Promise<ItemView> {
+  return call(() => commands.getItem(id));
+}
+
+export function setStatus(id: string, status: ItemStatus): Promise<void> {
+  return call(() => commands.setStatus(id, status)).then(() => undefined);
+}
+
+export function listHandles(): Promise<HandleSummary[]> {
+  return call(() => commands.listHandles());
+}
+
+export function loadDemo(onProgress: (progress: Progress) => void): Promise<ImportReport> {
+  // The channel is made inside `call` so a missing runtime becomes a failure.
+  return call(() => commands.loadDemo(new Channel<Progress>(onProgress)));
+}
+
+export function openLink(url: string): Promise<void> {
+  return call(() => commands.openLink(url)).then(() => undefined);
+}
+
+/**
+ * Subscribes to `inbox-changed`. Returns the unsubscribe function; when the
+ * subscription cannot be made (no Tauri runtime) it logs and returns a no-op.
+ */
+export async function onInboxChanged(cb: (change: InboxChanged) => void): Promise<() => void> {
+  try {
+    return await events.inboxChanged.listen((e) => cb(e.payload));
+  } catch (e) {
+    console.error("Earshot: could not listen for inbox changes", e);
+    return () => {};
+  }
+}

@@ -1,0 +1,120 @@
+// Keyboard shortcuts, as a pure function from a key press and where it
+// happened to the action to take.
+
+export type Action =
+  | "next"
+  | "prev"
+  | "first"
+  | "last"
+  | "pageDown"
+  | "pageUp"
+  | "open"
+  | "toggleDone"
+  | "undo"
+  | "focusSearch"
+  | "showHelp"
+  | "leaveInput"
+  | "backToList";
+
+/** Where focus was when the key was pressed. */
+export type FocusZone =
+  /** A text field: only Escape is ours. */
+  | "editable"
+  /** A button or link: Enter and Space belong to it. */
+  | "control"
+  /** The inbox list itself. */
+  | "list"
+  /** The reading pane: arrow keys scroll it. */
+  | "detail"
+  | "other";
+
+export interface KeyPress {
+  key: string;
+  ctrlKey?: boolean;
+  metaKey?: boolean;
+  altKey?: boolean;
+  /** Key repeat or IME composition in progress. */
+  isComposing?: boolean;
+}
+
+export interface KeyContext {
+  zone: FocusZone;
+  /** A modal (the shortcuts dialog) is open: it handles its own keys. */
+  modalOpen: boolean;
+}
+
+/** The action for a key press, or null to let the browser handle it. */
+export function actionFor(press: KeyPress, ctx: KeyContext): Action | null {
+  if (ctx.modalOpen || press.isComposing) return null;
+  // Leave the platform's own shortcuts (Cmd+F, Ctrl+C, Alt+Tab...) alone.
+  if (press.ctrlKey || press.metaKey || press.altKey) return null;
+
+  if (ctx.zone === "editable") return press.key === "Escape" ? "leaveInput" : null;
+
+  switch (press.key) {
+    case "j":
+      return "next";
+    case "k":
+      return "prev";
+    case "ArrowDown":
+      return ctx.zone === "detail" ? null : "next";
+    case "ArrowUp":
+      return ctx.zone === "detail" ? null : "prev";
+    case "Home":
+      return ctx.zone === "list" ? "first" : null;
+    case "End":
+      return ctx.zone === "list" ? "last" : null;
+    case "PageDown":
+      return ctx.zone === "list" ? "pageDown" : null;
+    case "PageUp":
+      return ctx.zone === "list" ? "pageUp" : null;
+    case "Enter":
+      return ctx.zone === "list" || ctx.zone === "other" ? "open" : null;
+    case "e":
+      return "toggleDone";
+    case "z":
+      return "undo";
+    case "/":
+      return "focusSearch";
+    case "?":
+      return "showHelp";
+    case "Escape":
+      return ctx.zone === "detail" ? "backToList" : null;
+    default:
+      return null;
+  }
+}
+
+/** Classifies the element that had focus, for `actionFor`. */
+export function zoneOf(target: EventTarget | null): FocusZone {
+  if (!target || typeof (target as Element).closest !== "function") return "other";
+  const el = target as HTMLElement;
+  if (el.isContentEditable) return "editable";
+  const tag = el.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT") return "editable";
+  if (tag === "INPUT") {
+    const type = (el as HTMLInputElement).type;
+    return type === "checkbox" || type === "radio" || type === "button" || type === "submit"
+      ? "control"
+      : "editable";
+  }
+  if (tag === "BUTTON" || tag === "A" || tag === "SUMMARY" || el.getAttribute("role") === "button") {
+    return "control";
+  }
+  if (el.closest("[data-zone='list']")) return "list";
+  if (el.closest("[data-zone='detail']")) return "detail";
+  return "other";
+}
+
+/** The shortcuts, for the help dialog. */
+export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
+  { keys: ["j", "↓"], what: "Next mention" },
+  { keys: ["k", "↑"], what: "Previous mention" },
+  { keys: ["Enter"], what: "Open the selected mention and move to it" },
+  { keys: ["e"], what: "Mark done (in the Done view: reopen)" },
+  { keys: ["z"], what: "Undo the last mark done or reopen" },
+  { keys: ["/"], what: "Search mentions" },
+  { keys: ["Esc"], what: "Clear search · back to the list · close this dialog" },
+  { keys: ["Home", "End"], what: "First or last mention (in the list)" },
+  { keys: ["?"], what: "Show these shortcuts" },
+];
