@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::CoreError;
 
 /// A social network Earshot can listen on.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Network {
@@ -57,6 +58,7 @@ impl FromStr for Network {
 }
 
 /// What a handle is for. Support staff work support handles; marketers work marketing handles.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

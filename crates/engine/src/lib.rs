@@ -1,0 +1,19 @@
+//! Earshot's use cases: the one API that every front door (the desktop app, the CLI) calls.
+//!
+//! The engine owns transactions, the clock and the priority weights. Its view types are what crosses the
+//! IPC boundary; the TypeScript types are generated from them.
+
+mod clock;
+mod demo;
+mod error;
+mod paths;
+mod service;
+pub mod source;
+mod views;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use demo::DEMO_JSONL;
+pub use error::{ApiError, EngineError, ErrorCode};
+pub use paths::{resolve_data_dir, DATA_DIR_ENV, DATABASE_FILE};
+pub use service::Engine;
+pub use views::*;

@@ -1,0 +1,320 @@
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use earshot_core::canonical::Record;
+use earshot_core::{segments, ItemStatus, Priority, PriorityWeights};
+use earshot_store::handles::HandleRow;
+use earshot_store::inbox::InboxFilter;
+use earshot_store::mentions::IngestOutcome;
+use earshot_store::{handles, inbox, mentions, workspace, Database, HandleId, ItemId};
+
+use crate::source::{JsonLines, MentionSource};
+use crate::views::{
+    AuthorView, ConversationEntry, HandleRef, HandleSummary, ImportReport, InboxPage, InboxQuery, InboxRow,
+    ItemView, LineError, Progress, Reason, Segment, WorkspaceInfo,
+};
+use crate::{demo, Clock, EngineError, DATABASE_FILE};
+
+/// The most line errors an import report keeps; the count goes on past it.
+const MAX_REPORTED_ERRORS: usize = 100;
+/// The most posts of a thread shown beside an item.
+const THREAD_LIMIT: i64 = 50;
+const EXCERPT_CHARS: usize = 240;
+
+/// One open workspace: its database, its clock and its ranking weights.
+#[derive(Clone)]
+pub struct Engine {
+    db: Database,
+    clock: Arc<dyn Clock>,
+    weights: PriorityWeights,
+    data_dir: PathBuf,
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn clamp_u32(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+fn parse_id(id: &str) -> Result<ItemId, EngineError> {
+    id.trim()
+        .parse::<i64>()
+        .map(ItemId)
+        .map_err(|_| EngineError::NotFound(format!("There is no inbox item with ID '{id}'.")))
+}
+
+fn handle_ref(h: &HandleRow) -> HandleRef {
+    HandleRef { id: h.id.0.to_string(), network: h.network, account: h.account.clone(), role: h.role }
+}
+
+fn segment_views(text: &str, facets: &[earshot_core::Facet]) -> Vec<Segment> {
+    segments(text, facets).into_iter().map(|s| Segment { text: s.text, link: s.link }).collect()
+}
+
+fn reason_views(priority: &Priority, now: DateTime<Utc>) -> Vec<Reason> {
+    priority
+        .reasons_at(now)
+        .into_iter()
+        .map(|r| Reason {
+            factor: serde_json::to_value(r.factor)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            label: r.label,
+            contribution: r.contribution,
+        })
+        .collect()
+}
+
+fn excerpt(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}
+
+impl Engine {
+    /// Opens the workspace in `data_dir`, creating the folder and database if needed.
+    pub async fn open(data_dir: PathBuf, clock: Arc<dyn Clock>) -> Result<Self, EngineError> {
+        std::fs::create_dir_all(&data_dir).map_err(|source| EngineError::Io {
+            context: format!("Earshot could not create its data folder {}", data_dir.display()),
+            source,
+        })?;
+        let db = earshot_store::open(&data_dir.join(DATABASE_FILE)).await?;
+        Ok(Self { db, clock, weights: PriorityWeights::default(), data_dir })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The database pool, for benchmarks and diagnostics.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    pub async fn workspace_info(&self) -> Result<WorkspaceInfo, EngineError> {
+        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        let (total, open) = workspace::counts(&mut conn).await?;
+        let is_demo = workspace::get(&mut conn, "demo").await?.as_deref() == Some("true");
+        Ok(WorkspaceInfo {
+            data_dir: self.data_dir.display().to_string(),
+            total_items: clamp_u32(total),
+            open_items: clamp_u32(open),
+            is_demo,
+        })
+    }
+
+    /// Stores every record a source yields, one transaction per batch. A record that cannot be read is
+    /// reported with its position and skipped; the rest are kept.
+    pub async fn ingest<S: MentionSource>(
+        &self,
+        source: &mut S,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<ImportReport, EngineError> {
+        let mut report = ImportReport::default();
+        let total = source.size_hint().unwrap_or(0);
+        let mut done = 0u32;
+        progress(&Progress { done, total, phase: "Importing mentions".into() });
+        while let Some(batch) = source.next_batch().await? {
+            let seen_at = self.clock.now();
+            let mut tx = self.db.begin().await.map_err(earshot_store::StoreError::from)?;
+            for entry in batch {
+                done = done.max(entry.position);
+                match entry.record {
+                    Ok(Record::Handle(handle)) => {
+                        handles::upsert(&mut tx, &handle).await?;
+                        report.handles += 1;
+                    }
+                    Ok(Record::Mention(mention)) => {
+                        let priority = Priority::assess(&mention.author, mention.created_at, &self.weights);
+                        match mentions::ingest(&mut tx, &mention, &priority, seen_at).await? {
+                            IngestOutcome::Inserted(_) => report.imported += 1,
+                            IngestOutcome::Merged { .. } | IngestOutcome::Duplicate(_) => report.merged += 1,
+                        }
+                    }
+                    Err(message) => {
+                        report.failed += 1;
+                        if report.errors.len() < MAX_REPORTED_ERRORS {
+                            report.errors.push(LineError { line: entry.position, message });
+                        }
+                    }
+                }
+            }
+            tx.commit().await.map_err(earshot_store::StoreError::from)?;
+            progress(&Progress { done, total: total.max(done), phase: "Importing mentions".into() });
+        }
+        Ok(report)
+    }
+
+    /// Imports a JSON Lines file in the canonical format.
+    pub async fn import_file(
+        &self,
+        path: &Path,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<ImportReport, EngineError> {
+        let open = || {
+            std::fs::File::open(path).map_err(|source| EngineError::Io {
+                context: format!("Earshot could not open {}", path.display()),
+                source,
+            })
+        };
+        let lines = {
+            use std::io::BufRead;
+            let counted = BufReader::new(open()?).split(b'\n').count();
+            u32::try_from(counted).unwrap_or(u32::MAX)
+        };
+        let mut source = JsonLines::new(BufReader::new(open()?), Some(lines));
+        self.ingest(&mut source, progress).await
+    }
+
+    /// Loads the demo workspace, with its times moved so that the newest mention is five minutes old, and
+    /// marks the workspace as holding sample data.
+    pub async fn load_demo(
+        &self,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<ImportReport, EngineError> {
+        let lines = u32::try_from(demo::DEMO_JSONL.lines().count()).unwrap_or(u32::MAX);
+        let mut source = JsonLines::new(demo::DEMO_JSONL.as_bytes(), Some(lines))
+            .shifted(demo::demo_shift(self.clock.now()));
+        let report = self.ingest(&mut source, progress).await?;
+        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        workspace::set(&mut conn, "demo", "true").await?;
+        Ok(report)
+    }
+
+    fn filter(&self, query: &InboxQuery) -> Result<InboxFilter, EngineError> {
+        let handle = match query.handle_id.as_deref() {
+            None => None,
+            Some(raw) => Some(HandleId(raw.trim().parse().map_err(|_| {
+                EngineError::NotFound(format!("There is no handle with ID '{raw}'."))
+            })?)),
+        };
+        Ok(InboxFilter {
+            status: query.status,
+            handle,
+            role: query.role,
+            network: query.network,
+            search: query.search.clone().filter(|s| !s.trim().is_empty()),
+        })
+    }
+
+    /// A page of the inbox in priority order, with how many items match in all.
+    pub async fn inbox(&self, query: &InboxQuery, offset: u32, limit: u32) -> Result<InboxPage, EngineError> {
+        let filter = self.filter(query)?;
+        let now = self.clock.now();
+        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        let total = inbox::count(&mut conn, &filter).await?;
+        let rows = inbox::page(&mut conn, &filter, i64::from(offset), i64::from(limit)).await?;
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                let reasons = serde_json::from_str(&r.reasons).unwrap_or_default();
+                let priority = Priority { reasons, waiting_since: r.created_at, waiting_per_hour: r.waiting_per_hour };
+                let top_reason = priority
+                    .reasons_at(now)
+                    .first()
+                    .map(|t| format!("{} ({:+.1})", t.label, t.contribution))
+                    .unwrap_or_default();
+                InboxRow {
+                    id: r.id.0.to_string(),
+                    network: r.network,
+                    author_handle: r.author_handle,
+                    author_name: r.author_name,
+                    author_followers: clamp_u32(r.author_followers),
+                    author_verified: r.author_verified,
+                    excerpt: excerpt(&r.text),
+                    created_at: rfc3339(r.created_at),
+                    handles: r.handles.iter().map(handle_ref).collect(),
+                    score: Priority::score_from_rank_key(r.rank_key, r.waiting_per_hour, now),
+                    top_reason,
+                    status: r.status,
+                }
+            })
+            .collect();
+        Ok(InboxPage { total: clamp_u32(total), offset, rows })
+    }
+
+    /// One item with its author, reasons and thread.
+    pub async fn item(&self, id: &str) -> Result<ItemView, EngineError> {
+        let item_id = parse_id(id)?;
+        let now = self.clock.now();
+        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        let item = mentions::get(&mut conn, item_id)
+            .await?
+            .ok_or_else(|| EngineError::NotFound(format!("Inbox item {id} no longer exists.")))?;
+        let thread = mentions::thread(&mut conn, item.network, &item.conversation_root, THREAD_LIMIT).await?;
+        let conversation = if thread.len() > 1 {
+            thread
+                .into_iter()
+                .map(|t| ConversationEntry {
+                    id: Some(t.id.0.to_string()),
+                    is_current: t.id == item.id,
+                    author_handle: t.author_handle,
+                    author_name: t.author_name,
+                    created_at: rfc3339(t.created_at),
+                    segments: segment_views(&t.text, &t.facets),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(ItemView {
+            id: item.id.0.to_string(),
+            network: item.network,
+            remote_id: item.remote_id,
+            url: item.url,
+            status: item.status,
+            created_at: rfc3339(item.created_at),
+            first_seen_at: rfc3339(item.first_seen_at),
+            segments: segment_views(&item.text, &item.facets),
+            author: AuthorView {
+                handle: item.author.handle,
+                display_name: item.author.display_name,
+                followers: clamp_u32(item.author.followers),
+                verified: item.author.verified,
+                created_at: item.author.created_at.map(rfc3339),
+                profile_url: item.author.profile_url,
+            },
+            handles: item.handles.iter().map(handle_ref).collect(),
+            score: item.priority.score_at(now),
+            reasons: reason_views(&item.priority, now),
+            conversation,
+            reply_to: item.reply_to,
+            quote_of: item.quote_of,
+        })
+    }
+
+    /// Marks an item done, or opens it again.
+    pub async fn set_status(&self, id: &str, status: ItemStatus) -> Result<(), EngineError> {
+        let item_id = parse_id(id)?;
+        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        if mentions::set_status(&mut conn, item_id, status).await? {
+            Ok(())
+        } else {
+            Err(EngineError::NotFound(format!("Inbox item {id} no longer exists.")))
+        }
+    }
+
+    /// Our handles, each with its open item count.
+    pub async fn handles(&self) -> Result<Vec<HandleSummary>, EngineError> {
+        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        Ok(handles::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(|h| HandleSummary {
+                id: h.id.0.to_string(),
+                network: h.network,
+                account: h.account,
+                role: h.role,
+                display_name: h.display_name,
+                open_count: clamp_u32(h.open_count),
+            })
+            .collect())
+    }
+}

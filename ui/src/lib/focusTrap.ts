@@ -1,0 +1,14 @@
+/**
+ * For a Tab press inside a focus trap: the element to focus instead, or null
+ * to let the browser move focus (it stays inside the trap on its own).
+ */
+export function nextFocus<T>(focusables: readonly T[], active: unknown, backwards: boolean): T | null {
+  const first = focusables[0];
+  const last = focusables[focusables.length - 1];
+  if (first === undefined || last === undefined) return null;
+  const at = focusables.indexOf(active as T);
+  if (at === -1) return backwards ? last : first;
+  if (backwards && at === 0) return last;
+  if (!backwards && at === focusables.length - 1) return first;
+  return null;
+}
