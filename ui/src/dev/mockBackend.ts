@@ -1,0 +1,288 @@
+// An in-memory stand-in for the Rust side, for `npm run dev` in a plain
+// browser only (main.ts loads it when `import.meta.env.DEV` and there is no
+// Tauri runtime; it never ships in `vite build`).
+//
+// URL parameters:
+//   ?mock=N        start with N generated mentions (default 2000; 0 shows the welcome screen)
+//   ?latency=MS    delay every answer (default 30)
+//   ?fail=page     make inbox_page fail, to see the error banner
+
+import { emit } from "@tauri-apps/api/event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { Channel } from "@tauri-apps/api/core";
+import type {
+  ApiError,
+  ConversationEntry,
+  HandleRef,
+  HandleSummary,
+  InboxPage,
+  InboxQuery,
+  InboxRow,
+  ItemStatus,
+  ItemView,
+  Network,
+  Progress,
+  Reason,
+  Segment,
+  WorkspaceInfo,
+} from "../bindings";
+
+interface Stored {
+  row: InboxRow;
+  text: string;
+  url: string;
+  followers: number;
+}
+
+const HANDLES: HandleSummary[] = [
+  { id: "h1", network: "bluesky", account: "spokewise-help.bsky.social", role: "support", display_name: "Spokewise Help", open_count: 0 },
+  { id: "h2", network: "bluesky", account: "spokewise.bsky.social", role: "marketing", display_name: "Spokewise", open_count: 0 },
+  { id: "h3", network: "mastodon", account: "spokewise@mastodon.example", role: "support", display_name: null, open_count: 0 },
+  { id: "h4", network: "x", account: "SpokewiseBikes", role: "marketing", display_name: "Spokewise on X", open_count: 0 },
+  { id: "h5", network: "x", account: "SpokewiseJobs", role: "other", display_name: null, open_count: 0 },
+];
+
+const FIRST = ["Ana", "Ben", "Chloé", "Dev", "Emeka", "Fatima", "Gus", "Hana", "Ivo", "Jun", "Kira", "Lars", "Mina", "Noor"];
+const LAST = ["Ortiz", "Park", "Quinn", "Rossi", "Sato", "Tran", "Uddin", "Vega", "Weiss", "Xu", "Young", "Zeller"];
+const TEXTS = [
+  "my order #{n} still hasn't shipped and it's been two weeks. Can someone help?",
+  "the rear derailleur on my new Tempo is skipping gears after 50 km — is this a known issue?",
+  "just rode 120 km on the Spokewise Atlas and wow. Best purchase this year 🚲",
+  "do you ship to Norway? Checkout keeps saying no.",
+  "honestly the customer service from @{h} was amazing today, thank you!",
+  "<script>alert('hi')</script> is this how your site escapes text? asking for a friend",
+  "any plans for a step-through frame in size XS? My partner would love one.",
+  "warranty claim submitted 3 days ago, no reply yet. Ticket {n}.",
+  "Love the new colourway! Where can I see it in person? https://spokewise.example/stores",
+  "brake recall notice — does it affect the 2024 Commuter? https://spokewise.example/recall/{n}",
+];
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(r: () => number, list: readonly T[]): T {
+  const v = list[Math.floor(r() * list.length)];
+  if (v === undefined) throw new Error("empty list");
+  return v;
+}
+
+function refOf(h: HandleSummary): HandleRef {
+  return { id: h.id, network: h.network, account: h.account, role: h.role };
+}
+
+function generate(count: number, seed = 7): Stored[] {
+  const r = rng(seed);
+  const now = Date.now();
+  const out: Stored[] = [];
+  for (let i = 0; i < count; i++) {
+    const first = pick(r, FIRST);
+    const last = pick(r, LAST);
+    const network: Network = pick(r, ["bluesky", "bluesky", "mastodon", "x"] as const);
+    const ours = HANDLES.filter((h) => h.network === network);
+    const primary = pick(r, ours.length > 0 ? ours : HANDLES);
+    const handles = [primary];
+    const second = ours.find((h) => h.id !== primary.id);
+    if (second && r() < 0.15) handles.push(second);
+    const followers = Math.floor(Math.pow(r(), 3) * 250_000);
+    const handle =
+      network === "mastodon"
+        ? `${first.toLowerCase()}@social.example`
+        : network === "bluesky"
+          ? `${first.toLowerCase()}${last.toLowerCase()}.bsky.social`
+          : `${first}${last}${i % 97}`;
+    const text = `@${primary.account} ${pick(r, TEXTS)
+      .replace("{n}", String(10_000 + i))
+      .replace("{h}", primary.account)}`;
+    const score = Math.round((1 + r() * 9) * 10) / 10;
+    const topReason = followers > 10_000 ? `Followers: ${(followers / 1000).toFixed(1)}k` : pick(r, ["Asks a question", "Negative sentiment", "Mentions an order", "Mentions two handles"]);
+    out.push({
+      text,
+      followers,
+      url: `https://${network === "x" ? "x.example" : network === "bluesky" ? "bsky.app" : "social.example"}/post/${i}`,
+      row: {
+        id: `m${i}`,
+        network,
+        author_handle: handle,
+        author_name: r() < 0.85 ? `${first} ${last}` : null,
+        author_followers: followers,
+        author_verified: r() < 0.08,
+        excerpt: text.slice(0, 140),
+        created_at: new Date(now - Math.floor(r() * 40 * 86_400_000)).toISOString(),
+        handles: handles.map(refOf),
+        score,
+        top_reason: topReason,
+        status: r() < 0.2 ? "done" : "open",
+      },
+    });
+  }
+  return out.sort((a, b) => b.row.score - a.row.score);
+}
+
+function segmentsOf(text: string): Segment[] {
+  const segments: Segment[] = [];
+  const re = /https?:\/\/\S+/g;
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    const at = m.index ?? 0;
+    if (at > last) segments.push({ text: text.slice(last, at), link: null });
+    segments.push({ text: m[0], link: m[0] });
+    last = at + m[0].length;
+  }
+  if (last < text.length) segments.push({ text: text.slice(last), link: null });
+  return segments;
+}
+
+function reasonsOf(s: Stored): Reason[] {
+  const reasons: Reason[] = [
+    { factor: "followers", label: `Followers: ${s.followers.toLocaleString("en-US")}`, contribution: Math.min(3, s.followers / 40_000) },
+    { factor: "question", label: "Asks a question", contribution: s.text.includes("?") ? 1.5 : 0 },
+    { factor: "age", label: "Posted recently", contribution: 1.2 },
+    { factor: "reply", label: "Already answered in thread", contribution: -0.8 },
+  ];
+  return reasons.filter((x) => x.contribution !== 0);
+}
+
+function fail(code: ApiError["code"], message: string): never {
+  throw { code, message } satisfies ApiError;
+}
+
+export function installMockBackend(params: URLSearchParams): void {
+  const latency = Number(params.get("latency") ?? 30);
+  const failing = params.get("fail");
+  let items = generate(Number(params.get("mock") ?? 2000));
+  let isDemo = false;
+  const byId = () => new Map(items.map((s) => [s.row.id, s]));
+  let index = byId();
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function matches(q: InboxQuery, s: Stored): boolean {
+    const r = s.row;
+    if (q.status && r.status !== q.status) return false;
+    if (q.network && r.network !== q.network) return false;
+    if (q.role && !r.handles.some((h) => h.role === q.role)) return false;
+    if (q.handle_id && !r.handles.some((h) => h.id === q.handle_id)) return false;
+    if (q.search) {
+      const needle = q.search.toLowerCase();
+      if (!s.text.toLowerCase().includes(needle) && !r.author_handle.toLowerCase().includes(needle)) return false;
+    }
+    return true;
+  }
+
+  function handleSummaries(): HandleSummary[] {
+    return HANDLES.map((h) => ({
+      ...h,
+      open_count: items.filter((s) => s.row.status === "open" && s.row.handles.some((x) => x.id === h.id)).length,
+    }));
+  }
+
+  function view(s: Stored): ItemView {
+    const r = s.row;
+    const parent: ConversationEntry = {
+      id: null,
+      author_handle: r.handles[0]?.account ?? "spokewise",
+      author_name: "Spokewise",
+      created_at: new Date(Date.parse(r.created_at) - 3_600_000).toISOString(),
+      segments: [{ text: "New season, new colours. Which one is your favourite?", link: null }],
+      is_current: false,
+    };
+    return {
+      id: r.id,
+      network: r.network,
+      remote_id: `remote-${r.id}`,
+      url: s.url,
+      status: r.status,
+      created_at: r.created_at,
+      first_seen_at: r.created_at,
+      segments: segmentsOf(s.text),
+      author: {
+        handle: r.author_handle,
+        display_name: r.author_name,
+        followers: s.followers,
+        verified: r.author_verified,
+        created_at: "2021-03-02T10:00:00Z",
+        profile_url: `https://${r.network === "x" ? "x.example" : "bsky.app"}/profile/${r.author_handle}`,
+      },
+      handles: r.handles,
+      score: r.score,
+      reasons: reasonsOf(s),
+      conversation: [
+        parent,
+        {
+          id: r.id,
+          author_handle: r.author_handle,
+          author_name: r.author_name,
+          created_at: r.created_at,
+          segments: segmentsOf(s.text),
+          is_current: true,
+        },
+      ],
+      reply_to: "remote-parent",
+      quote_of: null,
+    };
+  }
+
+  async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
+    await sleep(latency);
+    switch (cmd) {
+      case "workspace_info":
+        return {
+          data_dir: "/home/demo/.local/share/earshot",
+          total_items: items.length,
+          open_items: items.filter((s) => s.row.status === "open").length,
+          is_demo: isDemo,
+        } satisfies WorkspaceInfo;
+      case "inbox_page": {
+        if (failing === "page") fail("storage", "Earshot could not read the inbox database. Restart Earshot; if it keeps happening, check the disk has free space.");
+        const q = args.query as InboxQuery;
+        const offset = Number(args.offset);
+        const limit = Number(args.limit);
+        const all = items.filter((s) => matches(q, s));
+        return { total: all.length, offset, rows: all.slice(offset, offset + limit).map((s) => s.row) } satisfies InboxPage;
+      }
+      case "get_item": {
+        const s = index.get(String(args.id));
+        if (!s) fail("not_found", "This mention is no longer in your workspace. It may have been removed by a re-import.");
+        return view(s);
+      }
+      case "set_status": {
+        const s = index.get(String(args.id));
+        if (!s) fail("not_found", "This mention is no longer in your workspace.");
+        s.row = { ...s.row, status: args.status as ItemStatus };
+        void emit("inbox-changed", { reason: "status" });
+        return null;
+      }
+      case "list_handles":
+        return handleSummaries();
+      case "load_demo": {
+        const channel = args.onProgress as Channel<Progress>;
+        const total = 300;
+        for (let done = 0; done <= total; done += 25) {
+          channel.onmessage({ done, total, phase: "Importing mentions" });
+          await sleep(60);
+        }
+        items = generate(total, 42);
+        index = byId();
+        isDemo = true;
+        void emit("inbox-changed", { reason: "import" });
+        return { imported: total, merged: 0, failed: 0, errors: [] };
+      }
+      case "open_link":
+        window.open(String(args.url), "_blank", "noopener");
+        return null;
+      default:
+        throw `unknown command ${cmd}`;
+    }
+  }
+
+  mockIPC((cmd, payload) => handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+  console.info(`Earshot: using the in-browser mock backend (${items.length} mentions).`);
+}
