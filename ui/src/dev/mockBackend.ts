@@ -123,7 +123,7 @@ function generate(count: number, seed = 7): Stored[] {
       },
     });
   }
-  return out.sort((a, b) => b.row.score - a.row.score);
+  return out.sort((a, b) => (b.row.score ?? 0) - (a.row.score ?? 0));
 }
 
 function segmentsOf(text: string): Segment[] {

@@ -17,9 +17,11 @@ import {
   type ItemStatus,
   type ItemView,
   type Progress,
-  type Result,
   type WorkspaceInfo,
 } from "../bindings";
+
+/** What every generated command resolves to (tauri-specta's typed-error shape). */
+type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 export const GENERIC_FAILURE =
   "Something went wrong in Earshot. Try again; if it keeps happening, restart the app.";

@@ -104,15 +104,18 @@ function trimZero(text: string): string {
   return text.endsWith(".0") ? text.slice(0, -2) : text;
 }
 
-/** A reason's signed contribution: "+2.8", "−0.5" (a real minus sign), "0.0". */
-export function formatContribution(x: number): string {
+/** A reason's signed contribution: "+2.8", "−0.5" (a real minus sign), "0.0". Rust sends a number that
+ * could not be represented (never expected) as null: shown as a dash. */
+export function formatContribution(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return "\u2014";
   const rounded = Math.round(x * 10) / 10;
   if (rounded === 0) return "0.0";
   return (rounded > 0 ? "+" : "\u2212") + Math.abs(rounded).toFixed(1);
 }
 
 /** The score as shown in the list and the detail: one decimal. */
-export function formatScore(x: number): string {
+export function formatScore(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return "\u2014";
   return (Math.round(x * 10) / 10).toFixed(1);
 }
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up what the tests need on a fresh Debian or Ubuntu machine and runs every test:
+# front-end checks and unit tests, Rust formatting, lints and tests (including the generated-bindings
+# check), then the end-to-end test of the real app window under Xvfb through WebKitWebDriver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n==> %s\n' "$*"; }
+
+step "System packages"
+scripts/install-system-deps.sh
+
+step "Front end: install, type-check, unit tests, build"
+scripts/build-ui.sh
+(cd ui && npm run --silent check && npm test --silent)
+
+step "Rust: formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust: unit, store, engine and CLI tests"
+cargo test --workspace --locked
+
+step "End to end: the real app window"
+cargo build --locked -p earshot-app -p earshot-cli
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys;print(json.load(sys.stdin)["target_directory"])')
+APP="$target_dir/debug/earshot-app" CLI="$target_dir/debug/earshot" \
+  tests/e2e/harness.sh python3 tests/e2e/inbox_e2e.py

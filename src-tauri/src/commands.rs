@@ -1,0 +1,97 @@
+//! Each command is a few lines: find the engine, call it, and tell the window what changed.
+
+use earshot_core::ItemStatus;
+use earshot_engine::{
+    ApiError, Engine, ErrorCode, HandleSummary, ImportReport, InboxPage, InboxQuery, ItemView, Progress,
+    WorkspaceInfo,
+};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+use tauri_specta::Event;
+
+use crate::{AppState, InboxChanged};
+
+fn engine<'a>(state: &'a State<'_, AppState>) -> Result<&'a Engine, ApiError> {
+    state.0.as_ref().map_err(Clone::clone)
+}
+
+fn changed(app: &AppHandle, reason: &str) {
+    if let Err(e) = (InboxChanged { reason: reason.into() }).emit(app) {
+        tracing::warn!(error = %e, "could not tell the window that the inbox changed");
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn workspace_info(state: State<'_, AppState>) -> Result<WorkspaceInfo, ApiError> {
+    Ok(engine(&state)?.workspace_info().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_page(
+    state: State<'_, AppState>,
+    query: InboxQuery,
+    offset: u32,
+    limit: u32,
+) -> Result<InboxPage, ApiError> {
+    Ok(engine(&state)?.inbox(&query, offset, limit).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_item(state: State<'_, AppState>, id: String) -> Result<ItemView, ApiError> {
+    Ok(engine(&state)?.item(&id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_status(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    status: ItemStatus,
+) -> Result<(), ApiError> {
+    engine(&state)?.set_status(&id, status).await?;
+    changed(&app, "status");
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_handles(state: State<'_, AppState>) -> Result<Vec<HandleSummary>, ApiError> {
+    Ok(engine(&state)?.handles().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn load_demo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_progress: Channel<Progress>,
+) -> Result<ImportReport, ApiError> {
+    let report = engine(&state)?
+        .load_demo(&mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?;
+    changed(&app, "import");
+    Ok(report)
+}
+
+/// Opens a web address from a mention in the system browser. Only `http` and `https` are ever opened.
+#[tauri::command]
+#[specta::specta]
+pub async fn open_link(app: AppHandle, url: String) -> Result<(), ApiError> {
+    let Some(safe) = earshot_core::safe_link(&url) else {
+        return Err(ApiError {
+            code: ErrorCode::InvalidInput,
+            message: "Earshot only opens web addresses (http and https); this link was not opened.".into(),
+        });
+    };
+    app.opener().open_url(safe, None::<&str>).map_err(|e| ApiError {
+        code: ErrorCode::Internal,
+        message: format!("Earshot could not open your web browser: {e}. Copy the address instead."),
+    })
+}

@@ -1,0 +1,110 @@
+//! The desktop shell. It only registers commands and events; every decision is the engine's.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use earshot_engine::{resolve_data_dir, ApiError, Engine, ErrorCode, SystemClock};
+use serde::{Deserialize, Serialize};
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events, Builder};
+
+/// Sent whenever the inbox changes, so the window refreshes its list and counts.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct InboxChanged {
+    pub reason: String,
+}
+
+/// The open workspace, or why it could not be opened (shown in the window instead of a crash).
+pub struct AppState(pub Result<Engine, ApiError>);
+
+/// The commands and events the window may use; also the source of the generated TypeScript bindings.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::workspace_info,
+            commands::inbox_page,
+            commands::get_item,
+            commands::set_status,
+            commands::list_handles,
+            commands::load_demo,
+            commands::open_link,
+        ])
+        .events(collect_events![InboxChanged])
+        // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.
+        .disable_serde_phases()
+}
+
+/// `--data-dir DIR` or `--data-dir=DIR` from the command line, as the CLI takes it.
+fn data_dir_arg(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    None
+}
+
+fn open_engine() -> Result<Engine, ApiError> {
+    let dir = resolve_data_dir(data_dir_arg(std::env::args().skip(1))).map_err(ApiError::from)?;
+    tauri::async_runtime::block_on(Engine::open(dir, Arc::new(SystemClock))).map_err(|e| {
+        let api = ApiError::from(e);
+        ApiError { code: ErrorCode::Storage, message: api.message }
+    })
+}
+
+pub fn run() {
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            app.manage(AppState(open_engine()));
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Earshot could not start its window: {e}. Is a graphical session (DISPLAY or WAYLAND_DISPLAY) available?");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_dir_is_read_in_both_spellings() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(data_dir_arg(args(&["--data-dir", "/tmp/x"])), Some(PathBuf::from("/tmp/x")));
+        assert_eq!(data_dir_arg(args(&["--data-dir=/tmp/y"])), Some(PathBuf::from("/tmp/y")));
+        assert_eq!(data_dir_arg(args(&["--other"])), None);
+    }
+
+    /// The committed TypeScript bindings must match what Rust generates. Run with UPDATE_BINDINGS=1 to refresh.
+    #[test]
+    fn typescript_bindings_are_fresh() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        let fresh = std::env::temp_dir().join(format!("earshot-bindings-{}.ts", std::process::id()));
+        specta_builder()
+            .export(specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */"), &fresh)
+            .expect("the bindings must export");
+        let generated = std::fs::read_to_string(&fresh).expect("read the generated bindings");
+        let _ = std::fs::remove_file(&fresh);
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &generated).expect("write ui/src/bindings.ts");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "ui/src/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p earshot-app typescript_bindings` and commit it"
+        );
+    }
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""End-to-end test of the real Earshot window, driven through WebKitWebDriver.
+
+Run inside tests/e2e/harness.sh (Xvfb + D-Bus). Needs APP (the app binary) and CLI (the earshot binary).
+Two sessions, each on a fresh data folder:
+  1. First launch offers the demo; loading it fills the list; the first row is the engine's top item
+     (asked of the CLI, the same engine); j/k move; Enter opens; e marks done and the item leaves the list.
+  2. A hostile mention shows as literal text, its javascript: link is not a link, and no payload ran.
+Each session saves a screenshot in $E2E_OUT (default .e2e/).
+"""
+import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.request
+
+APP = os.environ["APP"]
+CLI = os.environ["CLI"]
+OUT = os.environ.get("E2E_OUT", ".e2e")
+PORT = int(os.environ.get("WD_PORT", "4444"))
+WD = f"http://127.0.0.1:{PORT}"
+ELEM = "element-6066-11e4-a52e-4f735466cecf"
+os.makedirs(OUT, exist_ok=True)
+
+
+def call(method, path, body=None, tries=3):
+    for attempt in range(tries):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(WD + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return json.load(r)["value"]
+        except urllib.error.HTTPError as e:
+            raise RuntimeError(f"{method} {path} -> {e.code}: {e.read().decode()[:500]}")
+        except (ConnectionError, urllib.error.URLError):
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.3)
+
+
+def wait_for(what, fn, timeout=30.0):
+    """Polls fn until it returns something truthy, or fails after timeout seconds saying what it waited for."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = fn()
+            if last:
+                return last
+        except RuntimeError as e:
+            last = e
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
+
+
+class Window:
+    def __init__(self, data_dir):
+        caps = {"webkitgtk:browserOptions": {"binary": APP, "args": ["--data-dir", data_dir]}}
+        self.sid = call("POST", "/session", {"capabilities": {"alwaysMatch": caps}})["sessionId"]
+        self.s = f"/session/{self.sid}"
+
+    def close(self):
+        try:
+            call("DELETE", self.s)
+        except Exception as e:  # the app may already be gone; nothing to clean up then
+            print(f"  (closing the session: {e})")
+
+    def js(self, script, *args):
+        return call("POST", self.s + "/execute/sync", {"script": script, "args": list(args)})
+
+    def find(self, css):
+        found = call("POST", self.s + "/elements", {"using": "css selector", "value": css})
+        return [f[ELEM] for f in found]
+
+    def click(self, css):
+        el = wait_for(css, lambda: self.find(css))[0]
+        call("POST", f"{self.s}/element/{el}/click", {})
+
+    def keys(self, *keys):
+        actions = []
+        for k in keys:
+            actions += [{"type": "keyDown", "value": k}, {"type": "keyUp", "value": k}]
+        call("POST", self.s + "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
+
+    def rows(self):
+        return self.js("return [...document.querySelectorAll('[data-testid=inbox-row]')]"
+                       ".sort((a,b)=>+a.getAttribute('aria-posinset')-+b.getAttribute('aria-posinset'))"
+                       ".map(r=>r.dataset.id)")
+
+    def selected(self):
+        return self.js("const r=document.querySelector('[data-testid=inbox-row][aria-selected=true]');return r&&r.dataset.id")
+
+    def screenshot(self, name):
+        # Two animation frames, so the picture shows the DOM as it is now, not the frame before.
+        call("POST", self.s + "/execute/async", {"script": "const d=arguments[0];requestAnimationFrame(()=>requestAnimationFrame(()=>d(1)))", "args": []})
+        path = os.path.join(OUT, name)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(call("GET", self.s + "/screenshot")))
+        print(f"  screenshot: {path}")
+
+
+def cli(data_dir, *args):
+    out = subprocess.run([CLI, "--data-dir", data_dir, *args], check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+def test_demo_ranking_and_keyboard(tmp):
+    data = os.path.join(tmp, "demo")
+    w = Window(data)
+    try:
+        assert w.js("return document.title") == "Earshot", "the window is titled Earshot"
+        w.click("#load-demo")
+        wait_for("the demo's rows", lambda: len(w.rows()) >= 5, timeout=60)
+        top = json.loads(cli(data, "inbox", "--json", "--limit", "3"))
+        rows = w.rows()
+        assert rows[0] == top[0]["id"], f"first row {rows[0]} must be the engine's top item {top[0]['id']}"
+        assert rows[1] == top[1]["id"], "the second row must be the engine's second item"
+        assert w.js("return document.body.innerText").count("Demo") >= 1, "the demo is labelled as a demo"
+
+        start = wait_for("a selected row", w.selected)
+        assert start == rows[0], "the first row starts selected"
+        w.keys("j")
+        wait_for("j to select the second row", lambda: w.selected() == rows[1])
+        w.keys("k")
+        wait_for("k to select the first row again", lambda: w.selected() == rows[0])
+        w.keys("j", "\ue007")  # j, then Enter
+        opened = wait_for("Enter to open the item", lambda: w.js(
+            "const d=document.querySelector('[data-testid=detail]');return d&&d.dataset.id"))
+        assert opened == rows[1], f"Enter opens the selected item ({opened} != {rows[1]})"
+        w.screenshot("inbox.png")
+
+        w.keys("e")
+        wait_for("the done item to leave the list", lambda: rows[1] not in w.rows())
+        done = json.loads(cli(data, "inbox", "--json", "--status", "done"))
+        assert [d["id"] for d in done] == [rows[1]], "the engine stores the item as done"
+        wait_for("the next item to be selected", lambda: w.selected() == rows[2])
+
+        w.keys("?")
+        wait_for("the shortcuts dialog", lambda: w.js("const d=document.getElementById('shortcuts');return !!d&&d.open!==false&&d.offsetParent!==null"))
+        w.keys("\ue00c")  # Escape
+        w.keys("/")
+        wait_for("/ to focus search", lambda: w.js("return document.activeElement&&document.activeElement.id") == "search")
+    finally:
+        w.close()
+
+
+HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script> <a href="javascript:window.__pwned=1">win</a> see https://safe.example/x'
+
+
+def test_hostile_mention_is_inert(tmp):
+    data = os.path.join(tmp, "hostile")
+    src = os.path.join(tmp, "hostile.jsonl")
+    start = HOSTILE.encode().index(b"https://")
+    line = {
+        "type": "mention", "network": "x", "remote_id": "1", "text": HOSTILE,
+        "author": {"handle": "evil_<b>bold</b>", "display_name": "<img src=x onerror=\"window.__pwned=2\">"},
+        "facets": [{"start": 0, "end": 10, "kind": "link", "uri": "javascript:window.__pwned=3"},
+                   {"start": start, "end": start + len("https://safe.example/x"), "kind": "link", "uri": "https://safe.example/x"}],
+        "created_at": "2026-11-28T09:00:00Z", "url": "https://x.com/evil/status/1",
+    }
+    with open(src, "w") as f:
+        f.write(json.dumps(line) + "\n")
+    cli(data, "import", src)
+    w = Window(data)
+    try:
+        wait_for("the hostile row", lambda: w.rows())
+        w.keys("\ue007")
+        wait_for("the detail", lambda: w.find("[data-testid=detail]"))
+        text = w.js("return document.querySelector('[data-testid=detail]').innerText")
+        assert "<script>window.__pwned=1</script>" in text, f"the markup shows as literal text: {text[:300]}"
+        assert w.js("return typeof window.__pwned") == "undefined", "no hostile payload may run"
+        assert not w.find("img[src=x], script:not([src])"), "no element from the mention text is in the DOM"
+        assert not w.find("a[href^='javascript' i]"), "a javascript: link never becomes an anchor"
+        links = w.js("return [...document.querySelectorAll('[data-testid=detail] a')].map(a=>a.textContent)")
+        assert "https://safe.example/x" in links, f"the safe link is a link: {links}"
+        w.screenshot("hostile.png")
+    finally:
+        w.close()
+
+
+def main():
+    driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tmp = tempfile.mkdtemp(prefix="earshot-e2e-")
+    passed = failed = 0
+    try:
+        wait_for("WebKitWebDriver", lambda: call("GET", "/status"), timeout=20)
+        for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert):
+            t0 = time.time()
+            try:
+                test(tmp)
+                passed += 1
+                print(f"PASS {test.__name__} ({time.time() - t0:.1f}s)")
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__}")
+                traceback.print_exc()
+    finally:
+        driver.terminate()
+        driver.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"e2e: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const commands = vi.hoisted(() => ({
+  workspaceInfo: vi.fn(),
+  inboxPage: vi.fn(),
+  getItem: vi.fn(),
+  setStatus: vi.fn(),
+  listHandles: vi.fn(),
+  loadDemo: vi.fn(),
+  openLink: vi.fn(),
+}));
+const listen = vi.hoisted(() => vi.fn());
+
+vi.mock("../bindings", () => ({ commands, events: { inboxChanged: { listen } } }));
+vi.mock("@tauri-apps/api/core", () => ({
+  Channel: class {
+    onmessage: (m: unknown) => void;
+    constructor(cb: (m: unknown) => void) {
+      this.onmessage = cb;
+    }
+  },
+}));
+
+import * as api from "./api";
+
+beforeEach(() => {
+  vi.clearAllMocks();
+  vi.spyOn(console, "error").mockImplementation(() => {});
+});
+
+describe("api", () => {
+  it("returns the data of an ok result", async () => {
+    commands.workspaceInfo.mockResolvedValue({ status: "ok", data: { total_items: 3 } });
+    await expect(api.workspaceInfo()).resolves.toEqual({ total_items: 3 });
+  });
+
+  it("passes arguments through", async () => {
+    commands.inboxPage.mockResolvedValue({ status: "ok", data: { total: 0, offset: 100, rows: [] } });
+    const q = { status: "open", handle_id: null, role: null, network: null, search: null } as const;
+    await api.inboxPage(q, 100, 100);
+    expect(commands.inboxPage).toHaveBeenCalledWith(q, 100, 100);
+    commands.setStatus.mockResolvedValue({ status: "ok", data: null });
+    await expect(api.setStatus("m1", "done")).resolves.toBeUndefined();
+    expect(commands.setStatus).toHaveBeenCalledWith("m1", "done");
+  });
+
+  it("throws the ApiError's own message and code", async () => {
+    const error = { code: "not_found", message: "This mention is gone. Refresh the list." };
+    commands.getItem.mockResolvedValue({ status: "error", error });
+    const failure = await api.getItem("x").catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(api.ApiFailure);
+    expect((failure as api.ApiFailure).message).toBe(error.message);
+    expect((failure as api.ApiFailure).code).toBe("not_found");
+  });
+
+  it("hides raw strings, JSON and exceptions behind a friendly message", async () => {
+    for (const raw of [
+      "command inbox_page not found",
+      { some: "json" },
+      { code: "weird", message: "x" },
+      { code: "storage", message: "" },
+      null,
+    ]) {
+      commands.listHandles.mockResolvedValueOnce({ status: "error", error: raw });
+      await expect(api.listHandles()).rejects.toMatchObject({ message: api.GENERIC_FAILURE, code: "unexpected" });
+    }
+    commands.listHandles.mockRejectedValueOnce(new TypeError("window.__TAURI_INTERNALS__ is undefined"));
+    await expect(api.listHandles()).rejects.toMatchObject({ message: api.GENERIC_FAILURE });
+  });
+
+  it("gives a user message for anything caught", () => {
+    expect(api.userMessage(new Error("boom at line 3"))).toBe(api.GENERIC_FAILURE);
+    expect(api.userMessage({ code: "storage", message: "The disk is full. Free some space." })).toBe(
+      "The disk is full. Free some space.",
+    );
+  });
+
+  it("streams demo progress through a channel", async () => {
+    commands.loadDemo.mockImplementation(async (channel: { onmessage: (p: unknown) => void }) => {
+      channel.onmessage({ done: 1, total: 2, phase: "Importing" });
+      return { status: "ok", data: { imported: 2, merged: 0, failed: 0, errors: [] } };
+    });
+    const seen: unknown[] = [];
+    await expect(api.loadDemo((p) => seen.push(p))).resolves.toMatchObject({ imported: 2 });
+    expect(seen).toEqual([{ done: 1, total: 2, phase: "Importing" }]);
+  });
+
+  it("subscribes to inbox changes, and survives having no runtime", async () => {
+    const unlisten = vi.fn();
+    listen.mockImplementation(async (cb: (e: { payload: unknown }) => void) => {
+      cb({ payload: { reason: "import" } });
+      return unlisten;
+    });
+    const got: unknown[] = [];
+    const stop = await api.onInboxChanged((c) => got.push(c));
+    expect(got).toEqual([{ reason: "import" }]);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+
+    listen.mockRejectedValueOnce(new Error("no runtime"));
+    const noop = await api.onInboxChanged(() => {});
+    expect(() => noop()).not.toThrow();
+  });
+});

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import type { HandleSummary } from "../bindings";
+import { DEFAULT_FILTERS, describeFilters, emptyState, handleLabel, isNarrowed, queryKey, toggle, toQuery } from "./filters";
+
+const HANDLES: HandleSummary[] = [
+  { id: "h1", network: "bluesky", account: "acme-support.bsky.social", role: "support", display_name: "Acme Support", open_count: 3 },
+  { id: "h2", network: "x", account: "acme", role: "marketing", display_name: null, open_count: 1 },
+];
+
+describe("toQuery", () => {
+  it("maps the default view to open with no filters", () => {
+    expect(toQuery(DEFAULT_FILTERS)).toEqual({ status: "open", handle_id: null, role: null, network: null, search: null });
+  });
+
+  it("trims the search and turns blank into null", () => {
+    expect(toQuery({ ...DEFAULT_FILTERS, search: "  refund " }).search).toBe("refund");
+    expect(toQuery({ ...DEFAULT_FILTERS, search: "   " }).search).toBeNull();
+  });
+
+  it("passes the filters through", () => {
+    expect(toQuery({ status: "done", role: "support", network: "x", handleId: "h2", search: "" })).toEqual({
+      status: "done",
+      handle_id: "h2",
+      role: "support",
+      network: "x",
+      search: null,
+    });
+  });
+});
+
+describe("queryKey", () => {
+  it("is equal for equivalent queries and differs otherwise", () => {
+    const a = toQuery({ ...DEFAULT_FILTERS, search: "x " });
+    const b = toQuery({ ...DEFAULT_FILTERS, search: " x" });
+    expect(queryKey(a)).toBe(queryKey(b));
+    expect(queryKey(a)).not.toBe(queryKey(toQuery(DEFAULT_FILTERS)));
+  });
+});
+
+describe("toggle and isNarrowed", () => {
+  it("turns an active filter off and switches to another", () => {
+    expect(toggle(null, "support")).toBe("support");
+    expect(toggle("support", "support")).toBeNull();
+    expect(toggle("support", "marketing")).toBe("marketing");
+  });
+
+  it("knows when anything beyond the view narrows the list", () => {
+    expect(isNarrowed(DEFAULT_FILTERS)).toBe(false);
+    expect(isNarrowed({ ...DEFAULT_FILTERS, status: "done" })).toBe(false);
+    expect(isNarrowed({ ...DEFAULT_FILTERS, network: "x" })).toBe(true);
+    expect(isNarrowed({ ...DEFAULT_FILTERS, search: " " })).toBe(false);
+  });
+});
+
+describe("describing the empty state", () => {
+  it("names every active filter", () => {
+    const f = { status: "open" as const, role: "support" as const, network: "bluesky" as const, handleId: "h1", search: "refund" };
+    expect(describeFilters(f, HANDLES)).toEqual(["Support", "Bluesky", "@acme-support.bsky.social", "matching “refund”"]);
+    const e = emptyState(f, HANDLES);
+    expect(e.title).toBe("Nothing here");
+    expect(e.body).toContain("No open mentions for Support · Bluesky · @acme-support.bsky.social · matching “refund”");
+    expect(e.body).toContain("Clear the filters");
+    expect(e.canClear).toBe(true);
+  });
+
+  it("copes with a handle that is gone", () => {
+    expect(describeFilters({ ...DEFAULT_FILTERS, handleId: "zz" }, HANDLES)).toEqual(["the chosen handle"]);
+  });
+
+  it("celebrates an empty Open view and explains an empty Done view", () => {
+    expect(emptyState(DEFAULT_FILTERS, HANDLES).canClear).toBe(false);
+    expect(emptyState(DEFAULT_FILTERS, HANDLES).title).toContain("Nothing here");
+    expect(emptyState({ ...DEFAULT_FILTERS, status: "done" }, HANDLES).body).toContain("marked done");
+  });
+
+  it("labels handles by display name, else account", () => {
+    expect(handleLabel(HANDLES[0]!)).toBe("Acme Support");
+    expect(handleLabel(HANDLES[1]!)).toBe("@acme");
+    expect(handleLabel({ account: "a", display_name: "  " })).toBe("@a");
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { actionFor, SHORTCUTS, zoneOf, type FocusZone } from "./keyboard";
+
+const at = (zone: FocusZone, modalOpen = false) => ({ zone, modalOpen });
+
+describe("actionFor", () => {
+  it("maps the navigation keys", () => {
+    expect(actionFor({ key: "j" }, at("list"))).toBe("next");
+    expect(actionFor({ key: "k" }, at("list"))).toBe("prev");
+    expect(actionFor({ key: "ArrowDown" }, at("list"))).toBe("next");
+    expect(actionFor({ key: "ArrowUp" }, at("other"))).toBe("prev");
+    expect(actionFor({ key: "Home" }, at("list"))).toBe("first");
+    expect(actionFor({ key: "End" }, at("list"))).toBe("last");
+    expect(actionFor({ key: "PageDown" }, at("list"))).toBe("pageDown");
+    expect(actionFor({ key: "PageUp" }, at("list"))).toBe("pageUp");
+  });
+
+  it("maps the commands", () => {
+    expect(actionFor({ key: "Enter" }, at("list"))).toBe("open");
+    expect(actionFor({ key: "e" }, at("list"))).toBe("toggleDone");
+    expect(actionFor({ key: "z" }, at("detail"))).toBe("undo");
+    expect(actionFor({ key: "/" }, at("list"))).toBe("focusSearch");
+    expect(actionFor({ key: "?" }, at("other"))).toBe("showHelp");
+  });
+
+  it("ignores everything but Escape while typing", () => {
+    for (const key of ["j", "k", "e", "/", "?", "Enter", "ArrowDown", "z", "Home"]) {
+      expect(actionFor({ key }, at("editable"))).toBeNull();
+    }
+    expect(actionFor({ key: "Escape" }, at("editable"))).toBe("leaveInput");
+  });
+
+  it("stays out of the way of a modal", () => {
+    expect(actionFor({ key: "j" }, at("list", true))).toBeNull();
+    expect(actionFor({ key: "Escape" }, at("editable", true))).toBeNull();
+  });
+
+  it("leaves modified keys to the platform", () => {
+    expect(actionFor({ key: "j", ctrlKey: true }, at("list"))).toBeNull();
+    expect(actionFor({ key: "e", metaKey: true }, at("list"))).toBeNull();
+    expect(actionFor({ key: "k", altKey: true }, at("list"))).toBeNull();
+  });
+
+  it("ignores keys during IME composition", () => {
+    expect(actionFor({ key: "j", isComposing: true }, at("list"))).toBeNull();
+  });
+
+  it("lets buttons and links keep Enter", () => {
+    expect(actionFor({ key: "Enter" }, at("control"))).toBeNull();
+    expect(actionFor({ key: "Enter" }, at("detail"))).toBeNull();
+    expect(actionFor({ key: "j" }, at("control"))).toBe("next");
+  });
+
+  it("lets arrow keys scroll the reading pane, and Escape return to the list", () => {
+    expect(actionFor({ key: "ArrowDown" }, at("detail"))).toBeNull();
+    expect(actionFor({ key: "ArrowUp" }, at("detail"))).toBeNull();
+    expect(actionFor({ key: "j" }, at("detail"))).toBe("next");
+    expect(actionFor({ key: "Escape" }, at("detail"))).toBe("backToList");
+    expect(actionFor({ key: "Escape" }, at("list"))).toBeNull();
+  });
+
+  it("keeps Home/End/Page keys native outside the list", () => {
+    expect(actionFor({ key: "Home" }, at("detail"))).toBeNull();
+    expect(actionFor({ key: "PageDown" }, at("other"))).toBeNull();
+  });
+
+  it("does nothing for other keys (case matters: Shift+J is not j)", () => {
+    expect(actionFor({ key: "x" }, at("list"))).toBeNull();
+    expect(actionFor({ key: "J" }, at("list"))).toBeNull();
+    expect(actionFor({ key: " " }, at("list"))).toBeNull();
+  });
+
+  it("documents every shortcut it handles", () => {
+    const documented = SHORTCUTS.flatMap((s) => s.keys).join(" ");
+    for (const key of ["j", "k", "Enter", "e", "z", "/", "?", "Esc"]) {
+      expect(documented).toContain(key);
+    }
+  });
+});
+
+describe("zoneOf", () => {
+  /** A minimal stand-in for an element: tag, attributes, and its ancestors' zones. */
+  function el(tag: string, opts: { type?: string; role?: string; editable?: boolean; inZone?: "list" | "detail" } = {}) {
+    return {
+      tagName: tag,
+      type: opts.type ?? "",
+      isContentEditable: opts.editable ?? false,
+      getAttribute: (name: string) => (name === "role" ? (opts.role ?? null) : null),
+      closest: (selector: string) => (opts.inZone && selector.includes(`'${opts.inZone}'`) ? {} : null),
+    } as unknown as EventTarget;
+  }
+
+  it("classifies text fields as editable", () => {
+    expect(zoneOf(el("INPUT", { type: "search" }))).toBe("editable");
+    expect(zoneOf(el("INPUT", { type: "text" }))).toBe("editable");
+    expect(zoneOf(el("TEXTAREA"))).toBe("editable");
+    expect(zoneOf(el("DIV", { editable: true }))).toBe("editable");
+  });
+
+  it("classifies buttons, links and checkboxes as controls, even inside a zone", () => {
+    expect(zoneOf(el("BUTTON"))).toBe("control");
+    expect(zoneOf(el("A", { inZone: "detail" }))).toBe("control");
+    expect(zoneOf(el("BUTTON", { inZone: "list" }))).toBe("control");
+    expect(zoneOf(el("INPUT", { type: "checkbox" }))).toBe("control");
+    expect(zoneOf(el("DIV", { role: "button" }))).toBe("control");
+  });
+
+  it("knows the list and the reading pane", () => {
+    expect(zoneOf(el("DIV", { inZone: "list" }))).toBe("list");
+    expect(zoneOf(el("SECTION", { inZone: "detail" }))).toBe("detail");
+    expect(zoneOf(el("BODY"))).toBe("other");
+    expect(zoneOf(null)).toBe("other");
+  });
+});
