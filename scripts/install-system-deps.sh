@@ -7,7 +7,7 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev libayatana-appindicator3-dev
   librsvg2-dev pkg-config libdbus-1-dev
   xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core dunst libnotify-bin gnome-keyring keyutils
-  libsecret-tools xdotool fonts-dejavu-core imagemagick python3 nodejs npm
+  libsecret-tools xdotool fonts-dejavu-core fonts-noto-color-emoji imagemagick python3 nodejs npm
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

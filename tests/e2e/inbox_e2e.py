@@ -132,8 +132,9 @@ def test_demo_ranking_and_keyboard(tmp):
         wait_for("the next item to be selected", lambda: w.selected() == rows[2])
 
         w.keys("?")
-        wait_for("the shortcuts dialog", lambda: w.js("const d=document.getElementById('shortcuts');return !!d&&d.open!==false&&d.offsetParent!==null"))
+        wait_for("the shortcuts dialog", lambda: w.js("const d=document.getElementById('shortcuts');return !!d&&d.open===true"))
         w.keys("\ue00c")  # Escape
+        wait_for("Escape to close the dialog", lambda: w.js("const d=document.getElementById('shortcuts');return !d||d.open===false"))
         w.keys("/")
         wait_for("/ to focus search", lambda: w.js("return document.activeElement&&document.activeElement.id") == "search")
     finally:
