@@ -17,7 +17,11 @@ fn engine<'a>(state: &'a State<'_, AppState>) -> Result<&'a Engine, ApiError> {
 }
 
 fn changed(app: &AppHandle, reason: &str) {
-    if let Err(e) = (InboxChanged { reason: reason.into() }).emit(app) {
+    if let Err(e) = (InboxChanged {
+        reason: reason.into(),
+    })
+    .emit(app)
+    {
         tracing::warn!(error = %e, "could not tell the window that the inbox changed");
     }
 }

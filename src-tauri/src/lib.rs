@@ -54,7 +54,10 @@ fn open_engine() -> Result<Engine, ApiError> {
     let dir = resolve_data_dir(data_dir_arg(std::env::args().skip(1))).map_err(ApiError::from)?;
     tauri::async_runtime::block_on(Engine::open(dir, Arc::new(SystemClock))).map_err(|e| {
         let api = ApiError::from(e);
-        ApiError { code: ErrorCode::Storage, message: api.message }
+        ApiError {
+            code: ErrorCode::Storage,
+            message: api.message,
+        }
     })
 }
 
@@ -82,8 +85,14 @@ mod tests {
     #[test]
     fn data_dir_is_read_in_both_spellings() {
         let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(data_dir_arg(args(&["--data-dir", "/tmp/x"])), Some(PathBuf::from("/tmp/x")));
-        assert_eq!(data_dir_arg(args(&["--data-dir=/tmp/y"])), Some(PathBuf::from("/tmp/y")));
+        assert_eq!(
+            data_dir_arg(args(&["--data-dir", "/tmp/x"])),
+            Some(PathBuf::from("/tmp/x"))
+        );
+        assert_eq!(
+            data_dir_arg(args(&["--data-dir=/tmp/y"])),
+            Some(PathBuf::from("/tmp/y"))
+        );
         assert_eq!(data_dir_arg(args(&["--other"])), None);
     }
 
@@ -93,7 +102,10 @@ mod tests {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
         let fresh = std::env::temp_dir().join(format!("earshot-bindings-{}.ts", std::process::id()));
         specta_builder()
-            .export(specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */"), &fresh)
+            .export(
+                specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */"),
+                &fresh,
+            )
             .expect("the bindings must export");
         let generated = std::fs::read_to_string(&fresh).expect("read the generated bindings");
         let _ = std::fs::remove_file(&fresh);

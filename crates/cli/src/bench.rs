@@ -10,7 +10,6 @@ use earshot_engine::source::JsonLines;
 use earshot_engine::{Engine, InboxQuery, Progress, SystemClock};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 
-
 const WORDS: &[&str] = &[
     "order", "refund", "battery", "delivery", "late", "broken", "love", "great", "ride", "app", "pairing",
     "warranty", "charger", "brake", "support", "thanks", "waiting", "week", "frame", "tyre", "help", "shop",
@@ -22,7 +21,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
@@ -47,19 +49,28 @@ fn generate(count: u32) -> (Vec<u8>, Vec<Row>) {
     let mut rows = Vec::with_capacity(count as usize);
     for i in 0..count {
         let words: Vec<&str> = (0..8).map(|_| rng.pick(WORDS)).collect();
-        let handle = if rng.next() % 3 == 0 { "brand.bsky.social" } else { "brand-help.bsky.social" };
+        let handle = if rng.next().is_multiple_of(3) {
+            "brand.bsky.social"
+        } else {
+            "brand-help.bsky.social"
+        };
         let author = format!("user{}.bsky.social", rng.next() % 20_000);
         let created = base + chrono::Duration::seconds((rng.next() % (30 * 86_400)) as i64);
         let text = format!("@{handle} {}", words.join(" "));
         let line = serde_json::json!({
             "type": "mention", "network": "bluesky", "remote_id": format!("at://bench/{i}"),
-            "author": {"handle": author, "followers": rng.next() % 100_000, "verified": rng.next() % 50 == 0,
+            "author": {"handle": author, "followers": rng.next() % 100_000, "verified": rng.next().is_multiple_of(50),
                        "created_at": "2022-01-01T00:00:00Z"},
             "text": text, "created_at": created.to_rfc3339(), "mentions": [handle],
         });
         jsonl.push_str(&line.to_string());
         jsonl.push('\n');
-        rows.push(Row { remote_id: format!("at://bench/{i}"), author, text, created_ms: created.timestamp_millis() });
+        rows.push(Row {
+            remote_id: format!("at://bench/{i}"),
+            author,
+            text,
+            created_ms: created.timestamp_millis(),
+        });
     }
     (jsonl.into_bytes(), rows)
 }
@@ -106,12 +117,30 @@ pub async fn run(count: u32) -> anyhow::Result<()> {
         })
         .await?;
     let import = t.elapsed();
-    anyhow::ensure!(report.imported == count, "expected {count} imported, got {}", report.imported);
+    anyhow::ensure!(
+        report.imported == count,
+        "expected {count} imported, got {}",
+        report.imported
+    );
 
-    let open = InboxQuery { status: Some(ItemStatus::Open), ..Default::default() };
-    let page = time_runs(|| async { engine.inbox(&open, 0, 100).await.map(drop).map_err(Into::into) }).await?;
-    let search_query = InboxQuery { search: Some("refund battery".into()), ..open.clone() };
-    let search = time_runs(|| async { engine.inbox(&search_query, 0, 100).await.map(drop).map_err(Into::into) }).await?;
+    let open = InboxQuery {
+        status: Some(ItemStatus::Open),
+        ..Default::default()
+    };
+    let page =
+        time_runs(|| async { engine.inbox(&open, 0, 100).await.map(drop).map_err(Into::into) }).await?;
+    let search_query = InboxQuery {
+        search: Some("refund battery".into()),
+        ..open.clone()
+    };
+    let search = time_runs(|| async {
+        engine
+            .inbox(&search_query, 0, 100)
+            .await
+            .map(drop)
+            .map_err(Into::into)
+    })
+    .await?;
 
     // Raw SQLite: the same rows into one plain table, one prepared insert in one transaction.
     let options = SqliteConnectOptions::from_str("sqlite:")?
@@ -136,11 +165,15 @@ pub async fn run(count: u32) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     let raw_insert = t.elapsed();
-    sqlx::query("CREATE INDEX raw_created ON raw (created_at)").execute(&raw).await?;
+    sqlx::query("CREATE INDEX raw_created ON raw (created_at)")
+        .execute(&raw)
+        .await?;
     let raw_page = time_runs(|| {
         let conn = raw.clone();
         async move {
-            sqlx::query("SELECT * FROM raw ORDER BY created_at LIMIT 100").fetch_all(&conn).await?;
+            sqlx::query("SELECT * FROM raw ORDER BY created_at LIMIT 100")
+                .fetch_all(&conn)
+                .await?;
             Ok(())
         }
     })
@@ -163,7 +196,12 @@ pub async fn run(count: u32) -> anyhow::Result<()> {
         ("first inbox page (100 rows)", page, raw_page),
         ("full-text search, first page", search, raw_search),
     ] {
-        println!("{name:<32} {:>9.1} ms {:>11.1} ms {:>7.1}x", ms(ours), ms(theirs), ms(ours) / ms(theirs).max(0.001));
+        println!(
+            "{name:<32} {:>9.1} ms {:>11.1} ms {:>7.1}x",
+            ms(ours),
+            ms(theirs),
+            ms(ours) / ms(theirs).max(0.001)
+        );
     }
     println!(
         "import rate: {:.0} mentions/s; raw insert rate: {:.0} rows/s",

@@ -14,7 +14,11 @@ use earshot_engine::{resolve_data_dir, Engine, InboxQuery, Progress, SystemClock
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Parser)]
-#[command(name = "earshot", version, about = "Earshot: every mention of your brand in one prioritised inbox.")]
+#[command(
+    name = "earshot",
+    version,
+    about = "Earshot: every mention of your brand in one prioritised inbox."
+)]
 struct Cli {
     /// The workspace folder (default: the OS's app-data folder).
     #[arg(long, global = true, env = DATA_DIR_ENV, value_name = "DIR")]
@@ -105,20 +109,34 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let report = engine.load_demo(&mut progress_bar("Loading the demo")).await?;
             Ok(output::import_report(&report))
         }
-        Command::Inbox { json, limit, role, network, status } => {
+        Command::Inbox {
+            json,
+            limit,
+            role,
+            network,
+            status,
+        } => {
             let engine = open(cli.data_dir).await?;
             let status = match status {
                 StatusArg::Open => Some(ItemStatus::Open),
                 StatusArg::Done => Some(ItemStatus::Done),
                 StatusArg::All => None,
             };
-            let query = InboxQuery { status, role, network, ..Default::default() };
+            let query = InboxQuery {
+                status,
+                role,
+                network,
+                ..Default::default()
+            };
             output::items(&engine, &query, limit, json).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { text, json, limit } => {
             let engine = open(cli.data_dir).await?;
-            let query = InboxQuery { search: Some(text), ..Default::default() };
+            let query = InboxQuery {
+                search: Some(text),
+                ..Default::default()
+            };
             output::items(&engine, &query, limit, json).await?;
             Ok(ExitCode::SUCCESS)
         }

@@ -12,7 +12,10 @@ pub fn import_report(report: &ImportReport) -> ExitCode {
     if report.failed == 0 {
         return ExitCode::SUCCESS;
     }
-    eprintln!("{} line(s) could not be read and were skipped; the rest were kept:", report.failed);
+    eprintln!(
+        "{} line(s) could not be read and were skipped; the rest were kept:",
+        report.failed
+    );
     for e in &report.errors {
         eprintln!("  line {}: {}", e.line, e.message);
     }

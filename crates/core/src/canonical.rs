@@ -153,7 +153,10 @@ impl RawMention {
         };
         let text = required(self.text, "text")?;
         if text.len() > MAX_TEXT_BYTES {
-            return Err(CoreError::invalid("text", format!("longer than {MAX_TEXT_BYTES} bytes")));
+            return Err(CoreError::invalid(
+                "text",
+                format!("longer than {MAX_TEXT_BYTES} bytes"),
+            ));
         }
         let created_at = required(self.created_at, "created_at")?;
         let mentions = self
@@ -189,10 +192,19 @@ mod tests {
 
     #[test]
     fn a_good_mention_line_validates() {
-        let Some(Record::Mention(m)) = parse_line(GOOD).unwrap() else { panic!("expected a mention") };
+        let Some(Record::Mention(m)) = parse_line(GOOD).unwrap() else {
+            panic!("expected a mention")
+        };
         assert_eq!(m.author.handle.as_str(), "jane.bsky.social");
-        assert_eq!(m.mentions[0].as_str(), "acme.bsky.social", "mentioned accounts are normalised too");
-        assert_eq!(m.conversation_root, "at://r", "a reply with no root belongs to its parent's thread");
+        assert_eq!(
+            m.mentions[0].as_str(),
+            "acme.bsky.social",
+            "mentioned accounts are normalised too"
+        );
+        assert_eq!(
+            m.conversation_root, "at://r",
+            "a reply with no root belongs to its parent's thread"
+        );
     }
 
     #[test]
@@ -205,11 +217,23 @@ mod tests {
     fn bad_lines_name_what_is_wrong() {
         let cases = [
             ("{not json", "not valid JSON"),
-            (r#"{"type":"mention","network":"bluesky"}"#, "remote_id is missing"),
+            (
+                r#"{"type":"mention","network":"bluesky"}"#,
+                "remote_id is missing",
+            ),
             (&GOOD.replace("bluesky", "myspace"), "network is invalid"),
             (&GOOD.replace(r#""text":"hi @acme","#, ""), "text is missing"),
-            (&GOOD.replace(r#""followers":10"#, r#""followers":10,"profile_url":"javascript:x""#), "only http and https"),
-            (r#"{"type":"handle","network":"x","account":"acme","role":"boss"}"#, "not a role"),
+            (
+                &GOOD.replace(
+                    r#""followers":10"#,
+                    r#""followers":10,"profile_url":"javascript:x""#,
+                ),
+                "only http and https",
+            ),
+            (
+                r#"{"type":"handle","network":"x","account":"acme","role":"boss"}"#,
+                "not a role",
+            ),
         ];
         for (line, want) in cases {
             let err = parse_line(line).unwrap_err().to_string();

@@ -146,16 +146,29 @@ mod tests {
     #[test]
     fn accounts_are_normalised_once_where_they_enter() {
         let a = Account::new("account", " @Acme-Support.bsky.social ").unwrap();
-        assert_eq!(a.as_str(), "acme-support.bsky.social", "leading @, spaces and case must not matter");
-        assert!(Account::new("account", "  ").is_err(), "an empty account must be refused");
-        assert!(Account::new("account", "two words").is_err(), "an account with a space must be refused");
+        assert_eq!(
+            a.as_str(),
+            "acme-support.bsky.social",
+            "leading @, spaces and case must not matter"
+        );
+        assert!(
+            Account::new("account", "  ").is_err(),
+            "an empty account must be refused"
+        );
+        assert!(
+            Account::new("account", "two words").is_err(),
+            "an account with a space must be refused"
+        );
     }
 
     #[test]
     fn networks_and_roles_parse_with_helpful_errors() {
         assert_eq!("Twitter".parse::<Network>().unwrap(), Network::X);
         let err = "myspace".parse::<Network>().unwrap_err().to_string();
-        assert!(err.contains("bluesky, mastodon or x"), "the error must say what is accepted: {err}");
+        assert!(
+            err.contains("bluesky, mastodon or x"),
+            "the error must say what is accepted: {err}"
+        );
         assert_eq!("Marketing".parse::<Role>().unwrap(), Role::Marketing);
     }
 }

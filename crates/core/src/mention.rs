@@ -66,7 +66,10 @@ pub struct Mention {
 
 impl Mention {
     pub fn key(&self) -> MentionKey {
-        MentionKey { network: self.network, remote_id: self.remote_id.clone() }
+        MentionKey {
+            network: self.network,
+            remote_id: self.remote_id.clone(),
+        }
     }
 }
 
@@ -80,7 +83,11 @@ pub struct Conversation {
 impl Conversation {
     /// Builds a thread from mentions in any order: sorted by time, ties broken by ID so the order is stable.
     pub fn new(root: String, mut mentions: Vec<Mention>) -> Self {
-        mentions.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.remote_id.cmp(&b.remote_id)));
+        mentions.sort_by(|a, b| {
+            a.created_at
+                .cmp(&b.created_at)
+                .then_with(|| a.remote_id.cmp(&b.remote_id))
+        });
         Self { root, mentions }
     }
 }
@@ -109,7 +116,10 @@ impl std::str::FromStr for ItemStatus {
         match s.trim().to_ascii_lowercase().as_str() {
             "open" => Ok(ItemStatus::Open),
             "done" => Ok(ItemStatus::Done),
-            other => Err(crate::CoreError::invalid("status", format!("'{other}' is not a status; use open or done"))),
+            other => Err(crate::CoreError::invalid(
+                "status",
+                format!("'{other}' is not a status; use open or done"),
+            )),
         }
     }
 }

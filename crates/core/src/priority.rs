@@ -28,7 +28,13 @@ pub const NEW_ACCOUNT_DAYS: f64 = 30.0;
 
 impl Default for PriorityWeights {
     fn default() -> Self {
-        Self { followers: 1.0, verified: 1.5, new_account: 2.0, established_account: 0.5, waiting_per_hour: 0.25 }
+        Self {
+            followers: 1.0,
+            verified: 1.5,
+            new_account: 2.0,
+            established_account: 0.5,
+            waiting_per_hour: 0.25,
+        }
     }
 }
 
@@ -98,7 +104,11 @@ impl Priority {
                 });
             }
         }
-        Self { reasons, waiting_since: posted_at, waiting_per_hour: weights.waiting_per_hour }
+        Self {
+            reasons,
+            waiting_since: posted_at,
+            waiting_per_hour: weights.waiting_per_hour,
+        }
     }
 
     /// The part of the score that does not depend on time.
@@ -148,7 +158,11 @@ pub fn human_count(n: u64) -> String {
 }
 
 fn trim_decimal(v: f64, unit: &str) -> String {
-    let s = if v < 100.0 { format!("{v:.1}") } else { format!("{v:.0}") };
+    let s = if v < 100.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.0}")
+    };
     format!("{}{unit}", s.strip_suffix(".0").unwrap_or(&s))
 }
 
@@ -210,8 +224,14 @@ mod tests {
         let w = PriorityWeights::default();
         let big = Priority::assess(&author(250_000, true, 2000, t0()), t0(), &w);
         let small = Priority::assess(&author(12, false, 2000, t0()), t0(), &w);
-        assert!(big.score_at(t0()) > small.score_at(t0()), "a verified author with 250k followers ranks higher");
-        assert!(big.rank_key() > small.rank_key(), "the rank key must agree with the score");
+        assert!(
+            big.score_at(t0()) > small.score_at(t0()),
+            "a verified author with 250k followers ranks higher"
+        );
+        assert!(
+            big.rank_key() > small.rank_key(),
+            "the rank key must agree with the score"
+        );
     }
 
     #[test]
@@ -219,7 +239,10 @@ mod tests {
         let w = PriorityWeights::default();
         let old = Priority::assess(&author(50, false, 2000, t0()), t0() - Duration::hours(13), &w);
         let fresh = Priority::assess(&author(5_000, false, 2000, t0()), t0(), &w);
-        assert!(old.score_at(t0()) > fresh.score_at(t0()), "thirteen hours of waiting must count for a lot");
+        assert!(
+            old.score_at(t0()) > fresh.score_at(t0()),
+            "thirteen hours of waiting must count for a lot"
+        );
     }
 
     #[test]
@@ -235,26 +258,45 @@ mod tests {
                 "order must not change with time (at +{later}h)"
             );
             let from_key = Priority::score_from_rank_key(a.rank_key(), a.waiting_per_hour, now);
-            assert!((from_key - a.score_at(now)).abs() < 1e-6, "score from the stored key must match");
+            assert!(
+                (from_key - a.score_at(now)).abs() < 1e-6,
+                "score from the stored key must match"
+            );
         }
     }
 
     #[test]
     fn brand_new_accounts_are_penalised_and_explained() {
         let p = Priority::assess(&author(3, false, 2, t0()), t0(), &PriorityWeights::default());
-        let age = p.reasons.iter().find(|r| r.factor == Factor::AccountAge).expect("an age reason");
-        assert!(age.contribution < -1.5, "a two-day-old account should lose most of the penalty's points");
+        let age = p
+            .reasons
+            .iter()
+            .find(|r| r.factor == Factor::AccountAge)
+            .expect("an age reason");
+        assert!(
+            age.contribution < -1.5,
+            "a two-day-old account should lose most of the penalty's points"
+        );
         assert_eq!(age.label, "New account: 2 days old");
     }
 
     #[test]
     fn reasons_come_largest_first_and_include_waiting() {
-        let p = Priority::assess(&author(12_400, true, 900, t0()), t0(), &PriorityWeights::default());
+        let p = Priority::assess(
+            &author(12_400, true, 900, t0()),
+            t0(),
+            &PriorityWeights::default(),
+        );
         let reasons = p.reasons_at(t0() + Duration::hours(5));
         assert_eq!(reasons[0].label, "Followers: 12.4k");
-        assert!(reasons.iter().any(|r| r.label == "Waiting 5 hours" && (r.contribution - 1.25).abs() < 1e-9));
+        assert!(reasons
+            .iter()
+            .any(|r| r.label == "Waiting 5 hours" && (r.contribution - 1.25).abs() < 1e-9));
         let total: f64 = reasons.iter().map(|r| r.contribution).sum();
-        assert!((total - p.score_at(t0() + Duration::hours(5))).abs() < 1e-9, "reasons must add up to the score");
+        assert!(
+            (total - p.score_at(t0() + Duration::hours(5))).abs() < 1e-9,
+            "reasons must add up to the score"
+        );
     }
 
     #[test]

@@ -14,6 +14,6 @@ mod views;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::DEMO_JSONL;
 pub use error::{ApiError, EngineError, ErrorCode};
-pub use paths::{resolve_data_dir, DATA_DIR_ENV, DATABASE_FILE};
+pub use paths::{resolve_data_dir, DATABASE_FILE, DATA_DIR_ENV};
 pub use service::Engine;
 pub use views::*;

@@ -48,11 +48,22 @@ fn parse_id(id: &str) -> Result<ItemId, EngineError> {
 }
 
 fn handle_ref(h: &HandleRow) -> HandleRef {
-    HandleRef { id: h.id.0.to_string(), network: h.network, account: h.account.clone(), role: h.role }
+    HandleRef {
+        id: h.id.0.to_string(),
+        network: h.network,
+        account: h.account.clone(),
+        role: h.role,
+    }
 }
 
 fn segment_views(text: &str, facets: &[earshot_core::Facet]) -> Vec<Segment> {
-    segments(text, facets).into_iter().map(|s| Segment { text: s.text, link: s.link }).collect()
+    segments(text, facets)
+        .into_iter()
+        .map(|s| Segment {
+            text: s.text,
+            link: s.link,
+        })
+        .collect()
 }
 
 fn reason_views(priority: &Priority, now: DateTime<Utc>) -> Vec<Reason> {
@@ -86,7 +97,12 @@ impl Engine {
             source,
         })?;
         let db = earshot_store::open(&data_dir.join(DATABASE_FILE)).await?;
-        Ok(Self { db, clock, weights: PriorityWeights::default(), data_dir })
+        Ok(Self {
+            db,
+            clock,
+            weights: PriorityWeights::default(),
+            data_dir,
+        })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -120,7 +136,11 @@ impl Engine {
         let mut report = ImportReport::default();
         let total = source.size_hint().unwrap_or(0);
         let mut done = 0u32;
-        progress(&Progress { done, total, phase: "Importing mentions".into() });
+        progress(&Progress {
+            done,
+            total,
+            phase: "Importing mentions".into(),
+        });
         while let Some(batch) = source.next_batch().await? {
             let seen_at = self.clock.now();
             let mut tx = self.db.begin().await.map_err(earshot_store::StoreError::from)?;
@@ -141,13 +161,20 @@ impl Engine {
                     Err(message) => {
                         report.failed += 1;
                         if report.errors.len() < MAX_REPORTED_ERRORS {
-                            report.errors.push(LineError { line: entry.position, message });
+                            report.errors.push(LineError {
+                                line: entry.position,
+                                message,
+                            });
                         }
                     }
                 }
             }
             tx.commit().await.map_err(earshot_store::StoreError::from)?;
-            progress(&Progress { done, total: total.max(done), phase: "Importing mentions".into() });
+            progress(&Progress {
+                done,
+                total: total.max(done),
+                phase: "Importing mentions".into(),
+            });
         }
         Ok(report)
     }
@@ -215,7 +242,11 @@ impl Engine {
             .into_iter()
             .map(|r| {
                 let reasons = serde_json::from_str(&r.reasons).unwrap_or_default();
-                let priority = Priority { reasons, waiting_since: r.created_at, waiting_per_hour: r.waiting_per_hour };
+                let priority = Priority {
+                    reasons,
+                    waiting_since: r.created_at,
+                    waiting_per_hour: r.waiting_per_hour,
+                };
                 let top_reason = priority
                     .reasons_at(now)
                     .first()
@@ -237,7 +268,11 @@ impl Engine {
                 }
             })
             .collect();
-        Ok(InboxPage { total: clamp_u32(total), offset, rows })
+        Ok(InboxPage {
+            total: clamp_u32(total),
+            offset,
+            rows,
+        })
     }
 
     /// One item with its author, reasons and thread.
@@ -297,7 +332,9 @@ impl Engine {
         if mentions::set_status(&mut conn, item_id, status).await? {
             Ok(())
         } else {
-            Err(EngineError::NotFound(format!("Inbox item {id} no longer exists.")))
+            Err(EngineError::NotFound(format!(
+                "Inbox item {id} no longer exists."
+            )))
         }
     }
 

@@ -38,7 +38,14 @@ pub struct JsonLines<R> {
 
 impl<R: BufRead + Send> JsonLines<R> {
     pub fn new(reader: R, total_lines: Option<u32>) -> Self {
-        Self { reader, line: 0, total_lines, batch_size: 500, shift: Duration::zero(), done: false }
+        Self {
+            reader,
+            line: 0,
+            total_lines,
+            batch_size: 500,
+            shift: Duration::zero(),
+            done: false,
+        }
     }
 
     /// Moves every time in the file by `shift`, keeping their spacing. The demo uses this to look fresh.
@@ -85,10 +92,13 @@ impl<R: BufRead + Send> MentionSource for JsonLines<R> {
         let mut buf = Vec::new();
         while batch.len() < self.batch_size {
             buf.clear();
-            let read = self.reader.read_until(b'\n', &mut buf).map_err(|source| EngineError::Io {
-                context: format!("Earshot could not read line {} of the import", self.line + 1),
-                source,
-            })?;
+            let read = self
+                .reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|source| EngineError::Io {
+                    context: format!("Earshot could not read line {} of the import", self.line + 1),
+                    source,
+                })?;
             if read == 0 {
                 self.done = true;
                 break;
@@ -98,6 +108,10 @@ impl<R: BufRead + Send> MentionSource for JsonLines<R> {
                 batch.push(entry);
             }
         }
-        Ok(if batch.is_empty() && self.done { None } else { Some(batch) })
+        Ok(if batch.is_empty() && self.done {
+            None
+        } else {
+            Some(batch)
+        })
     }
 }

@@ -11,7 +11,9 @@ fn now() -> DateTime<Utc> {
 }
 
 async fn engine(dir: &tempfile::TempDir) -> Engine {
-    Engine::open(dir.path().to_path_buf(), Arc::new(FixedClock::new(now()))).await.unwrap()
+    Engine::open(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
+        .await
+        .unwrap()
 }
 
 fn quiet() -> impl FnMut(&Progress) + Send {
@@ -19,7 +21,10 @@ fn quiet() -> impl FnMut(&Progress) + Send {
 }
 
 fn open() -> InboxQuery {
-    InboxQuery { status: Some(ItemStatus::Open), ..Default::default() }
+    InboxQuery {
+        status: Some(ItemStatus::Open),
+        ..Default::default()
+    }
 }
 
 async fn import(engine: &Engine, text: &str) -> earshot_engine::ImportReport {
@@ -48,25 +53,54 @@ async fn the_demo_loads_through_the_import_path_and_looks_fresh() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(&dir).await;
     let mut seen = Vec::new();
-    let report = engine.load_demo(&mut |p: &Progress| seen.push(p.done)).await.unwrap();
-    assert_eq!(report.failed, 0, "the demo must import cleanly: {:?}", report.errors);
-    assert!((280..=320).contains(&report.imported), "about 300 mentions, got {}", report.imported);
-    assert!(seen.len() >= 2 && seen.windows(2).all(|w| w[0] <= w[1]), "progress must move forward: {seen:?}");
+    let report = engine
+        .load_demo(&mut |p: &Progress| seen.push(p.done))
+        .await
+        .unwrap();
+    assert_eq!(
+        report.failed, 0,
+        "the demo must import cleanly: {:?}",
+        report.errors
+    );
+    assert!(
+        (280..=320).contains(&report.imported),
+        "about 300 mentions, got {}",
+        report.imported
+    );
+    assert!(
+        seen.len() >= 2 && seen.windows(2).all(|w| w[0] <= w[1]),
+        "progress must move forward: {seen:?}"
+    );
 
     let info = engine.workspace_info().await.unwrap();
     assert!(info.is_demo, "the workspace must be labelled as a demo");
     let handles = engine.handles().await.unwrap();
-    assert_eq!(handles.len(), 6, "a support and a marketing handle on three networks");
+    assert_eq!(
+        handles.len(),
+        6,
+        "a support and a marketing handle on three networks"
+    );
     for network in Network::ALL {
-        assert!(handles.iter().any(|h| h.network == network && h.role == Role::Support));
-        assert!(handles.iter().any(|h| h.network == network && h.role == Role::Marketing));
+        assert!(handles
+            .iter()
+            .any(|h| h.network == network && h.role == Role::Support));
+        assert!(handles
+            .iter()
+            .any(|h| h.network == network && h.role == Role::Marketing));
     }
 
     let all = engine.inbox(&open(), 0, 1000).await.unwrap();
     let both: Vec<_> = all.rows.iter().filter(|r| r.handles.len() == 2).collect();
-    assert_eq!(both.len(), 1, "exactly one demo post mentions both handles, and it is one item");
+    assert_eq!(
+        both.len(),
+        1,
+        "exactly one demo post mentions both handles, and it is one item"
+    );
     let newest = all.rows.iter().map(|r| r.created_at.clone()).max().unwrap();
-    assert_eq!(newest, "2026-11-28T11:55:00Z", "the newest demo mention is shifted to five minutes ago");
+    assert_eq!(
+        newest, "2026-11-28T11:55:00Z",
+        "the newest demo mention is shifted to five minutes ago"
+    );
 }
 
 #[tokio::test]
@@ -75,31 +109,72 @@ async fn bad_lines_are_reported_by_number_and_good_lines_kept() {
     let engine = engine(&dir).await;
     let text = format!(
         "{HANDLES}{}\nnot json at all\n{}\n\n{}\n",
-        mention("a1", "ann.bsky.social", 10, "hello @acme-help.bsky.social", &["acme-help.bsky.social"], "2026-11-28T10:00:00Z"),
+        mention(
+            "a1",
+            "ann.bsky.social",
+            10,
+            "hello @acme-help.bsky.social",
+            &["acme-help.bsky.social"],
+            "2026-11-28T10:00:00Z"
+        ),
         r#"{"type":"mention","network":"bluesky","remote_id":"a2"}"#,
         mention("a3", "bob.bsky.social", 10, "hi", &[], "2026-11-28T10:00:00Z"),
     );
     let report = import(&engine, &text).await;
-    assert_eq!((report.imported, report.failed), (2, 2), "two good mentions kept, two bad lines counted");
+    assert_eq!(
+        (report.imported, report.failed),
+        (2, 2),
+        "two good mentions kept, two bad lines counted"
+    );
     assert_eq!(report.errors[0].line, 4, "the bad JSON is on line 4");
-    assert!(report.errors[0].message.contains("not valid JSON"), "{:?}", report.errors[0]);
+    assert!(
+        report.errors[0].message.contains("not valid JSON"),
+        "{:?}",
+        report.errors[0]
+    );
     assert_eq!(report.errors[1].line, 5);
-    assert!(report.errors[1].message.contains("author is missing"), "{:?}", report.errors[1]);
+    assert!(
+        report.errors[1].message.contains("author is missing"),
+        "{:?}",
+        report.errors[1]
+    );
 }
 
 #[tokio::test]
 async fn one_post_seen_from_two_handles_is_one_item_listing_both() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(&dir).await;
-    let first = mention("p1", "cy.bsky.social", 10, "@acme-help.bsky.social @acme.bsky.social hi", &["acme-help.bsky.social"], "2026-11-28T10:00:00Z");
-    let again = mention("p1", "cy.bsky.social", 10, "@acme-help.bsky.social @acme.bsky.social hi", &["acme.bsky.social"], "2026-11-28T10:00:00Z");
+    let first = mention(
+        "p1",
+        "cy.bsky.social",
+        10,
+        "@acme-help.bsky.social @acme.bsky.social hi",
+        &["acme-help.bsky.social"],
+        "2026-11-28T10:00:00Z",
+    );
+    let again = mention(
+        "p1",
+        "cy.bsky.social",
+        10,
+        "@acme-help.bsky.social @acme.bsky.social hi",
+        &["acme.bsky.social"],
+        "2026-11-28T10:00:00Z",
+    );
     let report = import(&engine, &format!("{HANDLES}{first}\n{again}\n{again}\n")).await;
-    assert_eq!((report.imported, report.merged), (1, 2), "the second and third sightings merge");
+    assert_eq!(
+        (report.imported, report.merged),
+        (1, 2),
+        "the second and third sightings merge"
+    );
     let page = engine.inbox(&open(), 0, 10).await.unwrap();
     assert_eq!(page.total, 1, "one post is one item");
     let mut accounts: Vec<_> = page.rows[0].handles.iter().map(|h| h.account.as_str()).collect();
     accounts.sort();
-    assert_eq!(accounts, ["acme-help.bsky.social", "acme.bsky.social"], "the item lists both handles");
+    assert_eq!(
+        accounts,
+        ["acme-help.bsky.social", "acme.bsky.social"],
+        "the item lists both handles"
+    );
 }
 
 #[tokio::test]
@@ -107,33 +182,104 @@ async fn the_inbox_is_ranked_filtered_searched_and_explained() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(&dir).await;
     let lines = [
-        mention("r1", "small.bsky.social", 5, "where is my refund", &["acme-help.bsky.social"], "2026-11-28T11:50:00Z"),
-        mention("r2", "famous.bsky.social", 400_000, "your bikes are great", &["acme.bsky.social"], "2026-11-28T11:50:00Z"),
-        mention("r3", "waiting.bsky.social", 5, "still no refund after a day", &["acme-help.bsky.social"], "2026-11-27T11:50:00Z"),
+        mention(
+            "r1",
+            "small.bsky.social",
+            5,
+            "where is my refund",
+            &["acme-help.bsky.social"],
+            "2026-11-28T11:50:00Z",
+        ),
+        mention(
+            "r2",
+            "famous.bsky.social",
+            400_000,
+            "your bikes are great",
+            &["acme.bsky.social"],
+            "2026-11-28T11:50:00Z",
+        ),
+        mention(
+            "r3",
+            "waiting.bsky.social",
+            5,
+            "still no refund after a day",
+            &["acme-help.bsky.social"],
+            "2026-11-27T11:50:00Z",
+        ),
     ];
     import(&engine, &format!("{HANDLES}{}\n", lines.join("\n"))).await;
 
     let page = engine.inbox(&open(), 0, 10).await.unwrap();
     let order: Vec<_> = page.rows.iter().map(|r| r.author_handle.as_str()).collect();
-    assert_eq!(order, ["waiting.bsky.social", "famous.bsky.social", "small.bsky.social"], "a day's wait outranks 400k followers, which outrank nobody");
-    assert!(page.rows.windows(2).all(|w| w[0].score >= w[1].score), "scores fall down the list");
-    assert!(page.rows[0].top_reason.starts_with("Waiting 24 hours"), "{}", page.rows[0].top_reason);
+    assert_eq!(
+        order,
+        ["waiting.bsky.social", "famous.bsky.social", "small.bsky.social"],
+        "a day's wait outranks 400k followers, which outrank nobody"
+    );
+    assert!(
+        page.rows.windows(2).all(|w| w[0].score >= w[1].score),
+        "scores fall down the list"
+    );
+    assert!(
+        page.rows[0].top_reason.starts_with("Waiting 24 hours"),
+        "{}",
+        page.rows[0].top_reason
+    );
 
-    let support = InboxQuery { role: Some(Role::Support), ..open() };
-    assert_eq!(engine.inbox(&support, 0, 10).await.unwrap().total, 2, "two items on the support handle");
-    let refund = InboxQuery { search: Some("REFUND".into()), ..open() };
-    assert_eq!(engine.inbox(&refund, 0, 10).await.unwrap().total, 2, "search ignores case");
-    let by_author = InboxQuery { search: Some("famous name".into()), ..open() };
-    assert_eq!(engine.inbox(&by_author, 0, 10).await.unwrap().total, 1, "search covers author names");
-    let hostile = InboxQuery { search: Some("\" OR * NEAR( text:".into()), ..open() };
-    assert!(engine.inbox(&hostile, 0, 10).await.is_ok(), "FTS syntax in a search must not break the query");
-    let bluesky_handle = engine.handles().await.unwrap().into_iter().find(|h| h.role == Role::Marketing).unwrap();
-    let by_handle = InboxQuery { handle_id: Some(bluesky_handle.id), ..open() };
+    let support = InboxQuery {
+        role: Some(Role::Support),
+        ..open()
+    };
+    assert_eq!(
+        engine.inbox(&support, 0, 10).await.unwrap().total,
+        2,
+        "two items on the support handle"
+    );
+    let refund = InboxQuery {
+        search: Some("REFUND".into()),
+        ..open()
+    };
+    assert_eq!(
+        engine.inbox(&refund, 0, 10).await.unwrap().total,
+        2,
+        "search ignores case"
+    );
+    let by_author = InboxQuery {
+        search: Some("famous name".into()),
+        ..open()
+    };
+    assert_eq!(
+        engine.inbox(&by_author, 0, 10).await.unwrap().total,
+        1,
+        "search covers author names"
+    );
+    let hostile = InboxQuery {
+        search: Some("\" OR * NEAR( text:".into()),
+        ..open()
+    };
+    assert!(
+        engine.inbox(&hostile, 0, 10).await.is_ok(),
+        "FTS syntax in a search must not break the query"
+    );
+    let bluesky_handle = engine
+        .handles()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.role == Role::Marketing)
+        .unwrap();
+    let by_handle = InboxQuery {
+        handle_id: Some(bluesky_handle.id),
+        ..open()
+    };
     assert_eq!(engine.inbox(&by_handle, 0, 10).await.unwrap().total, 1);
 
     let item = engine.item(&page.rows[1].id).await.unwrap();
     let total: f64 = item.reasons.iter().map(|r| r.contribution).sum();
-    assert!((total - item.score).abs() < 1e-6, "the reasons add up to the score");
+    assert!(
+        (total - item.score).abs() < 1e-6,
+        "the reasons add up to the score"
+    );
 }
 
 #[tokio::test]
@@ -141,17 +287,38 @@ async fn done_items_leave_the_open_list_and_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
         let engine = engine(&dir).await;
-        import(&engine, &format!("{HANDLES}{}\n", mention("d1", "dee.bsky.social", 1, "hi", &[], "2026-11-28T11:00:00Z"))).await;
+        import(
+            &engine,
+            &format!(
+                "{HANDLES}{}\n",
+                mention("d1", "dee.bsky.social", 1, "hi", &[], "2026-11-28T11:00:00Z")
+            ),
+        )
+        .await;
         let id = engine.inbox(&open(), 0, 1).await.unwrap().rows[0].id.clone();
         engine.set_status(&id, ItemStatus::Done).await.unwrap();
-        assert_eq!(engine.inbox(&open(), 0, 10).await.unwrap().total, 0, "a done item leaves the open list");
+        assert_eq!(
+            engine.inbox(&open(), 0, 10).await.unwrap().total,
+            0,
+            "a done item leaves the open list"
+        );
         id
     };
     let reopened = engine(&dir).await;
-    let done = InboxQuery { status: Some(ItemStatus::Done), ..Default::default() };
-    assert_eq!(reopened.inbox(&done, 0, 10).await.unwrap().rows[0].id, id, "status survives a restart");
+    let done = InboxQuery {
+        status: Some(ItemStatus::Done),
+        ..Default::default()
+    };
+    assert_eq!(
+        reopened.inbox(&done, 0, 10).await.unwrap().rows[0].id,
+        id,
+        "status survives a restart"
+    );
     let err = reopened.item("999999").await.unwrap_err();
-    assert!(matches!(err, earshot_engine::EngineError::NotFound(_)), "a missing item is NotFound: {err}");
+    assert!(
+        matches!(err, earshot_engine::EngineError::NotFound(_)),
+        "a missing item is NotFound: {err}"
+    );
 }
 
 #[tokio::test]
@@ -159,8 +326,17 @@ async fn hostile_text_is_stored_verbatim_and_never_becomes_a_link() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(&dir).await;
     let text = r#"<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script> click"#;
-    let mut line: serde_json::Value = serde_json::from_str(&mention("h1", "evil.bsky.social", 1, text, &[], "2026-11-28T11:00:00Z")).unwrap();
-    line["facets"] = serde_json::json!([{"start": 0, "end": 10, "kind": "link", "uri": "javascript:window.__pwned=1"}]);
+    let mut line: serde_json::Value = serde_json::from_str(&mention(
+        "h1",
+        "evil.bsky.social",
+        1,
+        text,
+        &[],
+        "2026-11-28T11:00:00Z",
+    ))
+    .unwrap();
+    line["facets"] =
+        serde_json::json!([{"start": 0, "end": 10, "kind": "link", "uri": "javascript:window.__pwned=1"}]);
     import(&engine, &format!("{line}\n")).await;
     let id = engine.inbox(&open(), 0, 1).await.unwrap().rows[0].id.clone();
     let item = engine.item(&id).await.unwrap();

@@ -39,9 +39,13 @@ pub(crate) fn decode(row: RawHandleRow) -> Result<HandleRow, StoreError> {
     let (id, network, account, role, display_name, open_count) = row;
     Ok(HandleRow {
         id: HandleId(id),
-        network: network.parse().map_err(|e| StoreError::Corrupt(format!("handle {id}: {e}")))?,
+        network: network
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("handle {id}: {e}")))?,
         account,
-        role: role.parse().map_err(|e| StoreError::Corrupt(format!("handle {id}: {e}")))?,
+        role: role
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("handle {id}: {e}")))?,
         display_name,
         open_count,
     })

@@ -61,9 +61,11 @@ fn push_where(q: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
         q.push(" AND m.network = ").push_bind(network.as_str());
     }
     if let Some(handle) = filter.handle {
-        q.push(" AND EXISTS (SELECT 1 FROM mention_handles mh WHERE mh.mention_id = m.id AND mh.handle_id = ")
-            .push_bind(handle.0)
-            .push(")");
+        q.push(
+            " AND EXISTS (SELECT 1 FROM mention_handles mh WHERE mh.mention_id = m.id AND mh.handle_id = ",
+        )
+        .push_bind(handle.0)
+        .push(")");
     }
     if let Some(role) = filter.role {
         q.push(
@@ -74,7 +76,9 @@ fn push_where(q: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
         .push(")");
     }
     if let Some(words) = filter.search.as_deref().and_then(fts_query) {
-        q.push(" AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ").push_bind(words).push(")");
+        q.push(" AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ")
+            .push_bind(words)
+            .push(")");
     }
 }
 
@@ -155,8 +159,14 @@ mod tests {
 
     #[test]
     fn search_input_cannot_inject_fts_syntax() {
-        assert_eq!(fts_query("refund NOT \"late\""), Some("\"refund\"* \"NOT\"* \"late\"*".into()));
-        assert_eq!(fts_query("col:value OR *"), Some("\"col\"* \"value\"* \"OR\"*".into()));
+        assert_eq!(
+            fts_query("refund NOT \"late\""),
+            Some("\"refund\"* \"NOT\"* \"late\"*".into())
+        );
+        assert_eq!(
+            fts_query("col:value OR *"),
+            Some("\"col\"* \"value\"* \"OR\"*".into())
+        );
         assert_eq!(fts_query("  !!! "), None, "no words means no text filter");
     }
 }

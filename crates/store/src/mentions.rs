@@ -51,14 +51,14 @@ pub async fn ingest(
 
     // A reply joins its parent's thread when we hold the parent.
     let root: String = match &mention.reply_to {
-        Some(parent) => sqlx::query_scalar(
-            "SELECT conversation_root FROM mentions WHERE network = ? AND remote_id = ?",
-        )
-        .bind(mention.network.as_str())
-        .bind(parent)
-        .fetch_optional(&mut *conn)
-        .await?
-        .unwrap_or_else(|| mention.conversation_root.clone()),
+        Some(parent) => {
+            sqlx::query_scalar("SELECT conversation_root FROM mentions WHERE network = ? AND remote_id = ?")
+                .bind(mention.network.as_str())
+                .bind(parent)
+                .fetch_optional(&mut *conn)
+                .await?
+                .unwrap_or_else(|| mention.conversation_root.clone())
+        }
         None => mention.conversation_root.clone(),
     };
 
@@ -206,7 +206,11 @@ pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<ItemR
     .fetch_optional(&mut *conn)
     .await?;
     let Some(stored) = stored else { return Ok(None) };
-    let handles = handles_of(conn, &[id]).await?.into_iter().map(|(_, h)| h).collect();
+    let handles = handles_of(conn, &[id])
+        .await?
+        .into_iter()
+        .map(|(_, h)| h)
+        .collect();
     stored.decode(handles).map(Some)
 }
 
@@ -228,7 +232,11 @@ impl StoredItem {
             quote_of: self.quote_of,
             conversation_root: self.conversation_root,
             status: self.status.parse().map_err(|e| corrupt(id, e))?,
-            priority: Priority { reasons, waiting_since: created_at, waiting_per_hour: self.waiting_per_hour },
+            priority: Priority {
+                reasons,
+                waiting_since: created_at,
+                waiting_per_hour: self.waiting_per_hour,
+            },
             author: AuthorRow {
                 handle: self.author_handle,
                 display_name: self.author_name,
@@ -241,6 +249,9 @@ impl StoredItem {
         })
     }
 }
+
+/// (item ID, then a handle row as `handles::decode` takes it).
+type ItemHandleRow = (i64, i64, String, String, String, Option<String>, i64);
 
 /// The handles each of `ids` belongs to, as (item, handle) pairs.
 pub async fn handles_of(
@@ -259,14 +270,19 @@ pub async fn handles_of(
         list.push_bind(id.0);
     }
     q.push(") ORDER BY h.role, h.account");
-    let rows: Vec<(i64, i64, String, String, String, Option<String>, i64)> =
-        q.build_query_as().fetch_all(conn).await?;
+    let rows: Vec<ItemHandleRow> = q.build_query_as().fetch_all(conn).await?;
     rows.into_iter()
         .map(|(item, id, network, account, role, name, n)| {
-            Ok((ItemId(item), crate::handles::decode((id, network, account, role, name, n))?))
+            Ok((
+                ItemId(item),
+                crate::handles::decode((id, network, account, role, name, n))?,
+            ))
         })
         .collect()
 }
+
+/// (id, remote ID, author handle, author name, text, facets, created at).
+type StoredThreadRow = (i64, String, String, Option<String>, String, String, i64);
 
 /// The stored posts of a thread, oldest first.
 pub async fn thread(
@@ -275,7 +291,7 @@ pub async fn thread(
     root: &str,
     limit: i64,
 ) -> Result<Vec<ThreadRow>, StoreError> {
-    let rows: Vec<(i64, String, String, Option<String>, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<StoredThreadRow> = sqlx::query_as(
         "SELECT m.id, m.remote_id, a.handle, a.display_name, m.text, m.facets, m.created_at
            FROM mentions m JOIN authors a ON a.id = m.author_id
           WHERE m.network = ? AND (m.conversation_root = ? OR m.remote_id = ?)
@@ -314,7 +330,11 @@ pub struct ThreadRow {
 }
 
 /// Sets an item's status. Returns `false` if there is no such item.
-pub async fn set_status(conn: &mut SqliteConnection, id: ItemId, status: ItemStatus) -> Result<bool, StoreError> {
+pub async fn set_status(
+    conn: &mut SqliteConnection,
+    id: ItemId,
+    status: ItemStatus,
+) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE mentions SET status = ? WHERE id = ?")
         .bind(status.as_str())
         .bind(id.0)
@@ -325,9 +345,10 @@ pub async fn set_status(conn: &mut SqliteConnection, id: ItemId, status: ItemSta
 
 /// For tests and diagnostics: the handles of an item by ID, without the open counts.
 pub async fn handle_ids(conn: &mut SqliteConnection, id: ItemId) -> Result<Vec<HandleId>, StoreError> {
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT handle_id FROM mention_handles WHERE mention_id = ? ORDER BY handle_id")
-        .bind(id.0)
-        .fetch_all(conn)
-        .await?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT handle_id FROM mention_handles WHERE mention_id = ? ORDER BY handle_id")
+            .bind(id.0)
+            .fetch_all(conn)
+            .await?;
     Ok(ids.into_iter().map(HandleId).collect())
 }

@@ -18,7 +18,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqli
 pub async fn open(path: &Path) -> Result<Database, StoreError> {
     let display = path.display().to_string();
     let options = SqliteConnectOptions::from_str("sqlite:")
-        .map_err(|source| StoreError::Open { path: display.clone(), source })?
+        .map_err(|source| StoreError::Open {
+            path: display.clone(),
+            source,
+        })?
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -29,7 +32,10 @@ pub async fn open(path: &Path) -> Result<Database, StoreError> {
         .max_connections(4)
         .connect_with(options)
         .await
-        .map_err(|source| StoreError::Open { path: display, source })?;
+        .map_err(|source| StoreError::Open {
+            path: display,
+            source,
+        })?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
 }

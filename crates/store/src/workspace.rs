@@ -5,7 +5,10 @@ use sqlx::SqliteConnection;
 use crate::StoreError;
 
 pub async fn get(conn: &mut SqliteConnection, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT value FROM workspace WHERE key = ?").bind(key).fetch_optional(conn).await?)
+    Ok(sqlx::query_scalar("SELECT value FROM workspace WHERE key = ?")
+        .bind(key)
+        .fetch_optional(conn)
+        .await?)
 }
 
 pub async fn set(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<(), StoreError> {
@@ -19,10 +22,8 @@ pub async fn set(conn: &mut SqliteConnection, key: &str, value: &str) -> Result<
 
 /// How many items the workspace holds, in all and still open.
 pub async fn counts(conn: &mut SqliteConnection) -> Result<(i64, i64), StoreError> {
-    let row: (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(status = 'open'), 0) FROM mentions",
-    )
-    .fetch_one(conn)
-    .await?;
+    let row: (i64, i64) = sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(status = 'open'), 0) FROM mentions")
+        .fetch_one(conn)
+        .await?;
     Ok(row)
 }

@@ -1,0 +1,113 @@
+//! The `earshot` binary as a script would use it, on a temporary data folder.
+
+use assert_cmd::Command;
+
+fn earshot(dir: &tempfile::TempDir) -> Command {
+    let mut cmd = Command::cargo_bin("earshot").expect("the earshot binary is built");
+    cmd.arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("EARSHOT_DATA_DIR");
+    cmd
+}
+
+fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).expect("--json prints JSON")
+}
+
+#[test]
+fn import_keeps_good_lines_and_names_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mentions.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"type":"handle","network":"x","account":"AcmeHelp","role":"support"}"#, "\n",
+            r#"{"type":"mention","network":"x","remote_id":"1","author":{"handle":"ann","followers":900},"text":"@AcmeHelp refund please","created_at":"2026-11-28T09:00:00Z","mentions":["AcmeHelp"]}"#, "\n",
+            "{oops\n",
+            r#"{"type":"mention","network":"x","remote_id":"2","author":{"handle":"bob"},"text":"battery died","created_at":"2026-11-28T08:00:00Z"}"#, "\n",
+        ),
+    )
+    .unwrap();
+    let out = earshot(&dir).arg("import").arg(&file).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a partial import exits 1 so scripts notice"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("line 3: not valid JSON"),
+        "the bad line is named: {stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Imported 2 new item(s)"));
+
+    let inbox = json(&earshot(&dir).args(["inbox", "--json"]).output().unwrap().stdout);
+    let rows = inbox.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "both good mentions are in the inbox");
+    assert!(
+        rows[0]["score"].as_f64() >= rows[1]["score"].as_f64(),
+        "priority order"
+    );
+    assert!(
+        !rows[0]["reasons"].as_array().unwrap().is_empty(),
+        "each item carries its reasons"
+    );
+
+    let support = json(
+        &earshot(&dir)
+            .args(["inbox", "--json", "--role", "support"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(
+        support.as_array().unwrap().len(),
+        1,
+        "only one item is on the support handle"
+    );
+    let by_network = json(
+        &earshot(&dir)
+            .args(["inbox", "--json", "--network", "bluesky"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(by_network.as_array().unwrap().len(), 0);
+
+    let found = json(
+        &earshot(&dir)
+            .args(["search", "refund", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["author_handle"], "ann");
+}
+
+#[test]
+fn demo_then_inbox_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    earshot(&dir).arg("demo").assert().success();
+    let top = json(
+        &earshot(&dir)
+            .args(["inbox", "--json", "--limit", "5"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(top.as_array().unwrap().len(), 5, "--limit is honoured");
+}
+
+#[test]
+fn bad_arguments_say_what_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = earshot(&dir).args(["inbox", "--role", "boss"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("support, marketing or other"));
+    let missing = earshot(&dir)
+        .args(["import", "/nonexistent/file.jsonl"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("could not open /nonexistent/file.jsonl"));
+}

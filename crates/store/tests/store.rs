@@ -1,0 +1,167 @@
+//! Store functions against a real SQLite file: migrations, dedupe, handle merging, FTS and ordering.
+
+use chrono::{DateTime, Duration, Utc};
+use earshot_core::{Account, Author, Handle, ItemStatus, Mention, Network, Priority, PriorityWeights, Role};
+use earshot_store::inbox::{self, InboxFilter};
+use earshot_store::mentions::{self, IngestOutcome};
+use earshot_store::{handles, open};
+
+fn at() -> DateTime<Utc> {
+    "2026-11-28T10:00:00Z".parse().unwrap()
+}
+
+fn mention(id: &str, author: &str, followers: u64, text: &str, mentions: &[&str]) -> Mention {
+    Mention {
+        network: Network::Mastodon,
+        remote_id: id.into(),
+        url: None,
+        author: Author {
+            network: Network::Mastodon,
+            handle: Account::new("author", author).unwrap(),
+            display_name: Some(format!("{author} Person")),
+            followers,
+            verified: false,
+            created_at: None,
+            profile_url: None,
+        },
+        text: text.into(),
+        facets: vec![],
+        created_at: at(),
+        mentions: mentions.iter().map(|m| Account::new("m", m).unwrap()).collect(),
+        reply_to: None,
+        quote_of: None,
+        conversation_root: id.into(),
+    }
+}
+
+async fn store(m: &Mention, db: &earshot_store::Database) -> IngestOutcome {
+    let p = Priority::assess(&m.author, m.created_at, &PriorityWeights::default());
+    let mut conn = db.acquire().await.unwrap();
+    mentions::ingest(&mut conn, m, &p, at()).await.unwrap()
+}
+
+#[tokio::test]
+async fn migrations_run_twice_and_dedupe_merges_handles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite3");
+    let db = open(&path).await.unwrap();
+    drop(db);
+    let db = open(&path)
+        .await
+        .expect("opening a migrated database again is a no-op");
+    let mut conn = db.acquire().await.unwrap();
+    for (account, role) in [
+        ("help@acme.social", Role::Support),
+        ("acme@acme.social", Role::Marketing),
+    ] {
+        let h = Handle {
+            network: Network::Mastodon,
+            account: Account::new("a", account).unwrap(),
+            role,
+            display_name: None,
+        };
+        handles::upsert(&mut conn, &h).await.unwrap();
+    }
+    drop(conn);
+
+    let first = store(
+        &mention("1", "ann@m.social", 5, "hello", &["help@acme.social"]),
+        &db,
+    )
+    .await;
+    let IngestOutcome::Inserted(id) = first else {
+        panic!("the first sighting inserts: {first:?}")
+    };
+    let second = store(
+        &mention("1", "ann@m.social", 5, "hello", &["acme@acme.social"]),
+        &db,
+    )
+    .await;
+    assert_eq!(
+        second,
+        IngestOutcome::Merged { id, added_handles: 1 },
+        "the same post from another handle merges"
+    );
+    let third = store(
+        &mention("1", "ann@m.social", 5, "hello", &["acme@acme.social"]),
+        &db,
+    )
+    .await;
+    assert_eq!(
+        third,
+        IngestOutcome::Duplicate(id),
+        "a repeat with nothing new is a duplicate"
+    );
+    let mut conn = db.acquire().await.unwrap();
+    assert_eq!(
+        mentions::handle_ids(&mut conn, id).await.unwrap().len(),
+        2,
+        "the item lists both handles"
+    );
+    assert_eq!(
+        inbox::count(&mut conn, &InboxFilter::default()).await.unwrap(),
+        1,
+        "one post, one item"
+    );
+}
+
+#[tokio::test]
+async fn inbox_orders_by_rank_then_age_and_searches_text_and_authors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(&dir.path().join("db.sqlite3")).await.unwrap();
+    store(
+        &mention("a", "quiet@m.social", 3, "my café order is late", &[]),
+        &db,
+    )
+    .await;
+    store(
+        &mention("b", "loud@m.social", 90_000, "love the new model", &[]),
+        &db,
+    )
+    .await;
+    let mut same = mention("c", "quiet@m.social", 3, "another late order", &[]);
+    same.created_at = at() - Duration::seconds(0); // equal score: older first, then by ID
+    store(&same, &db).await;
+    let mut conn = db.acquire().await.unwrap();
+
+    let all = inbox::page(&mut conn, &InboxFilter::default(), 0, 10)
+        .await
+        .unwrap();
+    let ids: Vec<_> = all.iter().map(|r| r.author_handle.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["loud@m.social", "quiet@m.social", "quiet@m.social"],
+        "influence first"
+    );
+    assert!(all[1].id < all[2].id, "equal scores keep a stable order");
+
+    let cafe = InboxFilter {
+        search: Some("cafe".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        inbox::count(&mut conn, &cafe).await.unwrap(),
+        1,
+        "diacritics are folded: cafe finds café"
+    );
+    let author = InboxFilter {
+        search: Some("Loud Person".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        inbox::count(&mut conn, &author).await.unwrap(),
+        1,
+        "author names are searchable"
+    );
+
+    mentions::set_status(&mut conn, all[0].id, ItemStatus::Done)
+        .await
+        .unwrap();
+    let open_only = InboxFilter {
+        status: Some(ItemStatus::Open),
+        ..Default::default()
+    };
+    assert_eq!(inbox::count(&mut conn, &open_only).await.unwrap(), 2);
+    let page2 = inbox::page(&mut conn, &open_only, 1, 10).await.unwrap();
+    assert_eq!(page2.len(), 1, "offset pages through the list");
+}
