@@ -26,7 +26,7 @@ rng = random.Random(SEED)
 UTC = dt.timezone.utc
 REF = dt.datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)  # the reference instant the app shifts to "now"
 NEWEST = REF - dt.timedelta(minutes=5)  # exactly one mention sits here: 2026-01-15T11:55:00Z
-START = REF - dt.timedelta(hours=72)  # oldest allowed mention time
+START = REF - dt.timedelta(hours=12)  # oldest allowed mention time: a busy working day
 SPAM_ACCOUNT_MIN = REF - dt.timedelta(days=7)  # spam accounts are created within the last week
 
 TOTAL_MENTIONS = 300
@@ -746,12 +746,12 @@ for template in queue:
 # Thread roots early enough for their replies; replies minutes to hours later.
 for p in posts:
     if p["special"] == "thread" and p["reply_to"] is None:
-        p["time"] = rand_post_time(START, NEWEST - dt.timedelta(hours=12))
+        p["time"] = rand_post_time(START, NEWEST - dt.timedelta(hours=6))
 for p in posts:
     if p["special"] == "thread" and p["reply_to"] is not None:
         p["time"] = p["reply_to"]["time"] + dt.timedelta(seconds=rng.randint(4 * 60, 150 * 60))
 for p in (rude, praised):
-    p["time"] = rand_post_time(START, NEWEST - dt.timedelta(hours=10))
+    p["time"] = rand_post_time(START, NEWEST - dt.timedelta(hours=5))
 for p in (q1, q2):
     p["time"] = p["quote_of"]["time"] + dt.timedelta(seconds=rng.randint(40 * 60, 5 * 3600))
 
@@ -943,7 +943,7 @@ for lineno, line in enumerate(file_lines, 1):
         err(lineno, str(e))
         continue
     if not (START <= t <= NEWEST):
-        err(lineno, f"created_at outside the 72 h window: {obj['created_at']}")
+        err(lineno, f"created_at outside the 12 h window: {obj['created_at']}")
     if at_ >= t:
         err(lineno, "author created after the post")
     if len(text) > TEXT_LIMIT[net]:
