@@ -129,6 +129,9 @@ pub async fn run(count: u32) -> anyhow::Result<()> {
     };
     let page =
         time_runs(|| async { engine.inbox(&open, 0, 100).await.map(drop).map_err(Into::into) }).await?;
+    let deep = count.saturating_sub(100);
+    let last_page =
+        time_runs(|| async { engine.inbox(&open, deep, 100).await.map(drop).map_err(Into::into) }).await?;
     let search_query = InboxQuery {
         search: Some("refund battery".into()),
         ..open.clone()
@@ -178,6 +181,17 @@ pub async fn run(count: u32) -> anyhow::Result<()> {
         }
     })
     .await?;
+    let raw_last_page = time_runs(|| {
+        let conn = raw.clone();
+        async move {
+            sqlx::query("SELECT * FROM raw ORDER BY created_at LIMIT 100 OFFSET ?")
+                .bind(i64::from(deep))
+                .fetch_all(&conn)
+                .await?;
+            Ok(())
+        }
+    })
+    .await?;
     let raw_search = time_runs(|| {
         let conn = raw.clone();
         async move {
@@ -194,6 +208,7 @@ pub async fn run(count: u32) -> anyhow::Result<()> {
     for (name, ours, theirs) in [
         ("import (all rows)", import, raw_insert),
         ("first inbox page (100 rows)", page, raw_page),
+        ("last inbox page (deep offset)", last_page, raw_last_page),
         ("full-text search, first page", search, raw_search),
     ] {
         println!(

@@ -115,7 +115,7 @@ impl Engine {
     }
 
     pub async fn workspace_info(&self) -> Result<WorkspaceInfo, EngineError> {
-        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
         let (total, open) = workspace::counts(&mut conn).await?;
         let is_demo = workspace::get(&mut conn, "demo").await?.as_deref() == Some("true");
         Ok(WorkspaceInfo {
@@ -143,7 +143,7 @@ impl Engine {
         });
         while let Some(batch) = source.next_batch().await? {
             let seen_at = self.clock.now();
-            let mut tx = self.db.begin().await.map_err(earshot_store::StoreError::from)?;
+            let mut tx = earshot_store::begin(&self.db).await?;
             for entry in batch {
                 done = done.max(entry.position);
                 match entry.record {
@@ -169,7 +169,7 @@ impl Engine {
                     }
                 }
             }
-            tx.commit().await.map_err(earshot_store::StoreError::from)?;
+            earshot_store::commit(tx).await?;
             progress(&Progress {
                 done,
                 total: total.max(done),
@@ -210,7 +210,7 @@ impl Engine {
         let mut source = JsonLines::new(demo::DEMO_JSONL.as_bytes(), Some(lines))
             .shifted(demo::demo_shift(self.clock.now()));
         let report = self.ingest(&mut source, progress).await?;
-        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
         workspace::set(&mut conn, "demo", "true").await?;
         Ok(report)
     }
@@ -235,7 +235,7 @@ impl Engine {
     pub async fn inbox(&self, query: &InboxQuery, offset: u32, limit: u32) -> Result<InboxPage, EngineError> {
         let filter = self.filter(query)?;
         let now = self.clock.now();
-        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
         let total = inbox::count(&mut conn, &filter).await?;
         let rows = inbox::page(&mut conn, &filter, i64::from(offset), i64::from(limit)).await?;
         let rows = rows
@@ -279,7 +279,7 @@ impl Engine {
     pub async fn item(&self, id: &str) -> Result<ItemView, EngineError> {
         let item_id = parse_id(id)?;
         let now = self.clock.now();
-        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
         let item = mentions::get(&mut conn, item_id)
             .await?
             .ok_or_else(|| EngineError::NotFound(format!("Inbox item {id} no longer exists.")))?;
@@ -328,7 +328,7 @@ impl Engine {
     /// Marks an item done, or opens it again.
     pub async fn set_status(&self, id: &str, status: ItemStatus) -> Result<(), EngineError> {
         let item_id = parse_id(id)?;
-        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
         if mentions::set_status(&mut conn, item_id, status).await? {
             Ok(())
         } else {
@@ -340,7 +340,7 @@ impl Engine {
 
     /// Our handles, each with its open item count.
     pub async fn handles(&self) -> Result<Vec<HandleSummary>, EngineError> {
-        let mut conn = self.db.acquire().await.map_err(earshot_store::StoreError::from)?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
         Ok(handles::list(&mut conn)
             .await?
             .into_iter()

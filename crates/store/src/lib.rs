@@ -11,7 +11,7 @@ mod open;
 pub mod workspace;
 
 pub use error::StoreError;
-pub use open::{open, Database};
+pub use open::{acquire, begin, commit, open, Database};
 
 use chrono::{DateTime, TimeZone, Utc};
 

@@ -39,3 +39,17 @@ pub async fn open(path: &Path) -> Result<Database, StoreError> {
     MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
+
+/// A connection from the pool, for a unit of work that needs no transaction.
+pub async fn acquire(db: &Database) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
+    Ok(db.acquire().await?)
+}
+
+/// A transaction; the caller commits it with [`commit`] or drops it to roll back.
+pub async fn begin(db: &Database) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+    Ok(db.begin().await?)
+}
+
+pub async fn commit(tx: sqlx::Transaction<'static, sqlx::Sqlite>) -> Result<(), StoreError> {
+    Ok(tx.commit().await?)
+}
