@@ -6,6 +6,7 @@ Two sessions, each on a fresh data folder:
   1. First launch offers the demo; loading it fills the list; the first row is the engine's top item
      (asked of the CLI, the same engine); j/k move; Enter opens; e marks done and the item leaves the list.
   2. A hostile mention shows as literal text, its javascript: link is not a link, and no payload ran.
+  3. A 100,000-item inbox keeps only a window of rows in the DOM, and End reaches the last item.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
 import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.request
@@ -120,9 +121,10 @@ def test_demo_ranking_and_keyboard(tmp):
         w.keys("k")
         wait_for("k to select the first row again", lambda: w.selected() == rows[0])
         w.keys("j", "\ue007")  # j, then Enter
-        opened = wait_for("Enter to open the item", lambda: w.js(
-            "const d=document.querySelector('[data-testid=detail]');return d&&d.dataset.id"))
-        assert opened == rows[1], f"Enter opens the selected item ({opened} != {rows[1]})"
+        detail_id = lambda: w.js("const d=document.querySelector('[data-testid=detail]');return d&&d.dataset.id")
+        wait_for(f"Enter to open the selected item {rows[1]} (detail shows {detail_id()})", lambda: detail_id() == rows[1])
+        wait_for("focus to move into the detail", lambda: w.js(
+            "return !!document.activeElement.closest('[data-testid=detail]')"))
         w.screenshot("inbox.png")
 
         w.keys("e")
@@ -175,6 +177,38 @@ def test_hostile_mention_is_inert(tmp):
         w.close()
 
 
+def test_large_inbox_is_virtualised(tmp):
+    """100,000 items: the list renders only a window of rows, and End reaches the last one."""
+    n = 100_000
+    data = os.path.join(tmp, "large")
+    src = os.path.join(tmp, "large.jsonl")
+    words = ["order", "refund", "battery", "late", "love", "ride", "app", "brake", "help", "thanks"]
+    with open(src, "w") as f:
+        f.write(json.dumps({"type": "handle", "network": "bluesky", "account": "brand.bsky.social", "role": "support"}) + "\n")
+        for i in range(n):
+            text = "@brand.bsky.social " + " ".join(words[(i * 7 + k) % len(words)] for k in range(6))
+            f.write(json.dumps({
+                "type": "mention", "network": "bluesky", "remote_id": f"at://large/{i}", "text": text,
+                "author": {"handle": f"user{i % 5000}.bsky.social", "followers": (i * 37) % 50000},
+                "created_at": f"2026-11-{1 + i % 27:02d}T{i % 24:02d}:{i % 60:02d}:00Z", "mentions": ["brand.bsky.social"],
+            }) + "\n")
+    cli(data, "import", src)
+    w = Window(data)
+    try:
+        wait_for("the first rows", lambda: len(w.rows()) > 5, timeout=60)
+        assert w.js("return document.body.innerText").find("100,000") >= 0, "the total count is shown"
+        rendered = len(w.rows())
+        assert rendered < 200, f"only a window of rows is in the DOM, not {rendered}"
+        w.keys("\ue010")  # End
+        wait_for("the last row", lambda: w.js(
+            "const r=document.querySelector('[data-testid=inbox-row][aria-selected=true]');"
+            "return r&&r.getAttribute('aria-posinset')") == str(n), timeout=60)
+        assert len(w.rows()) < 200, "still only a window of rows after jumping to the end"
+        w.screenshot("large.png")
+    finally:
+        w.close()
+
+
 def main():
     driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -182,7 +216,7 @@ def main():
     passed = failed = 0
     try:
         wait_for("WebKitWebDriver", lambda: call("GET", "/status"), timeout=20)
-        for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert):
+        for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_large_inbox_is_virtualised):
             t0 = time.time()
             try:
                 test(tmp)
