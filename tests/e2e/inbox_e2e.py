@@ -199,6 +199,7 @@ def test_large_inbox_is_virtualised(tmp):
         assert w.js("return document.body.innerText").find("100,000") >= 0, "the total count is shown"
         rendered = len(w.rows())
         assert rendered < 200, f"only a window of rows is in the DOM, not {rendered}"
+        w.click("[data-testid=inbox-row]")  # into the list, where Home and End apply
         w.keys("\ue010")  # End
         wait_for("the last row", lambda: w.js(
             "const r=document.querySelector('[data-testid=inbox-row][aria-selected=true]');"
