@@ -1,0 +1,12 @@
+//! Network connectors. Each network's wire types stay private to its module and are converted into
+//! [`earshot_core::Mention`]; nothing downstream sees a network's own shapes.
+
+pub mod mastodon;
+
+/// A response from a network that Earshot could not use. It names what was wrong so it can be logged with
+/// context and the item skipped, never a panic.
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkError {
+    #[error("the {network} response was not in the expected shape: {reason}")]
+    Malformed { network: &'static str, reason: String },
+}

@@ -1,0 +1,9 @@
+//! Mastodon: notifications and statuses into canonical mentions, and the `Link` header that pages them.
+
+mod html;
+mod link;
+mod wire;
+
+pub use html::status_text;
+pub use link::{parse_link_header, Links};
+pub use wire::{mention_from_notification, mentions_from_notifications, Skipped};

@@ -1,0 +1,144 @@
+//! Mastodon's JSON, kept private, and its conversion into canonical mentions.
+
+use chrono::{DateTime, Utc};
+use earshot_core::canonical::{RawAuthor, RawMention};
+use earshot_core::{Facet, Mention};
+use serde::Deserialize;
+
+use super::html::status_text;
+use crate::NetworkError;
+
+#[derive(Debug, Deserialize)]
+struct Notification {
+    #[serde(rename = "type")]
+    kind: String,
+    status: Option<Status>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Account {
+    acct: String,
+    display_name: Option<String>,
+    created_at: Option<DateTime<Utc>>,
+    url: Option<String>,
+    followers_count: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusMention {
+    acct: String,
+    url: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Quote {
+    quoted_status: Option<Box<Status>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Status {
+    uri: String,
+    url: Option<String>,
+    created_at: DateTime<Utc>,
+    account: Account,
+    content: String,
+    #[serde(default)]
+    spoiler_text: String,
+    #[serde(default)]
+    mentions: Vec<StatusMention>,
+    quote: Option<Quote>,
+}
+
+/// Why a notification gave no mention. Neither is fatal: the page's other notifications are still used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Skipped {
+    #[error("a '{0}' notification is not a mention")]
+    NotAMention(String),
+    #[error("a notification could not be read: {0}")]
+    Malformed(String),
+}
+
+/// `user` on our own server is `user@server` everywhere else; Earshot always keeps the full form.
+fn full_acct(acct: &str, server_host: &str) -> String {
+    if acct.contains('@') {
+        acct.to_owned()
+    } else {
+        format!("{acct}@{server_host}")
+    }
+}
+
+impl Status {
+    fn into_mention(self, server_host: &str) -> Result<Mention, Skipped> {
+        let mentioned: Vec<(String, String)> = self
+            .mentions
+            .iter()
+            .map(|m| (m.url.clone(), full_acct(&m.acct, server_host)))
+            .collect();
+        let (mut text, mut facets) = status_text(&self.content, &mentioned);
+        if !self.spoiler_text.trim().is_empty() {
+            // A content warning comes first, as Mastodon shows it; the facets move with the text.
+            let prefix = format!("CW: {}\n\n", self.spoiler_text.trim());
+            facets = facets
+                .into_iter()
+                .map(|f| Facet {
+                    start: f.start + prefix.len(),
+                    end: f.end + prefix.len(),
+                    kind: f.kind,
+                })
+                .collect();
+            text = prefix + &text;
+        }
+        let raw = RawMention {
+            network: Some("mastodon".into()),
+            // The status URI is the same on every server, so two of our handles on different servers see
+            // one item. (A status's numeric ID is only unique on one server.)
+            remote_id: Some(self.uri),
+            url: self.url,
+            author: Some(RawAuthor {
+                handle: Some(full_acct(&self.account.acct, server_host)),
+                display_name: self.account.display_name,
+                followers: self.account.followers_count.unwrap_or(0),
+                verified: false,
+                created_at: self.account.created_at,
+                profile_url: self.account.url,
+            }),
+            text: Some(text),
+            facets,
+            created_at: Some(self.created_at),
+            mentions: mentioned.into_iter().map(|(_, acct)| acct).collect(),
+            // Mastodon names the parent only by its server-local ID; the connector resolves it to a URI.
+            reply_to: None,
+            quote_of: self.quote.and_then(|q| q.quoted_status).map(|s| s.uri),
+            conversation_root: None,
+        };
+        raw.validate().map_err(|e| Skipped::Malformed(e.to_string()))
+    }
+}
+
+/// One notification (as JSON) into a mention, if it is one. `server_host` is our account's server, which
+/// completes local account names.
+pub fn mention_from_notification(value: serde_json::Value, server_host: &str) -> Result<Mention, Skipped> {
+    let notification: Notification =
+        serde_json::from_value(value).map_err(|e| Skipped::Malformed(e.to_string()))?;
+    match (notification.kind.as_str(), notification.status) {
+        ("mention" | "quote", Some(status)) => status.into_mention(server_host),
+        ("mention" | "quote", None) => Err(Skipped::Malformed("a mention without its status".into())),
+        (other, _) => Err(Skipped::NotAMention(other.to_owned())),
+    }
+}
+
+/// A page of `/api/v1/notifications`: each entry becomes a mention or says why it was skipped. Only a body
+/// that is not a JSON array at all is an error.
+pub fn mentions_from_notifications(
+    body: &str,
+    server_host: &str,
+) -> Result<Vec<Result<Mention, Skipped>>, NetworkError> {
+    let values: Vec<serde_json::Value> = serde_json::from_str(body).map_err(|e| NetworkError::Malformed {
+        network: "Mastodon",
+        reason: format!("notifications: {e}"),
+    })?;
+    Ok(values
+        .into_iter()
+        .map(|v| mention_from_notification(v, server_host))
+        .collect())
+}
