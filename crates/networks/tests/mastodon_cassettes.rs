@@ -1,62 +1,11 @@
 //! The Mastodon conversion against real recorded traffic from a Mastodon 4.6 server (Mastodon.py's
 //! cassettes, MIT, in ../shared/data/mastodon). These tests fail, never skip, when that data is missing.
 
-use std::path::PathBuf;
+mod common;
 
+use common::{cassettes_dir, load};
 use earshot_core::FacetKind;
 use earshot_networks::mastodon::{mentions_from_notifications, parse_link_header, Skipped};
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Cassette {
-    interactions: Vec<Interaction>,
-}
-
-#[derive(Deserialize)]
-struct Interaction {
-    request: Request,
-    response: Response,
-}
-
-#[derive(Deserialize)]
-struct Request {
-    method: String,
-    uri: String,
-}
-
-#[derive(Deserialize)]
-struct Response {
-    status: Status,
-    #[serde(default)]
-    headers: std::collections::BTreeMap<String, Vec<String>>,
-    body: Body,
-}
-
-#[derive(Deserialize)]
-struct Status {
-    code: u16,
-}
-
-#[derive(Deserialize)]
-struct Body {
-    string: String,
-}
-
-fn cassettes_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mastodon/cassettes");
-    assert!(
-        dir.is_dir(),
-        "the recorded Mastodon traffic is missing at {}: these tests need ../shared/data beside the project",
-        dir.display()
-    );
-    dir
-}
-
-fn load(name: &str) -> Cassette {
-    let path = cassettes_dir().join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
-}
 
 /// Every successful `GET /api/v1/notifications` page in every cassette.
 fn notification_pages() -> Vec<(String, String)> {

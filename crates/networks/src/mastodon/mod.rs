@@ -1,9 +1,11 @@
 //! Mastodon: notifications and statuses into canonical mentions, and the `Link` header that pages them.
 
+mod client;
 mod html;
 mod link;
 mod wire;
 
+pub use client::{FetchError, MastodonClient, MentionPage, RateLimit};
 pub use html::status_text;
 pub use link::{parse_link_header, Links};
 pub use wire::{mention_from_notification, mentions_from_notifications, Skipped};

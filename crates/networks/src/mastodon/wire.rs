@@ -133,12 +133,26 @@ pub fn mentions_from_notifications(
     body: &str,
     server_host: &str,
 ) -> Result<Vec<Result<Mention, Skipped>>, NetworkError> {
+    Ok(parse_page(body, server_host)?.1)
+}
+
+/// A page's newest notification ID (the cursor), and each entry's mention or why it was skipped.
+pub(crate) type ParsedPage = (Option<String>, Vec<Result<Mention, Skipped>>);
+
+/// Like [`mentions_from_notifications`], and also the newest notification ID on the page (the cursor).
+pub(crate) fn parse_page(body: &str, server_host: &str) -> Result<ParsedPage, NetworkError> {
     let values: Vec<serde_json::Value> = serde_json::from_str(body).map_err(|e| NetworkError::Malformed {
         network: "Mastodon",
         reason: format!("notifications: {e}"),
     })?;
-    Ok(values
+    // Mastodon IDs are decimal strings that grow with time: compare them as numbers, longer first.
+    let newest = values
+        .iter()
+        .filter_map(|v| v.get("id")?.as_str().map(str::to_owned))
+        .max_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    let entries = values
         .into_iter()
         .map(|v| mention_from_notification(v, server_host))
-        .collect())
+        .collect();
+    Ok((newest, entries))
 }

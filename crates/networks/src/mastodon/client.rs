@@ -1,0 +1,162 @@
+//! Reading one account's mentions from its Mastodon server.
+
+use chrono::{DateTime, Utc};
+use earshot_core::Mention;
+use reqwest::header::{HeaderMap, AUTHORIZATION, LINK};
+use reqwest::StatusCode;
+use url::Url;
+
+use super::link::parse_link_header;
+use super::wire::{parse_page, Skipped};
+use crate::NetworkError;
+
+/// What the server said about our request budget (`X-RateLimit-*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: Option<u32>,
+    pub remaining: Option<u32>,
+    pub reset: Option<DateTime<Utc>>,
+}
+
+/// One page of new mentions.
+#[derive(Debug)]
+pub struct MentionPage {
+    pub entries: Vec<Result<Mention, Skipped>>,
+    /// The newest notification ID on the page: the cursor to ask from next time. `None` on an empty page.
+    pub newest_id: Option<String>,
+    /// The page of still newer notifications, if the server says there is one.
+    pub newer: Option<Url>,
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// Why a fetch failed. Each says what the person should do.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("The Mastodon server refused this account's access token ({0}). Reconnect the account.")]
+    Unauthorized(String),
+    #[error("The Mastodon server asks Earshot to slow down until {until}.")]
+    RateLimited { until: DateTime<Utc> },
+    #[error("The Mastodon server could not be reached: {0}. Earshot will try again.")]
+    Unreachable(String),
+    #[error("The Mastodon server answered {status}. Earshot will try again.")]
+    Server { status: u16 },
+    #[error(transparent)]
+    Malformed(#[from] NetworkError),
+}
+
+/// A signed-in view of one account on one Mastodon server.
+pub struct MastodonClient {
+    http: reqwest::Client,
+    base: Url,
+    host: String,
+    token: String,
+}
+
+fn header_u32(headers: &HeaderMap, name: &str) -> Option<u32> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn rate_limit(headers: &HeaderMap) -> Option<RateLimit> {
+    let reset = headers
+        .get("x-ratelimit-reset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| DateTime::parse_from_rfc3339(v.trim()).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let limit = header_u32(headers, "x-ratelimit-limit");
+    let remaining = header_u32(headers, "x-ratelimit-remaining");
+    (limit.is_some() || remaining.is_some() || reset.is_some()).then_some(RateLimit {
+        limit,
+        remaining,
+        reset,
+    })
+}
+
+impl MastodonClient {
+    /// `base` is the server's address (`https://mastodon.social`). The token never leaves this struct except
+    /// in the `Authorization` header, and is never printed.
+    pub fn new(http: reqwest::Client, base: Url, token: String) -> Result<Self, NetworkError> {
+        let host = match (base.host_str(), base.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            (None, _) => {
+                return Err(NetworkError::Malformed {
+                    network: "Mastodon",
+                    reason: format!("'{base}' has no host"),
+                })
+            }
+        };
+        Ok(Self {
+            http,
+            base,
+            host,
+            token,
+        })
+    }
+
+    /// The first URL to ask for mentions newer than `since` (the stored cursor), oldest page first.
+    pub fn mentions_url(&self, since: Option<&str>) -> Url {
+        let mut url = self
+            .base
+            .join("/api/v1/notifications")
+            .unwrap_or_else(|_| self.base.clone());
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("types[]", "mention");
+            q.append_pair("types[]", "quote");
+            q.append_pair("limit", "40");
+            if let Some(id) = since {
+                q.append_pair("min_id", id);
+            }
+        }
+        url
+    }
+
+    /// Fetches one page. Follow [`MentionPage::newer`] until it is `None` to catch up without gaps.
+    pub async fn fetch(&self, url: Url, now: DateTime<Utc>) -> Result<MentionPage, FetchError> {
+        let response = self
+            .http
+            .get(url)
+            .header(AUTHORIZATION, format!("Bearer {}", self.token))
+            .send()
+            .await
+            .map_err(|e| FetchError::Unreachable(e.without_url().to_string()))?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let rate_limit = rate_limit(&headers);
+        match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                let body = response.text().await.unwrap_or_default();
+                let reason = serde_json::from_str::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v.get("error")?.as_str().map(str::to_owned))
+                    .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
+                return Err(FetchError::Unauthorized(reason));
+            }
+            StatusCode::TOO_MANY_REQUESTS => {
+                let until = rate_limit
+                    .and_then(|r| r.reset)
+                    .unwrap_or(now + chrono::Duration::minutes(5));
+                return Err(FetchError::RateLimited { until });
+            }
+            s if !s.is_success() => return Err(FetchError::Server { status: s.as_u16() }),
+            _ => {}
+        }
+        let body = response
+            .text()
+            .await
+            .map_err(|e| FetchError::Unreachable(e.without_url().to_string()))?;
+        let (newest_id, entries) = parse_page(&body, &self.host)?;
+        let newer = headers
+            .get(LINK)
+            .and_then(|v| v.to_str().ok())
+            .map(parse_link_header)
+            .and_then(|l| l.prev)
+            .filter(|_| newest_id.is_some());
+        Ok(MentionPage {
+            entries,
+            newest_id,
+            newer,
+            rate_limit,
+        })
+    }
+}
