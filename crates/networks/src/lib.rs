@@ -10,3 +10,6 @@ pub enum NetworkError {
     #[error("the {network} response was not in the expected shape: {reason}")]
     Malformed { network: &'static str, reason: String },
 }
+
+#[cfg(feature = "replay")]
+pub mod replay;

@@ -1,11 +1,9 @@
 //! The Mastodon conversion against real recorded traffic from a Mastodon 4.6 server (Mastodon.py's
 //! cassettes, MIT, in ../shared/data/mastodon). These tests fail, never skip, when that data is missing.
 
-mod common;
-
-use common::{cassettes_dir, load};
 use earshot_core::FacetKind;
 use earshot_networks::mastodon::{mentions_from_notifications, parse_link_header, Skipped};
+use earshot_networks::replay::cassette::{cassettes_dir, load};
 
 /// Every successful `GET /api/v1/notifications` page in every cassette.
 fn notification_pages() -> Vec<(String, String)> {

@@ -3,6 +3,7 @@
 //! Functions take a connection (or a transaction, which derefs to one); the use case that owns the unit of
 //! work opens and commits the transaction. Times are stored as Unix milliseconds.
 
+pub mod accounts;
 mod error;
 pub mod handles;
 pub mod inbox;

@@ -111,8 +111,8 @@ impl MastodonClient {
         url
     }
 
-    /// Fetches one page. Follow [`MentionPage::newer`] until it is `None` to catch up without gaps.
-    pub async fn fetch(&self, url: Url, now: DateTime<Utc>) -> Result<MentionPage, FetchError> {
+    /// Sends an authorised GET and sorts out the answer: the body on success, or what went wrong.
+    async fn get(&self, url: Url, now: DateTime<Utc>) -> Result<(HeaderMap, String), FetchError> {
         let response = self
             .http
             .get(url)
@@ -122,7 +122,6 @@ impl MastodonClient {
             .map_err(|e| FetchError::Unreachable(e.without_url().to_string()))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let rate_limit = rate_limit(&headers);
         match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                 let body = response.text().await.unwrap_or_default();
@@ -130,21 +129,62 @@ impl MastodonClient {
                     .ok()
                     .and_then(|v| v.get("error")?.as_str().map(str::to_owned))
                     .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
-                return Err(FetchError::Unauthorized(reason));
+                Err(FetchError::Unauthorized(reason))
             }
             StatusCode::TOO_MANY_REQUESTS => {
-                let until = rate_limit
+                let until = rate_limit(&headers)
                     .and_then(|r| r.reset)
                     .unwrap_or(now + chrono::Duration::minutes(5));
-                return Err(FetchError::RateLimited { until });
+                Err(FetchError::RateLimited { until })
             }
-            s if !s.is_success() => return Err(FetchError::Server { status: s.as_u16() }),
-            _ => {}
+            s if !s.is_success() => Err(FetchError::Server { status: s.as_u16() }),
+            _ => {
+                let body = response
+                    .text()
+                    .await
+                    .map_err(|e| FetchError::Unreachable(e.without_url().to_string()))?;
+                Ok((headers, body))
+            }
         }
-        let body = response
-            .text()
-            .await
-            .map_err(|e| FetchError::Unreachable(e.without_url().to_string()))?;
+    }
+
+    /// Who the token belongs to, as a full account (`user@server`), and its display name.
+    pub async fn verify_credentials(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(String, Option<String>), FetchError> {
+        let url = self
+            .base
+            .join("/api/v1/accounts/verify_credentials")
+            .unwrap_or_else(|_| self.base.clone());
+        let (_, body) = self.get(url, now).await?;
+        let value: serde_json::Value = serde_json::from_str(&body).map_err(|e| NetworkError::Malformed {
+            network: "Mastodon",
+            reason: format!("verify_credentials: {e}"),
+        })?;
+        let acct = value
+            .get("acct")
+            .and_then(|a| a.as_str())
+            .ok_or_else(|| NetworkError::Malformed {
+                network: "Mastodon",
+                reason: "verify_credentials has no acct".into(),
+            })?;
+        let name = value
+            .get("display_name")
+            .and_then(|n| n.as_str())
+            .filter(|n| !n.trim().is_empty());
+        let full = if acct.contains('@') {
+            acct.to_owned()
+        } else {
+            format!("{acct}@{}", self.host)
+        };
+        Ok((full, name.map(str::to_owned)))
+    }
+
+    /// Fetches one page. Follow [`MentionPage::newer`] until it is `None` to catch up without gaps.
+    pub async fn fetch(&self, url: Url, now: DateTime<Utc>) -> Result<MentionPage, FetchError> {
+        let (headers, body) = self.get(url, now).await?;
+        let rate_limit = rate_limit(&headers);
         let (newest_id, entries) = parse_page(&body, &self.host)?;
         let newer = headers
             .get(LINK)

@@ -1,8 +1,6 @@
 //! Reading the recorded Mastodon traffic (VCR cassettes from Mastodon.py, MIT) in ../shared/data/mastodon.
 //! Missing data fails the test loudly; it is never skipped.
 
-#![allow(dead_code)] // each test file uses a different part of this module
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -45,6 +43,7 @@ pub struct Body {
 
 pub fn cassettes_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/mastodon/cassettes");
+    // Under CI the data must be there; anywhere else a missing copy fails just as loudly.
     assert!(
         dir.is_dir(),
         "the recorded Mastodon traffic is missing at {}: these tests need ../shared/data beside the project",

@@ -1,0 +1,189 @@
+//! Connected accounts, their health, and their ingest cursors. No secret is ever stored here.
+
+use chrono::{DateTime, Utc};
+use earshot_core::{Network, Role};
+use sqlx::SqliteConnection;
+
+use crate::{from_millis, to_millis, HandleId, StoreError};
+
+/// A row ID of a connected account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct AccountId(pub i64);
+
+/// How an account's sync stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountState {
+    Healthy,
+    Syncing,
+    RateLimited,
+    TokenInvalid,
+    Unreachable,
+}
+
+impl AccountState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountState::Healthy => "healthy",
+            AccountState::Syncing => "syncing",
+            AccountState::RateLimited => "rate_limited",
+            AccountState::TokenInvalid => "token_invalid",
+            AccountState::Unreachable => "unreachable",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "healthy" => AccountState::Healthy,
+            "syncing" => AccountState::Syncing,
+            "rate_limited" => AccountState::RateLimited,
+            "token_invalid" => AccountState::TokenInvalid,
+            "unreachable" => AccountState::Unreachable,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRow {
+    pub id: AccountId,
+    pub handle_id: HandleId,
+    pub network: Network,
+    pub account: String,
+    pub role: Role,
+    pub service_url: String,
+    pub state: AccountState,
+    pub problem: Option<String>,
+    pub rate_limited_until: Option<DateTime<Utc>>,
+    pub last_sync_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredAccount {
+    id: i64,
+    handle_id: i64,
+    network: String,
+    account: String,
+    role: String,
+    service_url: String,
+    state: String,
+    problem: Option<String>,
+    rate_limited_until: Option<i64>,
+    last_sync_at: Option<i64>,
+}
+
+impl StoredAccount {
+    fn decode(self) -> Result<AccountRow, StoreError> {
+        let bad = |what: String| StoreError::Corrupt(format!("account {}: {what}", self.id));
+        Ok(AccountRow {
+            id: AccountId(self.id),
+            handle_id: HandleId(self.handle_id),
+            network: self.network.parse().map_err(|e| bad(format!("{e}")))?,
+            account: self.account.clone(),
+            role: self.role.parse().map_err(|e| bad(format!("{e}")))?,
+            service_url: self.service_url.clone(),
+            state: AccountState::parse(&self.state).ok_or_else(|| bad(format!("state '{}'", self.state)))?,
+            problem: self.problem.clone(),
+            rate_limited_until: self.rate_limited_until.map(from_millis),
+            last_sync_at: self.last_sync_at.map(from_millis),
+        })
+    }
+}
+
+const SELECT: &str =
+    "SELECT a.id, a.handle_id, h.network, h.account, h.role, a.service_url, a.state, a.problem,
+                             a.rate_limited_until, a.last_sync_at
+                        FROM accounts a JOIN handles h ON h.id = a.handle_id";
+
+/// Connects an account to one of our handles (a handle has at most one account). Reconnecting the same
+/// handle keeps its cursors and clears the last problem.
+pub async fn upsert(
+    conn: &mut SqliteConnection,
+    handle: HandleId,
+    service_url: &str,
+    now: DateTime<Utc>,
+) -> Result<AccountId, StoreError> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO accounts (handle_id, service_url, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (handle_id) DO UPDATE SET service_url = excluded.service_url, state = 'healthy',
+             problem = NULL, rate_limited_until = NULL
+         RETURNING id",
+    )
+    .bind(handle.0)
+    .bind(service_url)
+    .bind(to_millis(now))
+    .fetch_one(conn)
+    .await?;
+    Ok(AccountId(id))
+}
+
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<AccountRow>, StoreError> {
+    let rows: Vec<StoredAccount> = sqlx::query_as(&format!("{SELECT} ORDER BY h.network, h.account"))
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter().map(StoredAccount::decode).collect()
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: AccountId) -> Result<Option<AccountRow>, StoreError> {
+    let row: Option<StoredAccount> = sqlx::query_as(&format!("{SELECT} WHERE a.id = ?"))
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
+    row.map(StoredAccount::decode).transpose()
+}
+
+/// Records how a sync went. `synced_at` is set only when the sync reached the server and finished.
+pub async fn set_state(
+    conn: &mut SqliteConnection,
+    id: AccountId,
+    state: AccountState,
+    problem: Option<&str>,
+    rate_limited_until: Option<DateTime<Utc>>,
+    synced_at: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE accounts SET state = ?, problem = ?, rate_limited_until = ?,
+                last_sync_at = COALESCE(?, last_sync_at) WHERE id = ?",
+    )
+    .bind(state.as_str())
+    .bind(problem)
+    .bind(rate_limited_until.map(to_millis))
+    .bind(synced_at.map(to_millis))
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn cursor(
+    conn: &mut SqliteConnection,
+    id: AccountId,
+    source: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT cursor FROM cursors WHERE account_id = ? AND source = ?")
+            .bind(id.0)
+            .bind(source)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Moves a cursor. Call it in the same transaction that stores the mentions it covers.
+pub async fn set_cursor(
+    conn: &mut SqliteConnection,
+    id: AccountId,
+    source: &str,
+    cursor: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO cursors (account_id, source, cursor) VALUES (?, ?, ?)
+         ON CONFLICT (account_id, source) DO UPDATE SET cursor = excluded.cursor",
+    )
+    .bind(id.0)
+    .bind(source)
+    .bind(cursor)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
