@@ -54,10 +54,36 @@ enum Command {
     },
     /// Load the demo workspace: about 300 sample mentions for a fictional bike brand.
     Demo,
+    /// Connect, list and check the brand's accounts on each network.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// Fetch new mentions for every connected account once, from where each one left off.
+    Sync,
     /// Measure import and query speed on generated mentions, against raw SQLite inserts.
     Bench {
         #[arg(long, default_value_t = 100_000)]
         count: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountsCommand {
+    /// Connect a Mastodon account with an access token read from standard input (never from the command
+    /// line, where other users could see it). The token is kept only in the OS keyring.
+    ConnectMastodon {
+        /// The server, e.g. https://mastodon.social
+        #[arg(long)]
+        server: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Read the access token from standard input.
+        #[arg(long, required = true)]
+        token_stdin: bool,
+    },
+    /// Every connected account, with its health and last sync.
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -139,6 +165,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             output::items(&engine, &query, limit, json).await?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Accounts(AccountsCommand::ConnectMastodon {
+            server,
+            role,
+            token_stdin: _,
+        }) => {
+            let mut token = String::new();
+            std::io::stdin()
+                .read_line(&mut token)
+                .context("could not read the token from standard input")?;
+            let engine = open(cli.data_dir).await?;
+            let account = engine.connect_mastodon(&server, &token, role).await?;
+            println!("Connected @{} as a {} handle.", account.account, account.role);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Accounts(AccountsCommand::List { json }) => {
+            let engine = open(cli.data_dir).await?;
+            output::accounts(&engine.accounts().await?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sync => {
+            let engine = open(cli.data_dir).await?;
+            let reports = engine.sync_all(&mut progress_bar("Syncing")).await?;
+            Ok(output::sync_reports(&reports))
         }
         Command::Bench { count } => {
             bench::run(count).await.context("the benchmark failed")?;

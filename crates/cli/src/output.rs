@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use earshot_engine::{Engine, ImportReport, InboxQuery};
+use earshot_engine::{AccountView, Engine, ImportReport, InboxQuery, SyncReport};
 
 pub fn import_report(report: &ImportReport) -> ExitCode {
     println!(
@@ -57,4 +57,52 @@ pub async fn items(engine: &Engine, query: &InboxQuery, limit: u32, json: bool) 
     }
     println!("{} of {} item(s).", page.rows.len(), page.total);
     Ok(())
+}
+
+pub fn accounts(accounts: &[AccountView], json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(accounts)?);
+        return Ok(());
+    }
+    if accounts.is_empty() {
+        println!("No accounts are connected. Try `earshot accounts connect-mastodon --server URL --role support --token-stdin`.");
+    }
+    for a in accounts {
+        let last = a.last_sync_at.as_deref().unwrap_or("never");
+        println!(
+            "{:<4} {:<9} @{:<40} {:<10} {:<14} last sync {last}",
+            a.id,
+            a.network.label(),
+            a.account,
+            a.role,
+            a.state
+        );
+        if let Some(problem) = &a.problem {
+            println!("     {problem}");
+        }
+    }
+    Ok(())
+}
+
+/// Prints each account's sync; exits 1 when any account could not sync, so a scheduler notices.
+pub fn sync_reports(reports: &[SyncReport]) -> ExitCode {
+    if reports.is_empty() {
+        println!("No accounts are connected, so there is nothing to sync.");
+    }
+    let mut failed = false;
+    for r in reports {
+        println!(
+            "{}: {} new, {} seen before, {} skipped, {} page(s).",
+            r.account, r.imported, r.merged, r.skipped, r.pages
+        );
+        if let Some(problem) = &r.problem {
+            failed = true;
+            eprintln!("{}: {problem}", r.account);
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

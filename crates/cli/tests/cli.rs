@@ -111,3 +111,60 @@ fn bad_arguments_say_what_is_accepted() {
         .unwrap();
     assert!(String::from_utf8_lossy(&missing.stderr).contains("could not open /nonexistent/file.jsonl"));
 }
+
+/// Needs a Secret Service (run inside tests/e2e/harness.sh, as scripts/test.sh does).
+#[test]
+fn a_mastodon_account_connects_from_stdin_lists_and_syncs() {
+    let server = earshot_networks::replay::serve_mastodon(50);
+    let dir = tempfile::tempdir().unwrap();
+    earshot(&dir)
+        .args([
+            "accounts",
+            "connect-mastodon",
+            "--server",
+            server.base.as_str(),
+            "--role",
+            "support",
+            "--token-stdin",
+        ])
+        .write_stdin("cli-token\n")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("as a support handle"));
+    let listed = json(
+        &earshot(&dir)
+            .args(["accounts", "list", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(listed[0]["state"], "healthy");
+    assert_eq!(
+        listed[0]["last_sync_at"],
+        serde_json::Value::Null,
+        "never synced yet"
+    );
+    let out = earshot(&dir).arg("sync").output().unwrap();
+    assert!(
+        out.status.success(),
+        "sync: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("new"),
+        "the sync reports what it fetched"
+    );
+    let inbox = json(&earshot(&dir).args(["inbox", "--json"]).output().unwrap().stdout);
+    assert!(
+        !inbox.as_array().unwrap().is_empty(),
+        "the synced mentions are in the inbox"
+    );
+    let listed = json(
+        &earshot(&dir)
+            .args(["accounts", "list", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(listed[0]["last_sync_at"].is_string(), "the last sync is recorded");
+}

@@ -3,14 +3,17 @@
 //! The engine owns transactions, the clock and the priority weights. Its view types are what crosses the
 //! IPC boundary; the TypeScript types are generated from them.
 
+mod accounts;
 mod clock;
 mod demo;
 mod error;
 mod paths;
+mod secrets;
 mod service;
 pub mod source;
 mod views;
 
+pub use accounts::{AccountView, SyncReport};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use demo::DEMO_JSONL;
 pub use error::{ApiError, EngineError, ErrorCode};

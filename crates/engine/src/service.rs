@@ -26,13 +26,14 @@ const EXCERPT_CHARS: usize = 240;
 /// One open workspace: its database, its clock and its ranking weights.
 #[derive(Clone)]
 pub struct Engine {
-    db: Database,
-    clock: Arc<dyn Clock>,
-    weights: PriorityWeights,
+    pub(crate) db: Database,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) weights: PriorityWeights,
+    pub(crate) http: earshot_networks::HttpClient,
     data_dir: PathBuf,
 }
 
-fn rfc3339(t: DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -101,6 +102,7 @@ impl Engine {
             db,
             clock,
             weights: PriorityWeights::default(),
+            http: earshot_networks::http_client(),
             data_dir,
         })
     }

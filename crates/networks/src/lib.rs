@@ -13,3 +13,16 @@ pub enum NetworkError {
 
 #[cfg(feature = "replay")]
 pub mod replay;
+
+/// The HTTP client every connector shares (connection pooling, one TLS setup).
+pub use reqwest::Client as HttpClient;
+
+/// A client with Earshot's user agent and timeouts that keep one slow server from stalling a sync.
+pub fn http_client() -> HttpClient {
+    reqwest::Client::builder()
+        .user_agent(concat!("Earshot/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap_or_default()
+}

@@ -1,0 +1,263 @@
+//! Connected accounts: connecting one, listing their health, and syncing their mentions.
+
+use earshot_core::{Account, Handle, Network, Priority, Role};
+use earshot_networks::mastodon::{FetchError, MastodonClient, Skipped};
+use earshot_store::accounts::{self, AccountId, AccountRow, AccountState};
+use earshot_store::mentions::{self, IngestOutcome};
+use serde::Serialize;
+use specta::Type;
+use url::Url;
+
+use crate::{secrets, Engine, EngineError, Progress};
+
+/// Mastodon's notifications are one source; keyword searches will be others.
+const NOTIFICATIONS: &str = "notifications";
+/// At most this many pages in one sync, so one account cannot hold the others up.
+const MAX_PAGES_PER_SYNC: usize = 50;
+
+/// An account as the Accounts screen and `earshot accounts` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct AccountView {
+    pub id: String,
+    pub network: Network,
+    pub account: String,
+    pub role: Role,
+    pub service_url: String,
+    /// healthy, syncing, rate_limited, token_invalid or unreachable.
+    pub state: String,
+    /// What went wrong last, and what to do, in words.
+    pub problem: Option<String>,
+    pub rate_limited_until: Option<String>,
+    pub last_sync_at: Option<String>,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Type)]
+pub struct SyncReport {
+    pub account: String,
+    pub imported: u32,
+    pub merged: u32,
+    /// Entries the network sent that could not be read; each was logged and skipped.
+    pub skipped: u32,
+    pub pages: u32,
+    /// Set when the sync stopped early, in words.
+    pub problem: Option<String>,
+}
+
+fn secret_key(network: Network, account: &str) -> String {
+    format!("{network}:{account}")
+}
+
+fn view(row: AccountRow) -> AccountView {
+    AccountView {
+        id: row.id.0.to_string(),
+        network: row.network,
+        account: row.account,
+        role: row.role,
+        service_url: row.service_url,
+        state: row.state.as_str().to_owned(),
+        problem: row.problem,
+        rate_limited_until: row.rate_limited_until.map(crate::service::rfc3339),
+        last_sync_at: row.last_sync_at.map(crate::service::rfc3339),
+    }
+}
+
+fn server_url(raw: &str) -> Result<Url, EngineError> {
+    let with_scheme = if raw.contains("://") {
+        raw.trim().to_owned()
+    } else {
+        format!("https://{}", raw.trim())
+    };
+    let url = Url::parse(&with_scheme)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+        .ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "'{raw}' is not a server address. Use one like https://mastodon.social."
+            ))
+        })?;
+    Ok(url)
+}
+
+impl Engine {
+    /// Connects a Mastodon account with an access token: asks the server whose token it is, saves the token
+    /// in the OS keyring, and records the handle with its role.
+    pub async fn connect_mastodon(
+        &self,
+        server: &str,
+        token: &str,
+        role: Role,
+    ) -> Result<AccountView, EngineError> {
+        let base = server_url(server)?;
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(EngineError::Invalid(
+                "The access token is empty. Paste the token from the server's Development settings.".into(),
+            ));
+        }
+        let client = MastodonClient::new(self.http.clone(), base.clone(), token.to_owned())
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let (acct, display_name) =
+            client
+                .verify_credentials(self.clock.now())
+                .await
+                .map_err(|e| match e {
+                    FetchError::Unauthorized(why) => EngineError::Invalid(format!(
+                        "{base} refused the token ({why}). Check that you copied all of it."
+                    )),
+                    other => EngineError::Invalid(other.to_string()),
+                })?;
+        let handle = Handle {
+            network: Network::Mastodon,
+            account: Account::new("account", &acct).map_err(|e| EngineError::Invalid(e.to_string()))?,
+            role,
+            display_name,
+        };
+        secrets::save(&secret_key(Network::Mastodon, handle.account.as_str()), token)?;
+        let mut tx = earshot_store::begin(&self.db).await?;
+        let handle_id = earshot_store::handles::upsert(&mut tx, &handle).await?;
+        let id = accounts::upsert(&mut tx, handle_id, base.as_str(), self.clock.now()).await?;
+        earshot_store::commit(tx).await?;
+        self.account(id).await
+    }
+
+    async fn account(&self, id: AccountId) -> Result<AccountView, EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        accounts::get(&mut conn, id)
+            .await?
+            .map(view)
+            .ok_or_else(|| EngineError::NotFound(format!("Account {} is no longer connected.", id.0)))
+    }
+
+    /// Every connected account with its health.
+    pub async fn accounts(&self) -> Result<Vec<AccountView>, EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        Ok(accounts::list(&mut conn).await?.into_iter().map(view).collect())
+    }
+
+    async fn record(
+        &self,
+        id: AccountId,
+        state: AccountState,
+        problem: Option<String>,
+        until: Option<chrono::DateTime<chrono::Utc>>,
+        synced: bool,
+    ) -> Result<(), EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let synced_at = synced.then(|| self.clock.now());
+        accounts::set_state(&mut conn, id, state, problem.as_deref(), until, synced_at).await?;
+        Ok(())
+    }
+
+    /// Syncs every connected account once. One account's failure is recorded on it and does not stop the rest.
+    pub async fn sync_all(
+        &self,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<Vec<SyncReport>, EngineError> {
+        let mut reports = Vec::new();
+        for account in self.accounts().await? {
+            reports.push(self.sync_account(&account.id, progress).await?);
+        }
+        Ok(reports)
+    }
+
+    /// Fetches an account's new mentions from its stored cursor onwards. Each page and the cursor that
+    /// follows it are stored in one transaction, so a crash mid-sync loses nothing and repeats nothing.
+    pub async fn sync_account(
+        &self,
+        id: &str,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<SyncReport, EngineError> {
+        let id = AccountId(
+            id.trim()
+                .parse()
+                .map_err(|_| EngineError::NotFound(format!("There is no account '{id}'.")))?,
+        );
+        let row = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            accounts::get(&mut conn, id)
+                .await?
+                .ok_or_else(|| EngineError::NotFound(format!("There is no account {}.", id.0)))?
+        };
+        let mut report = SyncReport {
+            account: format!("@{}", row.account),
+            ..Default::default()
+        };
+        let now = self.clock.now();
+        if let Some(until) = row.rate_limited_until.filter(|u| *u > now) {
+            report.problem = Some(format!(
+                "Rate-limited by the server until {}; Earshot waits.",
+                crate::service::rfc3339(until)
+            ));
+            return Ok(report);
+        }
+        let Some(token) = secrets::load(&secret_key(row.network, &row.account))? else {
+            let problem =
+                "No token is saved for this account in the system keyring. Reconnect it.".to_owned();
+            self.record(id, AccountState::TokenInvalid, Some(problem.clone()), None, false)
+                .await?;
+            report.problem = Some(problem);
+            return Ok(report);
+        };
+        let base = server_url(&row.service_url)?;
+        let client = MastodonClient::new(self.http.clone(), base, token)
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        self.record(id, AccountState::Syncing, None, None, false).await?;
+
+        let cursor = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            accounts::cursor(&mut conn, id, NOTIFICATIONS).await?
+        };
+        let mut next = Some(client.mentions_url(cursor.as_deref()));
+        while let Some(url) = next.take() {
+            if report.pages as usize >= MAX_PAGES_PER_SYNC {
+                break;
+            }
+            let page = match client.fetch(url, self.clock.now()).await {
+                Ok(page) => page,
+                Err(e) => {
+                    let (state, until) = match &e {
+                        FetchError::Unauthorized(_) => (AccountState::TokenInvalid, None),
+                        FetchError::RateLimited { until } => (AccountState::RateLimited, Some(*until)),
+                        _ => (AccountState::Unreachable, None),
+                    };
+                    tracing::warn!(account = %row.account, error = %e, "sync stopped");
+                    self.record(id, state, Some(e.to_string()), until, false).await?;
+                    report.problem = Some(e.to_string());
+                    return Ok(report);
+                }
+            };
+            let seen_at = self.clock.now();
+            let mut tx = earshot_store::begin(&self.db).await?;
+            for entry in page.entries {
+                match entry {
+                    Ok(mention) => {
+                        let priority = Priority::assess(&mention.author, mention.created_at, &self.weights);
+                        match mentions::ingest(&mut tx, &mention, &priority, seen_at).await? {
+                            IngestOutcome::Inserted(_) => report.imported += 1,
+                            _ => report.merged += 1,
+                        }
+                    }
+                    Err(Skipped::NotAMention(_)) => {}
+                    Err(Skipped::Malformed(why)) => {
+                        tracing::warn!(account = %row.account, %why, "skipped a notification Earshot could not read");
+                        report.skipped += 1;
+                    }
+                }
+            }
+            if let Some(newest) = &page.newest_id {
+                accounts::set_cursor(&mut tx, id, NOTIFICATIONS, newest).await?;
+            }
+            earshot_store::commit(tx).await?;
+            report.pages += 1;
+            progress(&Progress {
+                done: report.imported + report.merged,
+                total: 0,
+                phase: format!("Syncing {}", report.account),
+            });
+            next = page.newer;
+        }
+        self.record(id, AccountState::Healthy, None, None, true).await?;
+        Ok(report)
+    }
+}
