@@ -49,7 +49,9 @@ export type ConversationEntry = {
 };
 
 /**  The closed set of error kinds the UI may act on. It never matches on message text. */
-export type ErrorCode = "not_found" | "invalid_input" | "storage" | "internal";
+export type ErrorCode = "not_found" | "invalid_input" | "storage" | 
+/**  A network's server refused, limited or could not be reached; the message says which. */
+"network" | "internal";
 
 /**  One of our handles, as shown beside an item. */
 export type HandleRef = {

@@ -1,14 +1,15 @@
 //! Connected accounts: connecting one, listing their health, and syncing their mentions.
 
-use earshot_core::{Account, Handle, Network, Priority, Role};
+use earshot_core::canonical::Record;
+use earshot_core::{Account, Handle, Network, Role};
 use earshot_networks::mastodon::{FetchError, MastodonClient, Skipped};
 use earshot_store::accounts::{self, AccountId, AccountRow, AccountState};
-use earshot_store::mentions::{self, IngestOutcome};
 use serde::Serialize;
 use specta::Type;
 use url::Url;
 
-use crate::{secrets, Engine, EngineError, Progress};
+use crate::source::{Batch, Entry, MentionSource};
+use crate::{secrets, Clock, Engine, EngineError, ImportReport, Progress};
 
 /// Mastodon's notifications are one source; keyword searches will be others.
 const NOTIFICATIONS: &str = "notifications";
@@ -161,23 +162,19 @@ impl Engine {
         Ok(reports)
     }
 
-    /// Fetches an account's new mentions from its stored cursor onwards. Each page and the cursor that
-    /// follows it are stored in one transaction, so a crash mid-sync loses nothing and repeats nothing.
+    /// Fetches an account's new mentions from its stored cursor onwards, through the same ingest path as an
+    /// import. Each page and the cursor after it are stored in one transaction, so a crash mid-sync loses
+    /// nothing and repeats nothing. A network failure is recorded on the account for the Accounts screen.
     pub async fn sync_account(
         &self,
         id: &str,
         progress: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<SyncReport, EngineError> {
-        let id = AccountId(
-            id.trim()
-                .parse()
-                .map_err(|_| EngineError::NotFound(format!("There is no account '{id}'.")))?,
-        );
+        let missing = || EngineError::NotFound(format!("There is no connected account '{id}'."));
+        let id = AccountId(id.trim().parse().map_err(|_| missing())?);
         let row = {
             let mut conn = earshot_store::acquire(&self.db).await?;
-            accounts::get(&mut conn, id)
-                .await?
-                .ok_or_else(|| EngineError::NotFound(format!("There is no account {}.", id.0)))?
+            accounts::get(&mut conn, id).await?.ok_or_else(missing)?
         };
         let mut report = SyncReport {
             account: format!("@{}", row.account),
@@ -199,65 +196,100 @@ impl Engine {
             report.problem = Some(problem);
             return Ok(report);
         };
-        let base = server_url(&row.service_url)?;
-        let client = MastodonClient::new(self.http.clone(), base, token)
+        let client = MastodonClient::new(self.http.clone(), server_url(&row.service_url)?, token)
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
-        self.record(id, AccountState::Syncing, None, None, false).await?;
-
         let cursor = {
             let mut conn = earshot_store::acquire(&self.db).await?;
             accounts::cursor(&mut conn, id, NOTIFICATIONS).await?
         };
-        let mut next = Some(client.mentions_url(cursor.as_deref()));
-        while let Some(url) = next.take() {
-            if report.pages as usize >= MAX_PAGES_PER_SYNC {
-                break;
+        self.record(id, AccountState::Syncing, None, None, false).await?;
+
+        let mut source = MastodonSource::new(&client, cursor.as_deref(), self.clock.as_ref());
+        let mut counts = ImportReport::default();
+        let outcome = self
+            .ingest_into(&mut source, Some((id, NOTIFICATIONS)), &mut counts, progress)
+            .await;
+        report.imported = counts.imported;
+        report.merged = counts.merged;
+        report.skipped = counts.failed;
+        report.pages = source.pages;
+        match outcome {
+            Ok(()) => self.record(id, AccountState::Healthy, None, None, true).await?,
+            Err(EngineError::Network(e)) => {
+                let (state, until) = match &e {
+                    FetchError::Unauthorized(_) => (AccountState::TokenInvalid, None),
+                    FetchError::RateLimited { until } => (AccountState::RateLimited, Some(*until)),
+                    _ => (AccountState::Unreachable, None),
+                };
+                tracing::warn!(account = %row.account, error = %e, "sync stopped");
+                self.record(id, state, Some(e.to_string()), until, false).await?;
+                report.problem = Some(e.to_string());
             }
-            let page = match client.fetch(url, self.clock.now()).await {
-                Ok(page) => page,
-                Err(e) => {
-                    let (state, until) = match &e {
-                        FetchError::Unauthorized(_) => (AccountState::TokenInvalid, None),
-                        FetchError::RateLimited { until } => (AccountState::RateLimited, Some(*until)),
-                        _ => (AccountState::Unreachable, None),
-                    };
-                    tracing::warn!(account = %row.account, error = %e, "sync stopped");
-                    self.record(id, state, Some(e.to_string()), until, false).await?;
-                    report.problem = Some(e.to_string());
-                    return Ok(report);
-                }
-            };
-            let seen_at = self.clock.now();
-            let mut tx = earshot_store::begin(&self.db).await?;
-            for entry in page.entries {
-                match entry {
-                    Ok(mention) => {
-                        let priority = Priority::assess(&mention.author, mention.created_at, &self.weights);
-                        match mentions::ingest(&mut tx, &mention, &priority, seen_at).await? {
-                            IngestOutcome::Inserted(_) => report.imported += 1,
-                            _ => report.merged += 1,
-                        }
-                    }
-                    Err(Skipped::NotAMention(_)) => {}
-                    Err(Skipped::Malformed(why)) => {
-                        tracing::warn!(account = %row.account, %why, "skipped a notification Earshot could not read");
-                        report.skipped += 1;
-                    }
-                }
-            }
-            if let Some(newest) = &page.newest_id {
-                accounts::set_cursor(&mut tx, id, NOTIFICATIONS, newest).await?;
-            }
-            earshot_store::commit(tx).await?;
-            report.pages += 1;
-            progress(&Progress {
-                done: report.imported + report.merged,
-                total: 0,
-                phase: format!("Syncing {}", report.account),
-            });
-            next = page.newer;
+            Err(other) => return Err(other),
         }
-        self.record(id, AccountState::Healthy, None, None, true).await?;
         Ok(report)
+    }
+}
+
+/// A Mastodon account's mention notifications as a [`MentionSource`]: one page a batch, newest ID as cursor.
+struct MastodonSource<'a> {
+    client: &'a MastodonClient,
+    clock: &'a dyn Clock,
+    next: Option<Url>,
+    pages: u32,
+}
+
+impl<'a> MastodonSource<'a> {
+    fn new(client: &'a MastodonClient, cursor: Option<&str>, clock: &'a dyn Clock) -> Self {
+        Self {
+            client,
+            clock,
+            next: Some(client.mentions_url(cursor)),
+            pages: 0,
+        }
+    }
+}
+
+impl MentionSource for MastodonSource<'_> {
+    fn size_hint(&self) -> Option<u32> {
+        None
+    }
+
+    async fn next_batch(&mut self) -> Result<Option<Batch>, EngineError> {
+        if self.pages as usize >= MAX_PAGES_PER_SYNC {
+            return Ok(None);
+        }
+        let Some(url) = self.next.take() else {
+            return Ok(None);
+        };
+        let page = self.client.fetch(url, self.clock.now()).await?;
+        self.pages += 1;
+        let entries = page
+            .entries
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, entry)| {
+                let position = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                match entry {
+                    Ok(mention) => Some(Entry {
+                        position,
+                        record: Ok(Record::Mention(Box::new(mention))),
+                    }),
+                    Err(Skipped::NotAMention(_)) => None,
+                    Err(Skipped::Malformed(why)) => {
+                        tracing::warn!(%why, "skipped a notification Earshot could not read");
+                        Some(Entry {
+                            position,
+                            record: Err(why),
+                        })
+                    }
+                }
+            })
+            .collect();
+        self.next = page.newer;
+        Ok(Some(Batch {
+            entries,
+            cursor: page.newest_id,
+        }))
     }
 }

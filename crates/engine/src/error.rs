@@ -12,6 +12,8 @@ pub enum EngineError {
     Store(#[from] StoreError),
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
+    #[error(transparent)]
+    Network(#[from] earshot_networks::mastodon::FetchError),
 }
 
 /// The closed set of error kinds the UI may act on. It never matches on message text.
@@ -21,6 +23,8 @@ pub enum ErrorCode {
     NotFound,
     InvalidInput,
     Storage,
+    /// A network's server refused, limited or could not be reached; the message says which.
+    Network,
     Internal,
 }
 
@@ -37,6 +41,7 @@ impl From<EngineError> for ApiError {
             EngineError::NotFound(_) => ErrorCode::NotFound,
             EngineError::Invalid(_) => ErrorCode::InvalidInput,
             EngineError::Store(_) | EngineError::Io { .. } => ErrorCode::Storage,
+            EngineError::Network(_) => ErrorCode::Network,
         };
         tracing::warn!(error = %e, "request failed");
         let message = match e {

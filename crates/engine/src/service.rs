@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, SecondsFormat, Utc};
 use earshot_core::canonical::Record;
 use earshot_core::{segments, ItemStatus, Priority, PriorityWeights};
+use earshot_store::accounts::AccountId;
 use earshot_store::handles::HandleRow;
 use earshot_store::inbox::InboxFilter;
 use earshot_store::mentions::IngestOutcome;
@@ -136,17 +137,35 @@ impl Engine {
         progress: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<ImportReport, EngineError> {
         let mut report = ImportReport::default();
+        self.ingest_into(source, None, &mut report, progress).await?;
+        Ok(report)
+    }
+
+    /// [`Engine::ingest`] that also stores each batch's cursor under `cursor_slot` (account, source) in the
+    /// batch's own transaction, and keeps counting into `report` so a failure part-way loses no figures.
+    pub(crate) async fn ingest_into<S: MentionSource>(
+        &self,
+        source: &mut S,
+        cursor_slot: Option<(AccountId, &str)>,
+        report: &mut ImportReport,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<(), EngineError> {
         let total = source.size_hint().unwrap_or(0);
         let mut done = 0u32;
+        let phase = if cursor_slot.is_some() {
+            "Syncing mentions"
+        } else {
+            "Importing mentions"
+        };
         progress(&Progress {
             done,
             total,
-            phase: "Importing mentions".into(),
+            phase: phase.into(),
         });
         while let Some(batch) = source.next_batch().await? {
             let seen_at = self.clock.now();
             let mut tx = earshot_store::begin(&self.db).await?;
-            for entry in batch {
+            for entry in batch.entries {
                 done = done.max(entry.position);
                 match entry.record {
                     Ok(Record::Handle(handle)) => {
@@ -171,14 +190,17 @@ impl Engine {
                     }
                 }
             }
+            if let (Some((account, name)), Some(cursor)) = (cursor_slot, &batch.cursor) {
+                earshot_store::accounts::set_cursor(&mut tx, account, name, cursor).await?;
+            }
             earshot_store::commit(tx).await?;
             progress(&Progress {
                 done,
                 total: total.max(done),
-                phase: "Importing mentions".into(),
+                phase: phase.into(),
             });
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Imports a JSON Lines file in the canonical format.

@@ -17,13 +17,22 @@ pub struct Entry {
     pub record: Result<Record, String>,
 }
 
-/// A source of canonical records, read in batches. Each batch is stored in one transaction.
+/// Records read together, and the source's cursor after them. The batch and its cursor are stored in one
+/// transaction, so an interrupted ingest resumes exactly where it stopped: no gap, no duplicate.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub entries: Vec<Entry>,
+    /// Opaque to the engine; the source reads it back to resume. `None` leaves the stored cursor alone.
+    pub cursor: Option<String>,
+}
+
+/// A source of canonical records, read in batches: a network connector, or a file in the canonical format.
 pub trait MentionSource {
     /// How many records to expect in all, when known, for progress.
     fn size_hint(&self) -> Option<u32>;
 
-    /// The next batch, or `None` when the source has no more.
-    fn next_batch(&mut self) -> impl Future<Output = Result<Option<Vec<Entry>>, EngineError>> + Send;
+    /// The next batch, or `None` when the source has no more for now.
+    fn next_batch(&mut self) -> impl Future<Output = Result<Option<Batch>, EngineError>> + Send;
 }
 
 /// Records in the canonical JSON Lines format (`docs/mention-format.md`).
@@ -84,7 +93,7 @@ impl<R: BufRead + Send> MentionSource for JsonLines<R> {
         self.total_lines
     }
 
-    async fn next_batch(&mut self) -> Result<Option<Vec<Entry>>, EngineError> {
+    async fn next_batch(&mut self) -> Result<Option<Batch>, EngineError> {
         if self.done {
             return Ok(None);
         }
@@ -111,7 +120,10 @@ impl<R: BufRead + Send> MentionSource for JsonLines<R> {
         Ok(if batch.is_empty() && self.done {
             None
         } else {
-            Some(batch)
+            Some(Batch {
+                entries: batch,
+                cursor: None,
+            })
         })
     }
 }

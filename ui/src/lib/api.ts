@@ -37,7 +37,7 @@ export class ApiFailure extends Error {
   }
 }
 
-const ERROR_CODES: readonly string[] = ["not_found", "invalid_input", "storage", "internal"];
+const ERROR_CODES: readonly string[] = ["not_found", "invalid_input", "storage", "network", "internal"];
 
 export function isApiError(value: unknown): value is ApiError {
   if (typeof value !== "object" || value === null) return false;
