@@ -19,7 +19,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust: unit, store, engine, network and CLI tests (inside a D-Bus session with a real Secret Service)"
 cargo build --workspace --tests --locked
-tests/e2e/harness.sh cargo test --workspace --locked
+tests/e2e/harness.sh cargo test --workspace --locked --no-fail-fast
 
 step "End to end: the real app window"
 cargo build --locked -p earshot-app -p earshot-cli
