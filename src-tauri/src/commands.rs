@@ -1,9 +1,9 @@
 //! Each command is a few lines: find the engine, call it, and tell the window what changed.
 
-use earshot_core::ItemStatus;
+use earshot_core::{ItemStatus, Role};
 use earshot_engine::{
-    ApiError, Engine, ErrorCode, HandleSummary, ImportReport, InboxPage, InboxQuery, ItemView, Progress,
-    WorkspaceInfo,
+    AccountView, ApiError, Engine, ErrorCode, HandleSummary, ImportReport, InboxPage, InboxQuery, ItemView,
+    Progress, SyncReport, WorkspaceInfo,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -98,4 +98,43 @@ pub async fn open_link(app: AppHandle, url: String) -> Result<(), ApiError> {
         code: ErrorCode::Internal,
         message: format!("Earshot could not open your web browser: {e}. Copy the address instead."),
     })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountView>, ApiError> {
+    Ok(engine(&state)?.accounts().await?)
+}
+
+/// Connects a Mastodon account with a pasted access token. The token goes straight to the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_mastodon(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    server: String,
+    token: String,
+    role: Role,
+) -> Result<AccountView, ApiError> {
+    let account = engine(&state)?.connect_mastodon(&server, &token, role).await?;
+    changed(&app, "accounts");
+    Ok(account)
+}
+
+/// Fetches one account's new mentions now.
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_account(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    on_progress: Channel<Progress>,
+) -> Result<SyncReport, ApiError> {
+    let report = engine(&state)?
+        .sync_account(&id, &mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?;
+    changed(&app, "sync");
+    Ok(report)
 }

@@ -30,6 +30,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::list_handles,
             commands::load_demo,
             commands::open_link,
+            commands::list_accounts,
+            commands::connect_mastodon,
+            commands::sync_account,
         ])
         .events(collect_events![InboxChanged])
         // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.

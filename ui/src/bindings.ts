@@ -15,6 +15,11 @@ export const commands = {
 	loadDemo: (onProgress: Channel<Progress>) => typedError<ImportReport, ApiError>(__TAURI_INVOKE("load_demo", { onProgress })),
 	/**  Opens a web address from a mention in the system browser. Only `http` and `https` are ever opened. */
 	openLink: (url: string) => typedError<null, ApiError>(__TAURI_INVOKE("open_link", { url })),
+	listAccounts: () => typedError<AccountView[], ApiError>(__TAURI_INVOKE("list_accounts")),
+	/**  Connects a Mastodon account with a pasted access token. The token goes straight to the OS keyring. */
+	connectMastodon: (server: string, token: string, role: Role) => typedError<AccountView, ApiError>(__TAURI_INVOKE("connect_mastodon", { server, token, role })),
+	/**  Fetches one account's new mentions now. */
+	syncAccount: (id: string, onProgress: Channel<Progress>) => typedError<SyncReport, ApiError>(__TAURI_INVOKE("sync_account", { id, onProgress })),
 };
 
 /** Events */
@@ -23,6 +28,21 @@ export const events = {
 };
 
 /* Types */
+/**  An account as the Accounts screen and `earshot accounts` show it. */
+export type AccountView = {
+	id: string,
+	network: Network,
+	account: string,
+	role: Role,
+	service_url: string,
+	/**  healthy, syncing, rate_limited, token_invalid or unreachable. */
+	state: string,
+	/**  What went wrong last, and what to do, in words. */
+	problem: string | null,
+	rate_limited_until: string | null,
+	last_sync_at: string | null,
+};
+
 /**  An error as the UI receives it: a code to act on and a message to show a person. */
 export type ApiError = {
 	code: ErrorCode,
@@ -176,6 +196,18 @@ export type Role = "support" | "marketing" | "other";
 export type Segment = {
 	text: string,
 	link: string | null,
+};
+
+/**  What one sync did. */
+export type SyncReport = {
+	account: string,
+	imported: number,
+	merged: number,
+	/**  Entries the network sent that could not be read; each was logged and skipped. */
+	skipped: number,
+	pages: number,
+	/**  Set when the sync stopped early, in words. */
+	problem: string | null,
 };
 
 /**  Facts about the open workspace. */
