@@ -106,7 +106,10 @@ impl Engine {
                     FetchError::Unauthorized(why) => EngineError::Invalid(format!(
                         "{base} refused the token ({why}). Check that you copied all of it."
                     )),
-                    other => EngineError::Invalid(other.to_string()),
+                    FetchError::Unreachable(why) => EngineError::Invalid(format!(
+                        "{base} could not be reached ({why}). Check the server address and your connection."
+                    )),
+                    other => EngineError::Invalid(format!("{base} could not connect this account: {other}")),
                 })?;
         let handle = Handle {
             network: Network::Mastodon,
