@@ -6,7 +6,8 @@ Two sessions, each on a fresh data folder:
   1. First launch offers the demo; loading it fills the list; the first row is the engine's top item
      (asked of the CLI, the same engine); j/k move; Enter opens; e marks done and the item leaves the list.
   2. A hostile mention shows as literal text, its javascript: link is not a link, and no payload ran.
-  3. A 100,000-item inbox keeps only a window of rows in the DOM, and End reaches the last item.
+  3. The Accounts dialog opens with `a`; connecting to an unreachable server fails with a message in words.
+  4. A 100,000-item inbox keeps only a window of rows in the DOM, and End reaches the last item.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
 import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.request
@@ -210,6 +211,29 @@ def test_large_inbox_is_virtualised(tmp):
         w.close()
 
 
+def test_accounts_dialog_reports_an_unreachable_server(tmp):
+    """The Accounts dialog opens with `a`, shows its empty state, and a failed connection says why in words."""
+    w = Window(os.path.join(tmp, "accounts"))
+    try:
+        wait_for("the window", lambda: w.find("#load-demo"))
+        w.keys("a")
+        wait_for("the accounts dialog", lambda: w.js("const d=document.getElementById('accounts');return !!d&&d.open===true"))
+        text = w.js("return document.getElementById('accounts').innerText")
+        assert "No accounts connected yet" in text, f"an empty state: {text[:300]}"
+        server = wait_for("the server field", lambda: w.find("#mastodon-server"))[0]
+        call("POST", f"{w.s}/element/{server}/value", {"text": "http://127.0.0.1:9"})
+        token = w.find("#mastodon-token")[0]
+        call("POST", f"{w.s}/element/{token}/value", {"text": "not-a-real-token"})
+        w.click("#accounts button[type=submit]")
+        alert = wait_for("an error in words", lambda: w.js(
+            "const a=document.querySelector('#accounts [role=alert]');return a&&a.innerText.trim()"), timeout=40)
+        assert "could not be reached" in alert, f"the message says what happened: {alert}"
+        assert w.js("return document.getElementById('mastodon-token').value") == "", "the token is not kept in the form"
+        w.screenshot("accounts.png")
+    finally:
+        w.close()
+
+
 def main():
     driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -217,7 +241,8 @@ def main():
     passed = failed = 0
     try:
         wait_for("WebKitWebDriver", lambda: call("GET", "/status"), timeout=20)
-        for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_large_inbox_is_virtualised):
+        for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_accounts_dialog_reports_an_unreachable_server,
+                     test_large_inbox_is_virtualised):
             t0 = time.time()
             try:
                 test(tmp)

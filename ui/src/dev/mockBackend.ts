@@ -6,11 +6,14 @@
 //   ?mock=N        start with N generated mentions (default 2000; 0 shows the welcome screen)
 //   ?latency=MS    delay every answer (default 30)
 //   ?fail=page     make inbox_page fail, to see the error banner
+//   ?fail=connect  make connect_mastodon fail, to see the error in the Accounts dialog
+//   ?accounts=0    start with no connected accounts (the empty state)
 
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type {
+  AccountView,
   ApiError,
   ConversationEntry,
   HandleRef,
@@ -23,6 +26,7 @@ import type {
   Network,
   Progress,
   Reason,
+  Role,
   Segment,
   WorkspaceInfo,
 } from "../bindings";
@@ -162,6 +166,34 @@ export function installMockBackend(params: URLSearchParams): void {
   const byId = () => new Map(items.map((s) => [s.row.id, s]));
   let index = byId();
 
+  let accounts: AccountView[] =
+    params.get("accounts") === "0"
+      ? []
+      : [
+          {
+            id: "a1",
+            network: "mastodon",
+            account: "spokewise@mastodon.example",
+            role: "support",
+            service_url: "https://mastodon.example",
+            state: "healthy",
+            problem: null,
+            rate_limited_until: null,
+            last_sync_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+          },
+          {
+            id: "a2",
+            network: "mastodon",
+            account: "spokewise_news@fosstodon.example",
+            role: "marketing",
+            service_url: "https://fosstodon.example",
+            state: "token_invalid",
+            problem: "The server says this token was revoked. Create a new one and connect again.",
+            rate_limited_until: null,
+            last_sync_at: "2026-03-04T12:00:00Z",
+          },
+        ];
+
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   function matches(q: InboxQuery, s: Stored): boolean {
@@ -274,6 +306,39 @@ export function installMockBackend(params: URLSearchParams): void {
         isDemo = true;
         void emit("inbox-changed", { reason: "import" });
         return { imported: total, merged: 0, failed: 0, errors: [] };
+      }
+      case "list_accounts":
+        return accounts;
+      case "connect_mastodon": {
+        if (failing === "connect") fail("network", "The server refused this token. Check it has the read scope, then try again.");
+        const host = String(args.server).replace(/^https?:\/\//, "").replace(/\/.*$/, "");
+        const account: AccountView = {
+          id: `a${accounts.length + 1}`,
+          network: "mastodon",
+          account: `spokewise@${host}`,
+          role: args.role as Role,
+          service_url: `https://${host}`,
+          state: "healthy",
+          problem: null,
+          rate_limited_until: null,
+          last_sync_at: null,
+        };
+        accounts = [...accounts, account];
+        return account;
+      }
+      case "sync_account": {
+        const channel = args.onProgress as Channel<Progress>;
+        const at = accounts.findIndex((a) => a.id === args.id);
+        const found = accounts[at];
+        if (!found) fail("not_found", "This account is no longer connected.");
+        if (found.state === "token_invalid") fail("network", found.problem ?? "The token is no longer valid.");
+        for (let done = 1; done <= 3; done++) {
+          channel.onmessage({ done, total: 3, phase: "Fetching mentions" });
+          await sleep(300);
+        }
+        accounts[at] = { ...found, last_sync_at: new Date().toISOString() };
+        void emit("inbox-changed", { reason: "sync" });
+        return { account: found.account, imported: 3, merged: 0, skipped: 0, pages: 3, problem: null };
       }
       case "open_link":
         window.open(String(args.url), "_blank", "noopener");

@@ -8,6 +8,9 @@ const commands = vi.hoisted(() => ({
   listHandles: vi.fn(),
   loadDemo: vi.fn(),
   openLink: vi.fn(),
+  listAccounts: vi.fn(),
+  connectMastodon: vi.fn(),
+  syncAccount: vi.fn(),
 }));
 const listen = vi.hoisted(() => vi.fn());
 
@@ -83,6 +86,28 @@ describe("api", () => {
     const seen: unknown[] = [];
     await expect(api.loadDemo((p) => seen.push(p))).resolves.toMatchObject({ imported: 2 });
     expect(seen).toEqual([{ done: 1, total: 2, phase: "Importing" }]);
+  });
+
+  it("wraps the account commands", async () => {
+    commands.listAccounts.mockResolvedValue({ status: "ok", data: [] });
+    await expect(api.listAccounts()).resolves.toEqual([]);
+
+    const error = { code: "network", message: "The server refused this token. Create a new one and reconnect." };
+    commands.connectMastodon.mockResolvedValue({ status: "error", error });
+    await expect(api.connectMastodon("https://m.example", "tok", "support")).rejects.toMatchObject({
+      message: error.message,
+      code: "network",
+    });
+    expect(commands.connectMastodon).toHaveBeenCalledWith("https://m.example", "tok", "support");
+
+    commands.syncAccount.mockImplementation(async (_id: string, channel: { onmessage: (p: unknown) => void }) => {
+      channel.onmessage({ done: 1, total: 0, phase: "Fetching mentions" });
+      return { status: "ok", data: { account: "a@m.example", imported: 3, merged: 0, skipped: 0, pages: 1, problem: null } };
+    });
+    const seen: unknown[] = [];
+    await expect(api.syncAccount("acc1", (p) => seen.push(p))).resolves.toMatchObject({ imported: 3 });
+    expect(commands.syncAccount.mock.calls[0]?.[0]).toBe("acc1");
+    expect(seen).toEqual([{ done: 1, total: 0, phase: "Fetching mentions" }]);
   });
 
   it("subscribes to inbox changes, and survives having no runtime", async () => {

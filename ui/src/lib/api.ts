@@ -7,6 +7,7 @@ import { Channel } from "@tauri-apps/api/core";
 import {
   commands,
   events,
+  type AccountView,
   type ApiError,
   type ErrorCode,
   type HandleSummary,
@@ -17,6 +18,8 @@ import {
   type ItemStatus,
   type ItemView,
   type Progress,
+  type Role,
+  type SyncReport,
   type WorkspaceInfo,
 } from "../bindings";
 
@@ -107,6 +110,19 @@ export function loadDemo(onProgress: (progress: Progress) => void): Promise<Impo
 
 export function openLink(url: string): Promise<void> {
   return call(() => commands.openLink(url)).then(() => undefined);
+}
+
+export function listAccounts(): Promise<AccountView[]> {
+  return call(() => commands.listAccounts());
+}
+
+/** The token goes straight to Rust (and from there to the system keyring); nothing here keeps it. */
+export function connectMastodon(server: string, token: string, role: Role): Promise<AccountView> {
+  return call(() => commands.connectMastodon(server, token, role));
+}
+
+export function syncAccount(id: string, onProgress: (progress: Progress) => void): Promise<SyncReport> {
+  return call(() => commands.syncAccount(id, new Channel<Progress>(onProgress)));
 }
 
 /**

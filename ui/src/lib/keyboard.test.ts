@@ -23,8 +23,18 @@ describe("actionFor", () => {
     expect(actionFor({ key: "?" }, at("other"))).toBe("showHelp");
   });
 
+  it("opens the accounts with a, but not while typing or in a modal", () => {
+    expect(actionFor({ key: "a" }, at("list"))).toBe("openAccounts");
+    expect(actionFor({ key: "a" }, at("other"))).toBe("openAccounts");
+    expect(actionFor({ key: "a" }, at("control"))).toBe("openAccounts");
+    expect(actionFor({ key: "a" }, at("editable"))).toBeNull();
+    expect(actionFor({ key: "a" }, at("list", true))).toBeNull();
+    expect(actionFor({ key: "A" }, at("list"))).toBeNull();
+    expect(actionFor({ key: "a", ctrlKey: true }, at("list"))).toBeNull();
+  });
+
   it("ignores everything but Escape while typing", () => {
-    for (const key of ["j", "k", "e", "/", "?", "Enter", "ArrowDown", "z", "Home"]) {
+    for (const key of ["j", "k", "e", "/", "?", "a", "Enter", "ArrowDown", "z", "Home"]) {
       expect(actionFor({ key }, at("editable"))).toBeNull();
     }
     expect(actionFor({ key: "Escape" }, at("editable"))).toBe("leaveInput");
@@ -75,6 +85,7 @@ describe("actionFor", () => {
     for (const key of ["j", "k", "Enter", "e", "z", "/", "?", "Esc"]) {
       expect(documented).toContain(key);
     }
+    expect(SHORTCUTS.find((s) => s.keys.includes("a"))?.what).toMatch(/Accounts/);
   });
 });
 

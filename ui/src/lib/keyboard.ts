@@ -13,6 +13,7 @@ export type Action =
   | "undo"
   | "focusSearch"
   | "showHelp"
+  | "openAccounts"
   | "leaveInput"
   | "backToList";
 
@@ -39,7 +40,7 @@ export interface KeyPress {
 
 export interface KeyContext {
   zone: FocusZone;
-  /** A modal (the shortcuts dialog) is open: it handles its own keys. */
+  /** A modal (shortcuts or accounts) is open: it handles its own keys. */
   modalOpen: boolean;
 }
 
@@ -78,6 +79,8 @@ export function actionFor(press: KeyPress, ctx: KeyContext): Action | null {
       return "focusSearch";
     case "?":
       return "showHelp";
+    case "a":
+      return "openAccounts";
     case "Escape":
       return ctx.zone === "detail" ? "backToList" : null;
     default:
@@ -116,5 +119,6 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["/"], what: "Search mentions" },
   { keys: ["Esc"], what: "Clear search · back to the list · close this dialog" },
   { keys: ["Home", "End"], what: "First or last mention (in the list)" },
+  { keys: ["a"], what: "Accounts: connect, check and sync" },
   { keys: ["?"], what: "Show these shortcuts" },
 ];
