@@ -12,3 +12,20 @@ export function nextFocus<T>(focusables: readonly T[], active: unknown, backward
   if (!backwards && at === focusables.length - 1) return first;
   return null;
 }
+
+const FOCUSABLE =
+  "button:not(:disabled), [href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex='-1'])";
+
+/**
+ * Keeps Tab cycling inside `container` (a modal <dialog> makes the page behind it inert, but Tab could still
+ * leave for the browser chrome). Call from the container's keydown handler.
+ */
+export function trapTab(event: KeyboardEvent, container: HTMLElement | undefined): void {
+  if (event.key !== "Tab" || !container) return;
+  const focusables = Array.from(container.querySelectorAll<HTMLElement>(FOCUSABLE));
+  const target = nextFocus(focusables, document.activeElement, event.shiftKey);
+  if (target) {
+    event.preventDefault();
+    target.focus();
+  }
+}
