@@ -54,11 +54,17 @@ enum Command {
     },
     /// Load the demo workspace: about 300 sample mentions for a fictional bike brand.
     Demo,
-    /// Connect, list and check the brand's accounts on each network.
-    #[command(subcommand)]
-    Accounts(AccountsCommand),
-    /// Fetch new mentions for every connected account once, from where each one left off.
-    Sync,
+    /// Add, list, change and remove the brand's accounts on each network.
+    #[command(subcommand, alias = "accounts")]
+    Account(AccountCommand),
+    /// Fetch new mentions for every connected account. Without --once, keeps syncing until stopped (Ctrl-C or
+    /// SIGTERM), every --interval seconds.
+    Sync {
+        #[arg(long)]
+        once: bool,
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        interval: u64,
+    },
     /// Measure import and query speed on generated mentions, against raw SQLite inserts.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -67,24 +73,69 @@ enum Command {
 }
 
 #[derive(Subcommand)]
-enum AccountsCommand {
-    /// Connect a Mastodon account with an access token read from standard input (never from the command
-    /// line, where other users could see it). The token is kept only in the OS keyring.
-    ConnectMastodon {
-        /// The server, e.g. https://mastodon.social
-        #[arg(long)]
-        server: String,
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
-        /// Read the access token from standard input.
-        #[arg(long, required = true)]
-        token_stdin: bool,
-    },
+enum AccountCommand {
+    /// Connect an account. Secrets are read from standard input (never from the command line, where other
+    /// users could see them) and kept only in the OS keyring.
+    #[command(subcommand)]
+    Add(AddCommand),
     /// Every connected account, with its health and last sync.
     List {
         #[arg(long)]
         json: bool,
     },
+    /// Change an account's role or brand keywords.
+    Set {
+        id: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
+        /// A brand keyword to search for (repeat for several). Replaces the account's keywords.
+        #[arg(long = "keyword", value_name = "TEXT")]
+        keywords: Vec<String>,
+        /// Remove every brand keyword.
+        #[arg(long, conflicts_with = "keywords")]
+        clear_keywords: bool,
+    },
+    /// Disconnect an account and delete its secret from the keyring. Its mentions stay in the inbox.
+    Remove { id: String },
+}
+
+#[derive(Subcommand)]
+enum AddCommand {
+    /// A Bluesky account, with its handle and an app password read from standard input.
+    Bluesky {
+        /// The account's PDS (default https://bsky.social); set it for a self-hosted server.
+        #[arg(long, default_value = "https://bsky.social", value_name = "URL")]
+        service: String,
+        #[arg(long)]
+        handle: String,
+        /// Read the app password from standard input.
+        #[arg(long, required = true)]
+        app_password_stdin: bool,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// A brand keyword to search for (repeat for several).
+        #[arg(long = "keyword", value_name = "TEXT")]
+        keywords: Vec<String>,
+    },
+    /// A Mastodon account, with an access token read from standard input.
+    Mastodon {
+        /// The server, e.g. https://mastodon.social
+        #[arg(long, alias = "server", value_name = "URL")]
+        instance: String,
+        /// Read the access token from standard input.
+        #[arg(long, required = true)]
+        token_stdin: bool,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+fn read_secret(what: &str) -> anyhow::Result<String> {
+    let mut secret = String::new();
+    std::io::stdin()
+        .read_line(&mut secret)
+        .with_context(|| format!("could not read the {what} from standard input"))?;
+    Ok(secret.trim().to_owned())
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -166,35 +217,114 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output::items(&engine, &query, limit, json).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Accounts(AccountsCommand::ConnectMastodon {
-            server,
+        Command::Account(AccountCommand::Add(AddCommand::Bluesky {
+            service,
+            handle,
+            app_password_stdin: _,
             role,
-            token_stdin: _,
-        }) => {
-            let mut token = String::new();
-            std::io::stdin()
-                .read_line(&mut token)
-                .context("could not read the token from standard input")?;
+            keywords,
+        })) => {
+            let password = read_secret("app password")?;
             let engine = open(cli.data_dir).await?;
-            let account = engine.connect_mastodon(&server, &token, role).await?;
-            println!("Connected @{} as a {} handle.", account.account, account.role);
+            let mut account = engine.connect_bluesky(&service, &handle, &password, role).await?;
+            if !keywords.is_empty() {
+                account = engine.update_account(&account.id, None, Some(keywords)).await?;
+            }
+            println!(
+                "Connected @{} (account {}) as a {} handle.",
+                account.account, account.id, account.role
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Accounts(AccountsCommand::List { json }) => {
+        Command::Account(AccountCommand::Add(AddCommand::Mastodon {
+            instance,
+            token_stdin: _,
+            role,
+        })) => {
+            let token = read_secret("token")?;
+            let engine = open(cli.data_dir).await?;
+            let account = engine.connect_mastodon(&instance, &token, role).await?;
+            println!(
+                "Connected @{} (account {}) as a {} handle.",
+                account.account, account.id, account.role
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Account(AccountCommand::List { json }) => {
             let engine = open(cli.data_dir).await?;
             output::accounts(&engine.accounts().await?, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Sync => {
+        Command::Account(AccountCommand::Set {
+            id,
+            role,
+            keywords,
+            clear_keywords,
+        }) => {
+            let engine = open(cli.data_dir).await?;
+            let keywords = (clear_keywords || !keywords.is_empty()).then_some(keywords);
+            let account = engine.update_account(&id, role, keywords).await?;
+            println!(
+                "@{} is a {} handle; keywords: {}.",
+                account.account,
+                account.role,
+                if account.keywords.is_empty() {
+                    "none".to_owned()
+                } else {
+                    account.keywords.join(", ")
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Account(AccountCommand::Remove { id }) => {
+            let engine = open(cli.data_dir).await?;
+            let account = engine.remove_account(&id).await?;
+            println!(
+                "Disconnected @{}. Its mentions stay in the inbox.",
+                account.account
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sync { once: true, .. } => {
             let engine = open(cli.data_dir).await?;
             let reports = engine.sync_all(&mut progress_bar("Syncing")).await?;
             Ok(output::sync_reports(&reports))
+        }
+        Command::Sync {
+            once: false,
+            interval,
+        } => {
+            let engine = open(cli.data_dir).await?;
+            sync_until_stopped(&engine, std::time::Duration::from_secs(interval.max(5))).await
         }
         Command::Bench { count } => {
             bench::run(count).await.context("the benchmark failed")?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Syncs every account, then waits `interval`, until Ctrl-C or SIGTERM. Each round's problems are printed;
+/// none of them stops the loop.
+async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> anyhow::Result<ExitCode> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("could not listen for SIGTERM")?;
+    eprintln!("Syncing every {} s. Stop with Ctrl-C.", interval.as_secs());
+    loop {
+        match engine.sync_all(&mut |_: &Progress| {}).await {
+            Ok(reports) => {
+                output::sync_reports(&reports);
+            }
+            Err(e) => eprintln!("earshot: this round of syncing failed: {e}"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = tokio::signal::ctrl_c() => break,
+            _ = terminate.recv() => break,
+        }
+    }
+    eprintln!("Stopped syncing.");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {

@@ -119,9 +119,10 @@ fn a_mastodon_account_connects_from_stdin_lists_and_syncs() {
     let dir = tempfile::tempdir().unwrap();
     earshot(&dir)
         .args([
-            "accounts",
-            "connect-mastodon",
-            "--server",
+            "account",
+            "add",
+            "mastodon",
+            "--instance",
             server.base.as_str(),
             "--role",
             "support",
@@ -144,7 +145,7 @@ fn a_mastodon_account_connects_from_stdin_lists_and_syncs() {
         serde_json::Value::Null,
         "never synced yet"
     );
-    let out = earshot(&dir).arg("sync").output().unwrap();
+    let out = earshot(&dir).args(["sync", "--once"]).output().unwrap();
     assert!(
         out.status.success(),
         "sync: {}",

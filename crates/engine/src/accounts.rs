@@ -2,7 +2,8 @@
 
 use earshot_core::canonical::Record;
 use earshot_core::{Account, Handle, Network, Role};
-use earshot_networks::mastodon::{FetchError, MastodonClient, Skipped};
+use earshot_networks::mastodon::MastodonClient;
+use earshot_networks::{FetchError, Skipped};
 use earshot_store::accounts::{self, AccountId, AccountRow, AccountState};
 use serde::Serialize;
 use specta::Type;
@@ -30,6 +31,8 @@ pub struct AccountView {
     pub problem: Option<String>,
     pub rate_limited_until: Option<String>,
     pub last_sync_at: Option<String>,
+    /// Brand keywords searched for this account.
+    pub keywords: Vec<String>,
 }
 
 /// What one sync did.
@@ -45,7 +48,7 @@ pub struct SyncReport {
     pub problem: Option<String>,
 }
 
-fn secret_key(network: Network, account: &str) -> String {
+pub(crate) fn secret_key(network: Network, account: &str) -> String {
     format!("{network}:{account}")
 }
 
@@ -60,10 +63,11 @@ fn view(row: AccountRow) -> AccountView {
         problem: row.problem,
         rate_limited_until: row.rate_limited_until.map(crate::service::rfc3339),
         last_sync_at: row.last_sync_at.map(crate::service::rfc3339),
+        keywords: row.keywords,
     }
 }
 
-fn server_url(raw: &str) -> Result<Url, EngineError> {
+pub(crate) fn server_url(raw: &str) -> Result<Url, EngineError> {
     let with_scheme = if raw.contains("://") {
         raw.trim().to_owned()
     } else {
@@ -103,10 +107,10 @@ impl Engine {
                 .verify_credentials(self.clock.now())
                 .await
                 .map_err(|e| match e {
-                    FetchError::Unauthorized(why) => EngineError::Invalid(format!(
+                    FetchError::Unauthorized { reason: why, .. } => EngineError::Invalid(format!(
                         "{base} refused the token ({why}). Check that you copied all of it."
                     )),
-                    FetchError::Unreachable(why) => EngineError::Invalid(format!(
+                    FetchError::Unreachable { reason: why, .. } => EngineError::Invalid(format!(
                         "{base} could not be reached ({why}). Check the server address and your connection."
                     )),
                     other => EngineError::Invalid(format!("{base} could not connect this account: {other}")),
@@ -120,17 +124,75 @@ impl Engine {
         secrets::save(&secret_key(Network::Mastodon, handle.account.as_str()), token)?;
         let mut tx = earshot_store::begin(&self.db).await?;
         let handle_id = earshot_store::handles::upsert(&mut tx, &handle).await?;
-        let id = accounts::upsert(&mut tx, handle_id, base.as_str(), self.clock.now()).await?;
+        let id = accounts::upsert(&mut tx, handle_id, base.as_str(), None, self.clock.now()).await?;
         earshot_store::commit(tx).await?;
         self.account(id).await
     }
 
-    async fn account(&self, id: AccountId) -> Result<AccountView, EngineError> {
+    pub(crate) async fn account(&self, id: AccountId) -> Result<AccountView, EngineError> {
         let mut conn = earshot_store::acquire(&self.db).await?;
         accounts::get(&mut conn, id)
             .await?
             .map(view)
             .ok_or_else(|| EngineError::NotFound(format!("Account {} is no longer connected.", id.0)))
+    }
+
+    fn account_id(id: &str) -> Result<AccountId, EngineError> {
+        id.trim()
+            .parse()
+            .map(AccountId)
+            .map_err(|_| EngineError::NotFound(format!("There is no connected account '{id}'.")))
+    }
+
+    /// Changes what a handle is for (support, marketing, other) and, when given, its brand keywords.
+    pub async fn update_account(
+        &self,
+        id: &str,
+        role: Option<Role>,
+        keywords: Option<Vec<String>>,
+    ) -> Result<AccountView, EngineError> {
+        let account_id = Self::account_id(id)?;
+        let row = self.account(account_id).await?;
+        let mut tx = earshot_store::begin(&self.db).await?;
+        if let Some(role) = role {
+            let handle_id = accounts::get(&mut tx, account_id)
+                .await?
+                .map(|r| r.handle_id)
+                .ok_or_else(|| EngineError::NotFound(format!("There is no connected account '{id}'.")))?;
+            earshot_store::handles::set_role(&mut tx, handle_id, role).await?;
+        }
+        if let Some(keywords) = keywords {
+            let mut clean: Vec<String> = keywords
+                .iter()
+                .map(|k| k.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|k| !k.is_empty())
+                .collect();
+            clean.sort();
+            clean.dedup();
+            if let Some(long) = clean.iter().find(|k| k.chars().count() > 100) {
+                return Err(EngineError::Invalid(format!(
+                    "The keyword '{long}' is longer than 100 characters. Use a shorter phrase."
+                )));
+            }
+            if row.network == Network::Mastodon && !clean.is_empty() {
+                tracing::info!(
+                    "keywords saved for a Mastodon account; Mastodon keyword search is not synced yet"
+                );
+            }
+            accounts::set_keywords(&mut tx, account_id, &clean).await?;
+        }
+        earshot_store::commit(tx).await?;
+        self.account(account_id).await
+    }
+
+    /// Disconnects an account and deletes its secret from the keyring. Its mentions stay in the inbox.
+    pub async fn remove_account(&self, id: &str) -> Result<AccountView, EngineError> {
+        let account_id = Self::account_id(id)?;
+        let row = self.account(account_id).await?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        accounts::remove(&mut conn, account_id).await?;
+        secrets::delete(&secret_key(row.network, &row.account))?;
+        Ok(row)
     }
 
     /// Every connected account with its health.
@@ -174,7 +236,7 @@ impl Engine {
         progress: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<SyncReport, EngineError> {
         let missing = || EngineError::NotFound(format!("There is no connected account '{id}'."));
-        let id = AccountId(id.trim().parse().map_err(|_| missing())?);
+        let id = Self::account_id(id)?;
         let row = {
             let mut conn = earshot_store::acquire(&self.db).await?;
             accounts::get(&mut conn, id).await?.ok_or_else(missing)?
@@ -191,46 +253,85 @@ impl Engine {
             ));
             return Ok(report);
         }
-        let Some(token) = secrets::load(&secret_key(row.network, &row.account))? else {
-            let problem =
-                "No token is saved for this account in the system keyring. Reconnect it.".to_owned();
-            self.record(id, AccountState::TokenInvalid, Some(problem.clone()), None, false)
-                .await?;
-            report.problem = Some(problem);
-            return Ok(report);
-        };
-        let client = MastodonClient::new(self.http.clone(), server_url(&row.service_url)?, token)
-            .map_err(|e| EngineError::Invalid(e.to_string()))?;
-        let cursor = {
-            let mut conn = earshot_store::acquire(&self.db).await?;
-            accounts::cursor(&mut conn, id, NOTIFICATIONS).await?
-        };
         self.record(id, AccountState::Syncing, None, None, false).await?;
-
-        let mut source = MastodonSource::new(&client, cursor.as_deref(), self.clock.as_ref());
         let mut counts = ImportReport::default();
-        let outcome = self
-            .ingest_into(&mut source, Some((id, NOTIFICATIONS)), &mut counts, progress)
-            .await;
+        let outcome = match row.network {
+            Network::Mastodon => self.sync_mastodon(&row, &mut report, &mut counts, progress).await,
+            Network::Bluesky => self.sync_bluesky(&row, &mut report, &mut counts, progress).await,
+            Network::X => Err(EngineError::Invalid("X accounts cannot be synced yet.".into())),
+        };
         report.imported = counts.imported;
         report.merged = counts.merged;
         report.skipped = counts.failed;
-        report.pages = source.pages;
         match outcome {
             Ok(()) => self.record(id, AccountState::Healthy, None, None, true).await?,
             Err(EngineError::Network(e)) => {
                 let (state, until) = match &e {
-                    FetchError::Unauthorized(_) => (AccountState::TokenInvalid, None),
-                    FetchError::RateLimited { until } => (AccountState::RateLimited, Some(*until)),
+                    FetchError::Unauthorized { .. } => (AccountState::TokenInvalid, None),
+                    FetchError::RateLimited { until, .. } => (AccountState::RateLimited, Some(*until)),
                     _ => (AccountState::Unreachable, None),
                 };
                 tracing::warn!(account = %row.account, error = %e, "sync stopped");
                 self.record(id, state, Some(e.to_string()), until, false).await?;
                 report.problem = Some(e.to_string());
             }
-            Err(other) => return Err(other),
+            Err(other) => {
+                self.record(
+                    id,
+                    AccountState::Unreachable,
+                    Some(other.to_string()),
+                    None,
+                    false,
+                )
+                .await?;
+                return Err(other);
+            }
         }
         Ok(report)
+    }
+
+    async fn sync_mastodon(
+        &self,
+        row: &AccountRow,
+        report: &mut SyncReport,
+        counts: &mut ImportReport,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<(), EngineError> {
+        let Some(token) = secrets::load(&secret_key(row.network, &row.account))? else {
+            return Err(EngineError::Network(FetchError::Unauthorized {
+                network: "Mastodon",
+                reason: "no token is saved for this account in the system keyring".into(),
+            }));
+        };
+        let client = MastodonClient::new(self.http.clone(), server_url(&row.service_url)?, token)
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let cursor = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            accounts::cursor(&mut conn, row.id, NOTIFICATIONS).await?
+        };
+        let mut source = MastodonSource::new(&client, cursor.as_deref(), self.clock.as_ref());
+        let outcome = self
+            .ingest_into(&mut source, Some((row.id, NOTIFICATIONS)), counts, progress)
+            .await;
+        report.pages = source.pages;
+        outcome
+    }
+
+    async fn sync_bluesky(
+        &self,
+        row: &AccountRow,
+        report: &mut SyncReport,
+        counts: &mut ImportReport,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<(), EngineError> {
+        let client = self.bluesky_client(row).await?;
+        let mut fetched = self.fetch_bluesky(row, &client).await?;
+        report.pages = fetched.pages;
+        self.store_fetched(row.id, &mut fetched, counts, progress).await?;
+        match fetched.problem {
+            Some(e) => Err(EngineError::Network(e)),
+            None => Ok(()),
+        }
     }
 }
 

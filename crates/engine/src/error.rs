@@ -13,7 +13,7 @@ pub enum EngineError {
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
     #[error(transparent)]
-    Network(#[from] earshot_networks::mastodon::FetchError),
+    Network(#[from] earshot_networks::FetchError),
 }
 
 /// The closed set of error kinds the UI may act on. It never matches on message text.

@@ -4,6 +4,7 @@
 //! IPC boundary; the TypeScript types are generated from them.
 
 mod accounts;
+mod bluesky;
 mod clock;
 mod demo;
 mod error;

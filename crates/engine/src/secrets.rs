@@ -29,3 +29,11 @@ pub fn load(key: &str) -> Result<Option<String>, EngineError> {
         Err(e) => Err(unavailable(&e)),
     }
 }
+
+/// Deletes the secret under `key`; deleting one that is not there is not an error.
+pub fn delete(key: &str) -> Result<(), EngineError> {
+    match entry(key)?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(unavailable(&e)),
+    }
+}

@@ -72,7 +72,7 @@ async fn an_invalid_token_and_a_rate_limit_are_told_apart() {
     let replay = serve(2);
     let expired = MastodonClient::new(reqwest::Client::new(), replay.base.clone(), "expired".into()).unwrap();
     match expired.fetch(expired.mentions_url(None), now()).await {
-        Err(FetchError::Unauthorized(reason)) => {
+        Err(FetchError::Unauthorized { reason, .. }) => {
             assert_eq!(
                 reason, "The access token is invalid",
                 "the server's own reason is kept"
@@ -82,7 +82,7 @@ async fn an_invalid_token_and_a_rate_limit_are_told_apart() {
     }
     let slow = MastodonClient::new(reqwest::Client::new(), replay.base.clone(), "slow".into()).unwrap();
     match slow.fetch(slow.mentions_url(None), now()).await {
-        Err(FetchError::RateLimited { until }) => {
+        Err(FetchError::RateLimited { until, .. }) => {
             assert_eq!(
                 until.to_rfc3339(),
                 "2026-08-01T15:00:00.869078+00:00",
@@ -102,7 +102,7 @@ async fn an_unreachable_server_is_an_error_that_says_so() {
     )
     .unwrap();
     let err = client.fetch(client.mentions_url(None), now()).await.unwrap_err();
-    assert!(matches!(err, FetchError::Unreachable(_)), "{err:?}");
+    assert!(matches!(err, FetchError::Unreachable { .. }), "{err:?}");
     assert!(
         !err.to_string().contains("Bearer"),
         "the token never appears in an error"

@@ -56,6 +56,10 @@ pub struct AccountRow {
     pub problem: Option<String>,
     pub rate_limited_until: Option<DateTime<Utc>>,
     pub last_sync_at: Option<DateTime<Utc>>,
+    /// The account's own ID on its network (a Bluesky DID); `None` where the handle is enough.
+    pub remote_user: Option<String>,
+    /// Brand keywords searched for this account.
+    pub keywords: Vec<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -70,6 +74,8 @@ struct StoredAccount {
     problem: Option<String>,
     rate_limited_until: Option<i64>,
     last_sync_at: Option<i64>,
+    remote_user: Option<String>,
+    keywords: String,
 }
 
 impl StoredAccount {
@@ -86,13 +92,15 @@ impl StoredAccount {
             problem: self.problem.clone(),
             rate_limited_until: self.rate_limited_until.map(from_millis),
             last_sync_at: self.last_sync_at.map(from_millis),
+            remote_user: self.remote_user.clone(),
+            keywords: serde_json::from_str(&self.keywords).map_err(|e| bad(format!("keywords: {e}")))?,
         })
     }
 }
 
 const SELECT: &str =
     "SELECT a.id, a.handle_id, h.network, h.account, h.role, a.service_url, a.state, a.problem,
-                             a.rate_limited_until, a.last_sync_at
+                             a.rate_limited_until, a.last_sync_at, a.remote_user, a.keywords
                         FROM accounts a JOIN handles h ON h.id = a.handle_id";
 
 /// Connects an account to one of our handles (a handle has at most one account). Reconnecting the same
@@ -101,16 +109,19 @@ pub async fn upsert(
     conn: &mut SqliteConnection,
     handle: HandleId,
     service_url: &str,
+    remote_user: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<AccountId, StoreError> {
     let id = sqlx::query_scalar(
-        "INSERT INTO accounts (handle_id, service_url, created_at) VALUES (?, ?, ?)
+        "INSERT INTO accounts (handle_id, service_url, remote_user, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (handle_id) DO UPDATE SET service_url = excluded.service_url, state = 'healthy',
-             problem = NULL, rate_limited_until = NULL
+             problem = NULL, rate_limited_until = NULL,
+             remote_user = COALESCE(excluded.remote_user, remote_user)
          RETURNING id",
     )
     .bind(handle.0)
     .bind(service_url)
+    .bind(remote_user)
     .bind(to_millis(now))
     .fetch_one(conn)
     .await?;
@@ -186,4 +197,29 @@ pub async fn set_cursor(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Replaces the account's brand keywords.
+pub async fn set_keywords(
+    conn: &mut SqliteConnection,
+    id: AccountId,
+    keywords: &[String],
+) -> Result<bool, StoreError> {
+    let json = serde_json::to_string(keywords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let done = sqlx::query("UPDATE accounts SET keywords = ? WHERE id = ?")
+        .bind(json)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Disconnects an account: its cursors and outbox rows go with it. Its handle and the mentions already in the
+/// inbox stay, so nothing an agent worked on disappears.
+pub async fn remove(conn: &mut SqliteConnection, id: AccountId) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM accounts WHERE id = ?")
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

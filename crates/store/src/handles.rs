@@ -63,3 +63,13 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<HandleRow>, StoreEr
     .await?;
     rows.into_iter().map(decode).collect()
 }
+
+/// Changes what a handle is for. Returns false when there is no such handle.
+pub async fn set_role(conn: &mut SqliteConnection, id: HandleId, role: Role) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE handles SET role = ? WHERE id = ?")
+        .bind(role.as_str())
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -9,6 +9,8 @@ pub mod handles;
 pub mod inbox;
 pub mod mentions;
 mod open;
+pub mod outbox;
+pub mod profiles;
 pub mod workspace;
 
 pub use error::StoreError;

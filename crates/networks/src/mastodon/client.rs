@@ -7,16 +7,10 @@ use reqwest::StatusCode;
 use url::Url;
 
 use super::link::parse_link_header;
-use super::wire::{parse_page, Skipped};
-use crate::NetworkError;
+use super::wire::parse_page;
+use crate::{FetchError, NetworkError, RateLimit, Skipped};
 
-/// What the server said about our request budget (`X-RateLimit-*`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RateLimit {
-    pub limit: Option<u32>,
-    pub remaining: Option<u32>,
-    pub reset: Option<DateTime<Utc>>,
-}
+const NETWORK: &str = "Mastodon";
 
 /// One page of new mentions.
 #[derive(Debug)]
@@ -29,27 +23,20 @@ pub struct MentionPage {
     pub rate_limit: Option<RateLimit>,
 }
 
-/// Why a fetch failed. Each says what the person should do.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    #[error("The Mastodon server refused this account's access token ({0}). Reconnect the account.")]
-    Unauthorized(String),
-    #[error("The Mastodon server asks Earshot to slow down until {until}.")]
-    RateLimited { until: DateTime<Utc> },
-    #[error("The Mastodon server could not be reached: {0}. Earshot will try again.")]
-    Unreachable(String),
-    #[error("The Mastodon server answered {status}. Earshot will try again.")]
-    Server { status: u16 },
-    #[error(transparent)]
-    Malformed(#[from] NetworkError),
-}
-
 /// A signed-in view of one account on one Mastodon server.
 pub struct MastodonClient {
     http: reqwest::Client,
     base: Url,
     host: String,
     token: String,
+}
+
+/// Mastodon's error body is `{"error": "..."}`; anything else is summed up by its status.
+fn error_text(body: &str, status: StatusCode) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("error")?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("HTTP {}", status.as_u16()))
 }
 
 fn header_u32(headers: &HeaderMap, name: &str) -> Option<u32> {
@@ -119,30 +106,47 @@ impl MastodonClient {
             .header(AUTHORIZATION, format!("Bearer {}", self.token))
             .send()
             .await
-            .map_err(|e| FetchError::Unreachable(e.without_url().to_string()))?;
+            .map_err(|e| FetchError::Unreachable {
+                network: NETWORK,
+                reason: e.without_url().to_string(),
+            })?;
         let status = response.status();
         let headers = response.headers().clone();
         match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                 let body = response.text().await.unwrap_or_default();
-                let reason = serde_json::from_str::<serde_json::Value>(&body)
-                    .ok()
-                    .and_then(|v| v.get("error")?.as_str().map(str::to_owned))
-                    .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
-                Err(FetchError::Unauthorized(reason))
+                let reason = error_text(&body, status);
+                Err(FetchError::Unauthorized {
+                    network: NETWORK,
+                    reason,
+                })
             }
             StatusCode::TOO_MANY_REQUESTS => {
                 let until = rate_limit(&headers)
                     .and_then(|r| r.reset)
                     .unwrap_or(now + chrono::Duration::minutes(5));
-                Err(FetchError::RateLimited { until })
+                Err(FetchError::RateLimited {
+                    network: NETWORK,
+                    until,
+                })
             }
-            s if !s.is_success() => Err(FetchError::Server { status: s.as_u16() }),
+            s if s.is_server_error() => Err(FetchError::Server {
+                network: NETWORK,
+                status: s.as_u16(),
+            }),
+            s if !s.is_success() => {
+                let body = response.text().await.unwrap_or_default();
+                Err(FetchError::Rejected {
+                    network: NETWORK,
+                    status: s.as_u16(),
+                    reason: error_text(&body, s),
+                })
+            }
             _ => {
-                let body = response
-                    .text()
-                    .await
-                    .map_err(|e| FetchError::Unreachable(e.without_url().to_string()))?;
+                let body = response.text().await.map_err(|e| FetchError::Unreachable {
+                    network: NETWORK,
+                    reason: e.without_url().to_string(),
+                })?;
                 Ok((headers, body))
             }
         }

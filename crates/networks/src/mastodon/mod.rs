@@ -5,7 +5,9 @@ mod html;
 mod link;
 mod wire;
 
-pub use client::{FetchError, MastodonClient, MentionPage, RateLimit};
+pub use crate::Skipped;
+pub use crate::{FetchError, RateLimit};
+pub use client::{MastodonClient, MentionPage};
 pub use html::status_text;
 pub use link::{parse_link_header, Links};
-pub use wire::{mention_from_notification, mentions_from_notifications, Skipped};
+pub use wire::{mention_from_notification, mentions_from_notifications};

@@ -6,7 +6,7 @@ use earshot_core::{Facet, Mention};
 use serde::Deserialize;
 
 use super::html::status_text;
-use crate::NetworkError;
+use crate::{NetworkError, Skipped};
 
 #[derive(Debug, Deserialize)]
 struct Notification {
@@ -47,15 +47,6 @@ struct Status {
     #[serde(default)]
     mentions: Vec<StatusMention>,
     quote: Option<Quote>,
-}
-
-/// Why a notification gave no mention. Neither is fatal: the page's other notifications are still used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Skipped {
-    #[error("a '{0}' notification is not a mention")]
-    NotAMention(String),
-    #[error("a notification could not be read: {0}")]
-    Malformed(String),
 }
 
 /// `user` on our own server is `user@server` everywhere else; Earshot always keeps the full form.

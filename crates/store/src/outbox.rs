@@ -1,0 +1,285 @@
+//! The durable outbox: every outgoing action is a row before anything is sent, and stays until the network
+//! has it. Senders claim due rows for a while; a sender that dies lets its claim lapse and another picks the
+//! row up, with the same idempotency key.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::SqliteConnection;
+
+use crate::accounts::AccountId;
+use crate::{from_millis, to_millis, ItemId, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct OutboxId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxState {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl OutboxState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::Sent => "sent",
+            OutboxState::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => OutboxState::Pending,
+            "sent" => OutboxState::Sent,
+            "failed" => OutboxState::Failed,
+            _ => return None,
+        })
+    }
+}
+
+/// An action to queue. `kind` is one of reply, boost, like, dm.
+#[derive(Debug, Clone)]
+pub struct NewAction<'a> {
+    pub idempotency_key: &'a str,
+    pub account: AccountId,
+    pub item: Option<ItemId>,
+    pub kind: &'a str,
+    pub target: &'a str,
+    pub body: Option<&'a str>,
+    pub requested_by: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxRow {
+    pub id: OutboxId,
+    pub idempotency_key: String,
+    pub account: AccountId,
+    pub item: Option<ItemId>,
+    pub kind: String,
+    pub target: String,
+    pub body: Option<String>,
+    pub requested_by: Option<String>,
+    pub state: OutboxState,
+    /// Tries started so far, including one in progress.
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    /// Set while a sender holds the row.
+    pub claimed_until: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub result_id: Option<String>,
+    pub result_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: i64,
+    idempotency_key: String,
+    account_id: i64,
+    item_id: Option<i64>,
+    kind: String,
+    target: String,
+    body: Option<String>,
+    requested_by: Option<String>,
+    state: String,
+    attempts: i64,
+    next_attempt_at: i64,
+    claimed_until: Option<i64>,
+    last_error: Option<String>,
+    result_id: Option<String>,
+    result_url: Option<String>,
+    created_at: i64,
+    sent_at: Option<i64>,
+}
+
+impl Stored {
+    fn decode(self) -> Result<OutboxRow, StoreError> {
+        Ok(OutboxRow {
+            id: OutboxId(self.id),
+            state: OutboxState::parse(&self.state)
+                .ok_or_else(|| StoreError::Corrupt(format!("outbox {}: state '{}'", self.id, self.state)))?,
+            idempotency_key: self.idempotency_key,
+            account: AccountId(self.account_id),
+            item: self.item_id.map(ItemId),
+            kind: self.kind,
+            target: self.target,
+            body: self.body,
+            requested_by: self.requested_by,
+            attempts: u32::try_from(self.attempts).unwrap_or(0),
+            next_attempt_at: from_millis(self.next_attempt_at),
+            claimed_until: self.claimed_until.map(from_millis),
+            last_error: self.last_error,
+            result_id: self.result_id,
+            result_url: self.result_url,
+            created_at: from_millis(self.created_at),
+            sent_at: self.sent_at.map(from_millis),
+        })
+    }
+}
+
+const COLUMNS: &str =
+    "id, idempotency_key, account_id, item_id, kind, target, body, requested_by, state, attempts,
+     next_attempt_at, claimed_until, last_error, result_id, result_url, created_at, sent_at";
+
+/// Queues an action. Queuing the same key again returns the row already there and changes nothing.
+pub async fn enqueue(
+    conn: &mut SqliteConnection,
+    action: &NewAction<'_>,
+    now: DateTime<Utc>,
+) -> Result<OutboxId, StoreError> {
+    sqlx::query(
+        "INSERT INTO outbox (idempotency_key, account_id, item_id, kind, target, body, requested_by,
+                             next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(action.idempotency_key)
+    .bind(action.account.0)
+    .bind(action.item.map(|i| i.0))
+    .bind(action.kind)
+    .bind(action.target)
+    .bind(action.body)
+    .bind(action.requested_by)
+    .bind(to_millis(now))
+    .bind(to_millis(now))
+    .execute(&mut *conn)
+    .await?;
+    let id = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
+        .bind(action.idempotency_key)
+        .fetch_one(conn)
+        .await?;
+    Ok(OutboxId(id))
+}
+
+/// Claims up to `limit` due rows for `hold`, counting a try on each, oldest first.
+pub async fn claim_due(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    hold: Duration,
+    limit: u32,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    let rows: Vec<Stored> = sqlx::query_as(&format!(
+        "UPDATE outbox SET claimed_until = ?, attempts = attempts + 1
+          WHERE id IN (SELECT id FROM outbox
+                        WHERE state = 'pending' AND next_attempt_at <= ?
+                          AND (claimed_until IS NULL OR claimed_until < ?)
+                        ORDER BY id LIMIT ?)
+          RETURNING {COLUMNS}"
+    ))
+    .bind(to_millis(now + hold))
+    .bind(to_millis(now))
+    .bind(to_millis(now))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    let mut rows = rows
+        .into_iter()
+        .map(Stored::decode)
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.sort_by_key(|r| r.id.0);
+    Ok(rows)
+}
+
+/// The network has it.
+pub async fn mark_sent(
+    conn: &mut SqliteConnection,
+    id: OutboxId,
+    result_id: &str,
+    result_url: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE outbox SET state = 'sent', result_id = ?, result_url = ?, sent_at = ?, claimed_until = NULL,
+                last_error = NULL WHERE id = ?",
+    )
+    .bind(result_id)
+    .bind(result_url)
+    .bind(to_millis(now))
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// This try failed but a later one may work: try again at `next_at`.
+pub async fn mark_retry(
+    conn: &mut SqliteConnection,
+    id: OutboxId,
+    error: &str,
+    next_at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE outbox SET last_error = ?, next_attempt_at = ?, claimed_until = NULL
+          WHERE id = ? AND state = 'pending'",
+    )
+    .bind(error)
+    .bind(to_millis(next_at))
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// No retry will help until a person acts (the post was deleted, the text is too long, the token revoked).
+pub async fn mark_failed(conn: &mut SqliteConnection, id: OutboxId, error: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE outbox SET state = 'failed', last_error = ?, claimed_until = NULL WHERE id = ?")
+        .bind(error)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A person asked to try a failed action again. Returns false if it was not failed.
+pub async fn retry(
+    conn: &mut SqliteConnection,
+    id: OutboxId,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, claimed_until = NULL
+          WHERE id = ? AND state = 'failed'",
+    )
+    .bind(to_millis(now))
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: OutboxId) -> Result<Option<OutboxRow>, StoreError> {
+    let row: Option<Stored> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?"))
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
+    row.map(Stored::decode).transpose()
+}
+
+/// The newest actions first; for one item when `item` is given.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    item: Option<ItemId>,
+    limit: u32,
+) -> Result<Vec<OutboxRow>, StoreError> {
+    let rows: Vec<Stored> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE (? IS NULL OR item_id = ?) ORDER BY id DESC LIMIT ?"
+    ))
+    .bind(item.map(|i| i.0))
+    .bind(item.map(|i| i.0))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(Stored::decode).collect()
+}
+
+/// When the next pending action falls due, for a sender deciding how long to sleep.
+pub async fn next_due(conn: &mut SqliteConnection) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let at: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(COALESCE(MAX(next_attempt_at, claimed_until), next_attempt_at)) FROM outbox
+          WHERE state = 'pending'",
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(at.map(from_millis))
+}
