@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what the tests need on a fresh Debian or Ubuntu machine and runs every test:
 # front-end checks and unit tests, Rust formatting, lints and tests (including the generated-bindings
-# check and the keyring, run inside the headless desktop harness), then the end-to-end test of the real app window under Xvfb through WebKitWebDriver.
+# check, the keyring and the real Bluesky servers, run inside the headless desktop harness), then the end-to-end test of the real app window under Xvfb through WebKitWebDriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
@@ -17,9 +17,11 @@ step "Rust: formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust: unit, store, engine, network and CLI tests (inside a D-Bus session with a real Secret Service)"
+step "Rust: unit, store, engine, network and CLI tests (with a real Secret Service and the real Bluesky servers)"
 cargo build --workspace --tests --locked
-tests/e2e/harness.sh cargo test --workspace --locked --no-fail-fast
+# harness.sh: Xvfb, D-Bus, gnome-keyring, a notification daemon. with-bsky-net.sh: PostgreSQL plus Bluesky's
+# PLC, PDS and AppView from @atproto/dev-env, on loopback (it installs Node 22 and the packages on first use).
+tests/e2e/harness.sh tests/support/with-bsky-net.sh cargo test --workspace --locked --no-fail-fast
 
 step "End to end: the real app window"
 cargo build --locked -p earshot-app -p earshot-cli

@@ -138,3 +138,46 @@ pub async fn sync_account(
     changed(&app, "sync");
     Ok(report)
 }
+
+/// Connects a Bluesky account with its handle and an app password, on its PDS (blank for bsky.social). The
+/// password goes straight to the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_bluesky(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    service: String,
+    handle: String,
+    app_password: String,
+    role: Role,
+) -> Result<AccountView, ApiError> {
+    let account = engine(&state)?
+        .connect_bluesky(&service, &handle, &app_password, role)
+        .await?;
+    changed(&app, "accounts");
+    Ok(account)
+}
+
+/// Changes an account's role and, when given, its brand keywords.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_account(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    role: Option<Role>,
+    keywords: Option<Vec<String>>,
+) -> Result<AccountView, ApiError> {
+    let account = engine(&state)?.update_account(&id, role, keywords).await?;
+    changed(&app, "accounts");
+    Ok(account)
+}
+
+/// Disconnects an account and deletes its secret; its mentions stay in the inbox.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_account(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+    engine(&state)?.remove_account(&id).await?;
+    changed(&app, "accounts");
+    Ok(())
+}

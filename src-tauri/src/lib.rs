@@ -33,6 +33,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::list_accounts,
             commands::connect_mastodon,
             commands::sync_account,
+            commands::connect_bluesky,
+            commands::update_account,
+            commands::remove_account,
         ])
         .events(collect_events![InboxChanged])
         // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.

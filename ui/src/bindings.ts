@@ -20,6 +20,15 @@ export const commands = {
 	connectMastodon: (server: string, token: string, role: Role) => typedError<AccountView, ApiError>(__TAURI_INVOKE("connect_mastodon", { server, token, role })),
 	/**  Fetches one account's new mentions now. */
 	syncAccount: (id: string, onProgress: Channel<Progress>) => typedError<SyncReport, ApiError>(__TAURI_INVOKE("sync_account", { id, onProgress })),
+	/**
+	 *  Connects a Bluesky account with its handle and an app password, on its PDS (blank for bsky.social). The
+	 *  password goes straight to the OS keyring.
+	 */
+	connectBluesky: (service: string, handle: string, appPassword: string, role: Role) => typedError<AccountView, ApiError>(__TAURI_INVOKE("connect_bluesky", { service, handle, appPassword, role })),
+	/**  Changes an account's role and, when given, its brand keywords. */
+	updateAccount: (id: string, role: Role | null, keywords: string[] | null) => typedError<AccountView, ApiError>(__TAURI_INVOKE("update_account", { id, role, keywords })),
+	/**  Disconnects an account and deletes its secret; its mentions stay in the inbox. */
+	removeAccount: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_account", { id })),
 };
 
 /** Events */
@@ -41,6 +50,8 @@ export type AccountView = {
 	problem: string | null,
 	rate_limited_until: string | null,
 	last_sync_at: string | null,
+	/**  Brand keywords searched for this account. */
+	keywords: string[],
 };
 
 /**  An error as the UI receives it: a code to act on and a message to show a person. */
