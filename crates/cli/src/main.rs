@@ -10,7 +10,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use earshot_core::{ItemStatus, Network, Role};
-use earshot_engine::{resolve_data_dir, Engine, InboxQuery, Progress, SystemClock, DATA_DIR_ENV};
+use earshot_engine::{
+    resolve_data_dir, ActionKind, ActionRequest, Engine, InboxQuery, Progress, SystemClock, DATA_DIR_ENV,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Parser)]
@@ -65,11 +67,50 @@ enum Command {
         #[arg(long, default_value_t = 60, value_name = "SECONDS")]
         interval: u64,
     },
+    /// Reply to an item in its thread, from one of the brand's handles.
+    Reply(ActionArgs),
+    /// Send the item's author a direct message (Mastodon), moving the conversation out of public view.
+    Dm(ActionArgs),
+    /// Boost (repost) an item from one of the brand's handles.
+    Boost(ReactArgs),
+    /// Like (favourite) an item from one of the brand's handles.
+    Like(ReactArgs),
+    /// Every outgoing action, newest first, with its state: queued, sending, sent (with a link) or failed.
+    Outbox {
+        #[arg(long)]
+        json: bool,
+        /// Put a failed action back in the queue and try it now.
+        #[arg(long, value_name = "ID")]
+        retry: Option<String>,
+    },
     /// Measure import and query speed on generated mentions, against raw SQLite inserts.
     Bench {
         #[arg(long, default_value_t = 100_000)]
         count: u32,
     },
+}
+
+#[derive(clap::Args)]
+struct ActionArgs {
+    /// The inbox item's ID.
+    item: String,
+    /// The handle (or account ID) to send from.
+    #[arg(long)]
+    from: String,
+    #[arg(long)]
+    text: String,
+    /// Send even when Earshot warns (say, a marketing handle answering a support complaint).
+    #[arg(long)]
+    yes: bool,
+}
+
+#[derive(clap::Args)]
+struct ReactArgs {
+    item: String,
+    #[arg(long)]
+    from: String,
+    #[arg(long)]
+    yes: bool,
 }
 
 #[derive(Subcommand)]
@@ -288,7 +329,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sync { once: true, .. } => {
             let engine = open(cli.data_dir).await?;
             let reports = engine.sync_all(&mut progress_bar("Syncing")).await?;
-            Ok(output::sync_reports(&reports))
+            let code = output::sync_reports(&reports);
+            for view in engine.send_due().await? {
+                output::action(&view);
+            }
+            Ok(code)
         }
         Command::Sync {
             once: false,
@@ -297,11 +342,60 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engine = open(cli.data_dir).await?;
             sync_until_stopped(&engine, std::time::Duration::from_secs(interval.max(5))).await
         }
+        Command::Reply(a) => {
+            act(
+                cli.data_dir,
+                ActionKind::Reply,
+                a.item,
+                a.from,
+                Some(a.text),
+                a.yes,
+            )
+            .await
+        }
+        Command::Dm(a) => act(cli.data_dir, ActionKind::Dm, a.item, a.from, Some(a.text), a.yes).await,
+        Command::Boost(a) => act(cli.data_dir, ActionKind::Boost, a.item, a.from, None, a.yes).await,
+        Command::Like(a) => act(cli.data_dir, ActionKind::Like, a.item, a.from, None, a.yes).await,
+        Command::Outbox { json, retry } => {
+            let engine = open(cli.data_dir).await?;
+            if let Some(id) = retry {
+                engine.retry_action(&id).await?;
+                engine.send_due().await?;
+            }
+            output::outbox(&engine.outbox(None).await?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench { count } => {
             bench::run(count).await.context("the benchmark failed")?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Queues an action in the outbox and sends it at once. If it cannot go yet, it stays queued: `earshot sync`
+/// (or the app) sends it later.
+async fn act(
+    data_dir: Option<PathBuf>,
+    kind: ActionKind,
+    item_id: String,
+    from: String,
+    text: Option<String>,
+    confirmed: bool,
+) -> anyhow::Result<ExitCode> {
+    let engine = open(data_dir).await?;
+    let queued = engine
+        .queue_action(&ActionRequest {
+            item_id,
+            kind,
+            from,
+            text,
+            confirmed,
+            requested_by: std::env::var("USER").ok(),
+        })
+        .await?;
+    let tried = engine.send_due().await?;
+    let view = tried.into_iter().find(|v| v.id == queued.id).unwrap_or(queued);
+    Ok(output::action(&view))
 }
 
 /// Syncs every account, then waits `interval`, until Ctrl-C or SIGTERM. Each round's problems are printed;
@@ -316,6 +410,14 @@ async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> a
                 output::sync_reports(&reports);
             }
             Err(e) => eprintln!("earshot: this round of syncing failed: {e}"),
+        }
+        match engine.send_due().await {
+            Ok(sent) => {
+                for view in &sent {
+                    output::action(view);
+                }
+            }
+            Err(e) => eprintln!("earshot: the outbox could not be sent: {e}"),
         }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use earshot_engine::{AccountView, Engine, ImportReport, InboxQuery, SyncReport};
+use earshot_engine::{AccountView, ActionKind, Engine, ImportReport, InboxQuery, OutboxView, SyncReport};
 
 pub fn import_report(report: &ImportReport) -> ExitCode {
     println!(
@@ -105,4 +105,74 @@ pub fn sync_reports(reports: &[SyncReport]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// One outgoing action, as a line: where it stands and, once sent, its link.
+pub fn action(view: &OutboxView) -> ExitCode {
+    match view.state.as_str() {
+        "sent" => {
+            println!(
+                "Sent {} from @{}{}",
+                kind_word(view.kind),
+                view.from,
+                view.result_url
+                    .as_deref()
+                    .map(|u| format!(": {u}"))
+                    .unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        "failed" => {
+            eprintln!(
+                "Could not send {} from @{}: {}",
+                kind_word(view.kind),
+                view.from,
+                view.problem.as_deref().unwrap_or("no reason was given")
+            );
+            ExitCode::from(1)
+        }
+        _ => {
+            println!(
+                "Queued {} from @{} (action {}){}. It will be sent by `earshot sync` or the app.",
+                kind_word(view.kind),
+                view.from,
+                view.id,
+                view.problem
+                    .as_deref()
+                    .map(|p| format!("; the last try said: {p}"))
+                    .unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn kind_word(kind: ActionKind) -> &'static str {
+    match kind {
+        ActionKind::Reply => "the reply",
+        ActionKind::Dm => "the direct message",
+        ActionKind::Boost => "the boost",
+        ActionKind::Like => "the like",
+    }
+}
+
+pub fn outbox(views: &[OutboxView], json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(views)?);
+        return Ok(());
+    }
+    if views.is_empty() {
+        println!("Nothing has been sent yet.");
+    }
+    for v in views {
+        println!(
+            "{:>5}  {:<8} {:<7} @{:<28} {}",
+            v.id,
+            v.state,
+            serde_json::to_value(v.kind)?.as_str().unwrap_or_default(),
+            v.from,
+            v.result_url.as_deref().or(v.problem.as_deref()).unwrap_or("")
+        );
+    }
+    Ok(())
 }

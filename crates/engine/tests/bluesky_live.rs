@@ -88,21 +88,26 @@ async fn items_with(engine: &Engine, text: &str) -> Vec<earshot_engine::InboxRow
     engine.inbox(&query, 0, 100).await.unwrap().rows
 }
 
-/// Syncs until `want` items carry `text` (the AppView indexes a post 0.1 to 1 s after it is written).
-async fn sync_until(engine: &Engine, text: &str, want: usize) -> Vec<earshot_engine::InboxRow> {
+/// Syncs until the items carrying `text` satisfy `done` (the AppView indexes a post 0.1 to 1 s after it is
+/// written, and each handle's notification arrives on its own).
+async fn sync_until(
+    engine: &Engine,
+    text: &str,
+    done: impl Fn(&[earshot_engine::InboxRow]) -> bool,
+) -> Vec<earshot_engine::InboxRow> {
     for _ in 0..40 {
         let reports = engine.sync_all(&mut quiet()).await.unwrap();
         for r in &reports {
             assert_eq!(r.problem, None, "{r:?}");
         }
         let found = items_with(engine, text).await;
-        if found.len() >= want {
+        if done(&found) {
             return found;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     panic!(
-        "fewer than {want} items with '{text}' arrived: {:?}",
+        "the items with '{text}' never arrived as expected: {:?}",
         items_with(engine, text).await
     );
 }
@@ -158,7 +163,10 @@ async fn mentions_replies_and_keyword_posts_arrive_ranked_once_each() {
     .await;
     post(&alice, &format!("Earshot Bikes {run} rides like a dream")).await;
 
-    let found = sync_until(&engine, &run, 3).await;
+    let found = sync_until(&engine, &run, |rows| {
+        rows.len() >= 3 && rows.iter().any(|r| r.handles.len() == 2)
+    })
+    .await;
     assert_eq!(found.len(), 3, "three posts, three items: {found:?}");
     let both = found
         .iter()
@@ -184,9 +192,10 @@ async fn mentions_replies_and_keyword_posts_arrive_ranked_once_each() {
     assert_eq!(complaint.author_name.as_deref(), Some("Alice Rider"));
     assert!(!complaint.top_reason.is_empty(), "every rank is explained");
 
-    // Another sync finds nothing new: no duplicates, and the cursors hold.
+    // Another sync adds none of these again: no duplicates, and the cursors hold. (Other tests post at the
+    // same handles meanwhile, so only this run's posts are counted.)
     let again = engine.sync_all(&mut quiet()).await.unwrap();
-    assert!(again.iter().all(|r| r.imported == 0), "{again:?}");
+    assert!(again.iter().all(|r| r.problem.is_none()), "{again:?}");
     assert_eq!(items_with(&engine, &run).await.len(), 3);
 
     let accounts = engine.accounts().await.unwrap();
@@ -238,4 +247,162 @@ async fn a_revoked_app_password_is_shown_on_the_account_at_the_next_sync() {
         wrong.contains("did not accept that handle and app password"),
         "{wrong}"
     );
+}
+
+/// Notifications `person` has had, as (reason, author handle).
+async fn notifications_of(person: &BlueskyClient) -> Vec<(String, String)> {
+    person
+        .notification_reasons(Utc::now())
+        .await
+        .expect("notifications")
+}
+
+#[tokio::test]
+async fn replies_reposts_and_likes_land_on_the_pds_once_even_when_retried() {
+    use earshot_engine::{ActionKind, ActionRequest};
+    let net = DevNet::get();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path().to_path_buf(), Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let support = net.account("support.earshot.test");
+    let marketing = net.account("marketing.earshot.test");
+    let s = engine
+        .connect_bluesky(
+            net.pds.as_str(),
+            &support.handle,
+            &support.password,
+            Role::Support,
+        )
+        .await
+        .unwrap();
+    let m = engine
+        .connect_bluesky(
+            net.pds.as_str(),
+            &marketing.handle,
+            &marketing.password,
+            Role::Marketing,
+        )
+        .await
+        .unwrap();
+    engine.sync_all(&mut quiet()).await.unwrap();
+    let run = tag();
+    let carol = net.person("alice.test").await;
+    post(
+        &carol,
+        &format!("@support.earshot.test the brakes {run} squeak, what should I do?"),
+    )
+    .await;
+    let item = sync_until(&engine, &run, |rows| !rows.is_empty()).await.remove(0);
+
+    let ask = |kind, from: &str, text: Option<&str>, confirmed| ActionRequest {
+        item_id: item.id.clone(),
+        kind,
+        from: from.to_owned(),
+        text: text.map(str::to_owned),
+        confirmed,
+        requested_by: Some("Sam".into()),
+    };
+    // The composer warns when a marketing handle is about to answer a support complaint.
+    let check = engine
+        .compose_check(&item.id, ActionKind::Reply, Some(&m.id), "Thanks!")
+        .await
+        .unwrap();
+    assert_eq!(
+        check.default_from.as_deref(),
+        Some(s.id.as_str()),
+        "support answers by default"
+    );
+    assert!(
+        check.warnings.iter().any(|w| w.contains("marketing handle")),
+        "{check:?}"
+    );
+    assert_eq!(check.limit, Some(300));
+    let refused = engine
+        .queue_action(&ask(ActionKind::Reply, &m.id, Some("Thanks!"), false))
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("Send anyway"), "{refused}");
+    let too_long = engine
+        .queue_action(&ask(ActionKind::Reply, &s.id, Some(&"x".repeat(301)), false))
+        .await
+        .unwrap_err();
+    assert!(too_long.to_string().contains("at most 300"), "{too_long}");
+
+    let reply = engine
+        .queue_action(&ask(
+            ActionKind::Reply,
+            "support.earshot.test",
+            Some("Sorry about that! Tighten the caliper bolts; DM us if it goes on."),
+            false,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(reply.state, "queued");
+    engine
+        .queue_action(&ask(ActionKind::Boost, &m.id, None, false))
+        .await
+        .unwrap();
+    engine
+        .queue_action(&ask(ActionKind::Like, &m.id, None, false))
+        .await
+        .unwrap();
+    let sent = engine.send_due().await.unwrap();
+    assert_eq!(sent.len(), 3);
+    for v in &sent {
+        assert_eq!(v.state, "sent", "{v:?}");
+    }
+    let reply_view = sent.iter().find(|v| v.kind == ActionKind::Reply).unwrap();
+    assert!(
+        reply_view
+            .result_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://bsky.app/profile/did:")),
+        "{reply_view:?}"
+    );
+
+    // Carol sees one reply in her thread, one repost and one like, from the right handles.
+    let mut seen = Vec::new();
+    for _ in 0..20 {
+        seen = notifications_of(&carol).await;
+        if seen
+            .iter()
+            .filter(|(_, who)| who.contains("earshot.test"))
+            .count()
+            >= 3
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let count = |reason: &str, who: &str| seen.iter().filter(|(r, w)| r == reason && w == who).count();
+    assert_eq!(count("reply", "support.earshot.test"), 1, "{seen:?}");
+    assert_eq!(count("repost", "marketing.earshot.test"), 1, "{seen:?}");
+    assert_eq!(count("like", "marketing.earshot.test"), 1, "{seen:?}");
+
+    // As if Earshot had died after the PDS took the reply but before it recorded that: the row is pending
+    // again. Both retry paths find the record under the same key and post nothing more.
+    let db = engine.database();
+    for attempts in [1, 0] {
+        sqlx::query("UPDATE outbox SET state = 'pending', claimed_until = NULL, attempts = ? WHERE id = ?")
+            .bind(attempts)
+            .bind(reply.id.parse::<i64>().unwrap())
+            .execute(db)
+            .await
+            .unwrap();
+        let again = engine.send_due().await.unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].state, "sent", "{:?}", again[0]);
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let seen = notifications_of(&carol).await;
+    assert_eq!(
+        seen.iter()
+            .filter(|(r, w)| r == "reply" && w == "support.earshot.test")
+            .count(),
+        1,
+        "a retry after a crash never posts twice: {seen:?}"
+    );
+    let outbox = engine.outbox(Some(&item.id)).await.unwrap();
+    assert_eq!(outbox.len(), 3);
 }

@@ -276,6 +276,35 @@ impl BlueskyClient {
         })
     }
 
+    /// The newest notifications as (reason, author handle): every kind, not only mentions. For diagnostics
+    /// and for tests that check what an action did.
+    pub async fn notification_reasons(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, String)>, FetchError> {
+        #[derive(Serialize)]
+        struct Params {
+            limit: u8,
+        }
+        let raw = self
+            .query(
+                "app.bsky.notification.listNotifications",
+                Params { limit: 100 },
+                now,
+            )
+            .await?;
+        Ok(raw
+            .notifications
+            .iter()
+            .filter_map(|n| {
+                Some((
+                    n.get("reason")?.as_str()?.to_owned(),
+                    n.get("author")?.get("handle")?.as_str()?.to_owned(),
+                ))
+            })
+            .collect())
+    }
+
     /// One page of the newest posts matching `query`, as mentions for `me`.
     pub async fn search(
         &self,

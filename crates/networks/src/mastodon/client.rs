@@ -100,9 +100,16 @@ impl MastodonClient {
 
     /// Sends an authorised GET and sorts out the answer: the body on success, or what went wrong.
     async fn get(&self, url: Url, now: DateTime<Utc>) -> Result<(HeaderMap, String), FetchError> {
-        let response = self
-            .http
-            .get(url)
+        self.send(self.http.get(url), now).await
+    }
+
+    /// Sends an authorised request and sorts out the answer.
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        now: DateTime<Utc>,
+    ) -> Result<(HeaderMap, String), FetchError> {
+        let response = request
             .header(AUTHORIZATION, format!("Bearer {}", self.token))
             .send()
             .await
@@ -203,4 +210,113 @@ impl MastodonClient {
             rate_limit,
         })
     }
+}
+
+/// A status Earshot wrote or acted on, by its server-local ID, its URI and its public address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posted {
+    pub id: String,
+    pub uri: String,
+    pub url: Option<String>,
+}
+
+/// Who can see a status Earshot posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Public,
+    /// Only the people it mentions: Mastodon's direct message.
+    Direct,
+}
+
+fn posted(body: &str, what: &str) -> Result<Posted, FetchError> {
+    #[derive(serde::Deserialize)]
+    struct Status {
+        id: String,
+        uri: String,
+        url: Option<String>,
+    }
+    let s: Status = serde_json::from_str(body).map_err(|e| NetworkError::Malformed {
+        network: NETWORK,
+        reason: format!("{what}: {e}"),
+    })?;
+    Ok(Posted {
+        id: s.id,
+        uri: s.uri,
+        url: s.url,
+    })
+}
+
+impl MastodonClient {
+    fn endpoint(&self, path: &str) -> Url {
+        self.base.join(path).unwrap_or_else(|_| self.base.clone())
+    }
+
+    /// Finds a status by its URI on our own server (fetching it from its home server if needed), so it can
+    /// be replied to, boosted or favourited. `None` when the server cannot find it.
+    pub async fn resolve_status(&self, uri: &str, now: DateTime<Utc>) -> Result<Option<Posted>, FetchError> {
+        let mut url = self.endpoint("/api/v2/search");
+        url.query_pairs_mut()
+            .append_pair("q", uri)
+            .append_pair("resolve", "true")
+            .append_pair("type", "statuses")
+            .append_pair("limit", "1");
+        let (_, body) = self.get(url, now).await?;
+        let value: serde_json::Value = serde_json::from_str(&body).map_err(|e| NetworkError::Malformed {
+            network: NETWORK,
+            reason: format!("search: {e}"),
+        })?;
+        match value
+            .get("statuses")
+            .and_then(|s| s.as_array())
+            .and_then(|s| s.first())
+        {
+            Some(status) => posted(&status.to_string(), "search").map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Posts a status. `idempotency_key` is sent as the `Idempotency-Key` header: the server answers a
+    /// repeat of the same key with the status it already made, so a retry cannot post twice.
+    pub async fn post_status(
+        &self,
+        text: &str,
+        in_reply_to_id: Option<&str>,
+        visibility: Visibility,
+        idempotency_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Posted, FetchError> {
+        let body = serde_json::json!({
+            "status": text,
+            "visibility": match visibility {
+                Visibility::Public => "public",
+                Visibility::Direct => "direct",
+            },
+            "in_reply_to_id": in_reply_to_id,
+        });
+        let request = self
+            .http
+            .post(self.endpoint("/api/v1/statuses"))
+            .header("Idempotency-Key", idempotency_key)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+        let (_, body) = self.send(request, now).await?;
+        posted(&body, "post a status")
+    }
+
+    /// Boosts (`reblog`) or favourites (`favourite`) a status by its local ID. Doing either twice is
+    /// harmless: the server keeps one.
+    pub async fn react(
+        &self,
+        local_id: &str,
+        action: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Posted, FetchError> {
+        let path = format!("/api/v1/statuses/{}/{action}", urlencode(local_id));
+        let (_, body) = self.send(self.http.post(self.endpoint(&path)), now).await?;
+        posted(&body, action)
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -7,7 +7,7 @@ mod wire;
 
 pub use crate::Skipped;
 pub use crate::{FetchError, RateLimit};
-pub use client::{MastodonClient, MentionPage};
+pub use client::{MastodonClient, MentionPage, Posted, Visibility};
 pub use html::status_text;
 pub use link::{parse_link_header, Links};
 pub use wire::{mention_from_notification, mentions_from_notifications};

@@ -1,0 +1,594 @@
+//! Every outgoing action (reply, boost, like, direct message) goes through the durable outbox: it is a row
+//! with its idempotency key before anything is sent, and a sender works the due rows with retries and
+//! backoff. The key is the network's own guard against doubles: Mastodon's `Idempotency-Key` header, and
+//! Bluesky's client-chosen record key, which a retry checks for before writing.
+
+use std::hash::{BuildHasher, Hasher};
+
+use chrono::{DateTime, Duration, Utc};
+use earshot_core::{Network, Role};
+use earshot_networks::bluesky::{self, new_record_key, ReplyTarget, Written};
+use earshot_networks::mastodon::{MastodonClient, Visibility};
+use earshot_networks::FetchError;
+use earshot_store::accounts::{self, AccountId, AccountRow};
+use earshot_store::mentions::{self, ItemRow};
+use earshot_store::outbox::{self, NewAction, OutboxId, OutboxRow, OutboxState};
+use earshot_store::ItemId;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::accounts::{secret_key, server_url};
+use crate::{secrets, Engine, EngineError};
+
+/// A sender holds a claimed row this long; if it dies, another sender takes the row after it.
+const CLAIM: Duration = Duration::minutes(2);
+/// Tries before an action is marked failed and waits for a person.
+const MAX_ATTEMPTS: u32 = 8;
+
+/// What an agent can do to an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Reply,
+    Boost,
+    Like,
+    Dm,
+}
+
+impl ActionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Reply => "reply",
+            ActionKind::Boost => "boost",
+            ActionKind::Like => "like",
+            ActionKind::Dm => "dm",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "reply" => ActionKind::Reply,
+            "boost" => ActionKind::Boost,
+            "like" => ActionKind::Like,
+            "dm" => ActionKind::Dm,
+            _ => return None,
+        })
+    }
+
+    fn has_text(self) -> bool {
+        matches!(self, ActionKind::Reply | ActionKind::Dm)
+    }
+}
+
+/// An action as the outbox shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct OutboxView {
+    pub id: String,
+    pub item_id: Option<String>,
+    pub kind: ActionKind,
+    pub network: Network,
+    /// The handle it goes out from.
+    pub from: String,
+    pub text: Option<String>,
+    /// queued, sending, sent or failed.
+    pub state: String,
+    pub attempts: u32,
+    /// Why the last try failed, in words.
+    pub problem: Option<String>,
+    /// The public address of what was posted, once sent.
+    pub result_url: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+    pub next_attempt_at: Option<String>,
+}
+
+/// What the composer should know before sending: the handle to send from, what to warn about, and the
+/// network's length limit counted the network's way.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct ComposeCheck {
+    /// The account to send from by default: one of the item's own handles, preferring the support role for
+    /// replies and direct messages and the marketing role for boosts and likes.
+    pub default_from: Option<String>,
+    /// Reasons to think twice; sending anyway needs `confirmed`.
+    pub warnings: Vec<String>,
+    /// The most characters the network takes (Bluesky counts graphemes), when the action has text.
+    pub limit: Option<u32>,
+    pub used: u32,
+}
+
+/// A request to act on an item.
+#[derive(Debug, Clone, PartialEq, Deserialize, Type)]
+pub struct ActionRequest {
+    pub item_id: String,
+    pub kind: ActionKind,
+    /// The account to send from (its ID).
+    pub from: String,
+    pub text: Option<String>,
+    /// The agent has seen the warnings and sends anyway.
+    #[serde(default)]
+    pub confirmed: bool,
+    /// Who asked, as they are named in the app.
+    pub requested_by: Option<String>,
+}
+
+fn limit(network: Network) -> u32 {
+    match network {
+        Network::Bluesky => 300,
+        Network::Mastodon => 500,
+        Network::X => 280,
+    }
+}
+
+/// Text length as the network counts it: graphemes on Bluesky, characters on Mastodon.
+fn used(network: Network, text: &str) -> u32 {
+    let n = match network {
+        Network::Bluesky => text.graphemes(true).count(),
+        _ => text.chars().count(),
+    };
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A new idempotency key: a TID (which Bluesky requires of record keys) with a random clock ID, so two
+/// desks queuing in the same microsecond still differ.
+fn new_key(now: DateTime<Utc>) -> String {
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    new_record_key(now, u16::try_from(random % 1023).unwrap_or(0))
+}
+
+fn backoff(attempts: u32) -> Duration {
+    let secs = 30i64.saturating_mul(1i64 << attempts.saturating_sub(1).min(7));
+    Duration::seconds(secs.min(3600))
+}
+
+fn state_label(row: &OutboxRow, now: DateTime<Utc>) -> &'static str {
+    match row.state {
+        OutboxState::Sent => "sent",
+        OutboxState::Failed => "failed",
+        OutboxState::Pending if row.claimed_until.is_some_and(|c| c > now) => "sending",
+        OutboxState::Pending => "queued",
+    }
+}
+
+fn check(item: &ItemRow, from: &AccountRow, kind: ActionKind, text: &str) -> ComposeCheck {
+    let mut warnings = Vec::new();
+    let replying = kind.has_text();
+    let support_item = item.handles.iter().any(|h| h.role == Role::Support);
+    if replying && from.role == Role::Marketing && support_item {
+        warnings.push(format!(
+            "@{} is a marketing handle, and this mention was sent to a support handle. Answer support from the support handle.",
+            from.account
+        ));
+    }
+    if replying && !item.handles.iter().any(|h| h.id == from.handle_id) {
+        warnings.push(format!(
+            "@{} was not mentioned in this post; the author may not expect an answer from it.",
+            from.account
+        ));
+    }
+    let network = item.network;
+    ComposeCheck {
+        default_from: None,
+        warnings,
+        limit: replying.then(|| limit(network)),
+        used: if replying { used(network, text) } else { 0 },
+    }
+}
+
+impl Engine {
+    async fn item_row(&self, id: &str) -> Result<ItemRow, EngineError> {
+        let missing = || EngineError::NotFound(format!("There is no inbox item with ID '{id}'."));
+        let item_id = ItemId(id.trim().parse().map_err(|_| missing())?);
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        mentions::get(&mut conn, item_id).await?.ok_or_else(missing)
+    }
+
+    /// An account by its ID or its handle (`support.example.social`, with or without the `@`).
+    async fn account_row(&self, id: &str) -> Result<AccountRow, EngineError> {
+        let missing = || EngineError::NotFound(format!("There is no connected account '{id}'."));
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        match id.trim().parse::<i64>() {
+            Ok(n) => accounts::get(&mut conn, AccountId(n)).await?.ok_or_else(missing),
+            Err(_) => {
+                let handle = id.trim().trim_start_matches('@').to_lowercase();
+                accounts::list(&mut conn)
+                    .await?
+                    .into_iter()
+                    .find(|a| a.account == handle)
+                    .ok_or_else(missing)
+            }
+        }
+    }
+
+    /// The account to answer an item from by default: one of its handles with a connected account on the
+    /// same network, the support role first for replies and the marketing role first for boosts and likes.
+    async fn default_from(
+        &self,
+        item: &ItemRow,
+        kind: ActionKind,
+    ) -> Result<Option<AccountRow>, EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let all = accounts::list(&mut conn).await?;
+        let preferred = if kind.has_text() {
+            Role::Support
+        } else {
+            Role::Marketing
+        };
+        let mut candidates: Vec<AccountRow> = all
+            .into_iter()
+            .filter(|a| a.network == item.network && item.handles.iter().any(|h| h.id == a.handle_id))
+            .collect();
+        candidates.sort_by_key(|a| (a.role != preferred, a.account.clone()));
+        Ok(candidates.into_iter().next())
+    }
+
+    /// What the composer shows before sending an action.
+    pub async fn compose_check(
+        &self,
+        item_id: &str,
+        kind: ActionKind,
+        from: Option<&str>,
+        text: &str,
+    ) -> Result<ComposeCheck, EngineError> {
+        let item = self.item_row(item_id).await?;
+        let default = self.default_from(&item, kind).await?;
+        let from_row = match from {
+            Some(id) => Some(self.account_row(id).await?),
+            None => default.clone(),
+        };
+        let mut out = match &from_row {
+            Some(row) => check(&item, row, kind, text),
+            None => ComposeCheck {
+                default_from: None,
+                warnings: vec![format!(
+                    "None of this item's handles has a connected {} account to answer from. Connect one in Accounts.",
+                    item.network.label()
+                )],
+                limit: kind.has_text().then(|| limit(item.network)),
+                used: used(item.network, text),
+            },
+        };
+        out.default_from = default.map(|a| a.id.0.to_string());
+        Ok(out)
+    }
+
+    /// Queues an action in the outbox. It is sent by [`Engine::send_due`], now or after a restart.
+    pub async fn queue_action(&self, request: &ActionRequest) -> Result<OutboxView, EngineError> {
+        let item = self.item_row(&request.item_id).await?;
+        let from = self.account_row(&request.from).await?;
+        if from.network != item.network {
+            return Err(EngineError::Invalid(format!(
+                "@{} is a {} account and this post is on {}. Choose a {} handle to answer from.",
+                from.account,
+                from.network.label(),
+                item.network.label(),
+                item.network.label()
+            )));
+        }
+        let text = request.text.as_deref().map(str::trim).unwrap_or_default();
+        if request.kind.has_text() && text.is_empty() {
+            return Err(EngineError::Invalid("Write something to send first.".into()));
+        }
+        if request.kind == ActionKind::Dm && item.network == Network::Bluesky {
+            return Err(EngineError::Invalid(
+                "Earshot cannot send Bluesky direct messages yet. Reply in the thread, or ask the author to write to you."
+                    .into(),
+            ));
+        }
+        let checked = check(&item, &from, request.kind, text);
+        if let Some(max) = checked.limit.filter(|max| checked.used > *max) {
+            return Err(EngineError::Invalid(format!(
+                "The text is {} characters long; {} takes at most {max}. Shorten it by {}.",
+                checked.used,
+                item.network.label(),
+                checked.used - max
+            )));
+        }
+        if !checked.warnings.is_empty() && !request.confirmed {
+            return Err(EngineError::Invalid(format!(
+                "{} Send anyway to confirm.",
+                checked.warnings.join(" ")
+            )));
+        }
+        let body = match request.kind {
+            ActionKind::Dm if !text.contains(&format!("@{}", item.author.handle)) => {
+                // A Mastodon direct message reaches only the accounts it mentions.
+                Some(format!("@{} {text}", item.author.handle))
+            }
+            k if k.has_text() => Some(text.to_owned()),
+            _ => None,
+        };
+        let now = self.clock.now();
+        let key = new_key(now);
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let id = outbox::enqueue(
+            &mut conn,
+            &NewAction {
+                idempotency_key: &key,
+                account: from.id,
+                item: Some(item.id),
+                kind: request.kind.as_str(),
+                target: &item.remote_id,
+                body: body.as_deref(),
+                requested_by: request.requested_by.as_deref(),
+            },
+            now,
+        )
+        .await?;
+        let row = outbox::get(&mut conn, id)
+            .await?
+            .ok_or_else(|| EngineError::NotFound("The queued action disappeared.".into()))?;
+        drop(conn);
+        self.outbox_view(row).await
+    }
+
+    async fn outbox_view(&self, row: OutboxRow) -> Result<OutboxView, EngineError> {
+        let account = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            accounts::get(&mut conn, row.account).await?
+        };
+        let now = self.clock.now();
+        Ok(OutboxView {
+            id: row.id.0.to_string(),
+            item_id: row.item.map(|i| i.0.to_string()),
+            kind: ActionKind::parse(&row.kind).unwrap_or(ActionKind::Reply),
+            network: account.as_ref().map(|a| a.network).unwrap_or(Network::Bluesky),
+            from: account.map(|a| a.account).unwrap_or_default(),
+            text: row.body.clone(),
+            state: state_label(&row, now).to_owned(),
+            attempts: row.attempts,
+            problem: row.last_error.clone(),
+            result_url: row.result_url.clone(),
+            created_at: crate::service::rfc3339(row.created_at),
+            sent_at: row.sent_at.map(crate::service::rfc3339),
+            next_attempt_at: (row.state == OutboxState::Pending)
+                .then(|| crate::service::rfc3339(row.next_attempt_at)),
+        })
+    }
+
+    /// The newest actions first, for one item or all.
+    pub async fn outbox(&self, item_id: Option<&str>) -> Result<Vec<OutboxView>, EngineError> {
+        let item = match item_id {
+            Some(id) => Some(self.item_row(id).await?.id),
+            None => None,
+        };
+        let rows = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            outbox::list(&mut conn, item, 500).await?
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(self.outbox_view(row).await?);
+        }
+        Ok(out)
+    }
+
+    /// Puts a failed action back in the queue.
+    pub async fn retry_action(&self, id: &str) -> Result<OutboxView, EngineError> {
+        let missing = || EngineError::NotFound(format!("There is no queued action '{id}'."));
+        let outbox_id = OutboxId(id.trim().parse().map_err(|_| missing())?);
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        if !outbox::retry(&mut conn, outbox_id, self.clock.now()).await? {
+            return Err(EngineError::Invalid(
+                "Only a failed action can be tried again.".into(),
+            ));
+        }
+        let row = outbox::get(&mut conn, outbox_id).await?.ok_or_else(missing)?;
+        drop(conn);
+        self.outbox_view(row).await
+    }
+
+    /// Sends every due action once. Each is marked sent, put back with a later try, or failed with the
+    /// reason. Returns what was tried.
+    pub async fn send_due(&self) -> Result<Vec<OutboxView>, EngineError> {
+        let now = self.clock.now();
+        let claimed = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            outbox::claim_due(&mut conn, now, CLAIM, 20).await?
+        };
+        let mut out = Vec::with_capacity(claimed.len());
+        for row in claimed {
+            let result = self.send_one(&row).await;
+            let now = self.clock.now();
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            match result {
+                Ok(sent) => {
+                    outbox::mark_sent(&mut conn, row.id, &sent.0, sent.1.as_deref(), now).await?;
+                }
+                Err(e) => {
+                    let transient = matches!(&e, EngineError::Network(f) if f.is_transient());
+                    let message = e.to_string();
+                    tracing::warn!(action = row.id.0, kind = %row.kind, error = %message, "an outgoing action failed");
+                    if transient && row.attempts < MAX_ATTEMPTS {
+                        let wait = match &e {
+                            EngineError::Network(FetchError::RateLimited { until, .. }) => *until - now,
+                            _ => backoff(row.attempts),
+                        };
+                        outbox::mark_retry(&mut conn, row.id, &message, now + wait).await?;
+                    } else {
+                        outbox::mark_failed(&mut conn, row.id, &message).await?;
+                    }
+                }
+            }
+            let updated = outbox::get(&mut conn, row.id).await?;
+            drop(conn);
+            if let Some(updated) = updated {
+                out.push(self.outbox_view(updated).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sends one action: returns the new post's ID and public address.
+    async fn send_one(&self, row: &OutboxRow) -> Result<(String, Option<String>), EngineError> {
+        let account = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            accounts::get(&mut conn, row.account).await?.ok_or_else(|| {
+                EngineError::NotFound("The account this was to go out from is disconnected.".into())
+            })?
+        };
+        let kind = ActionKind::parse(&row.kind)
+            .ok_or_else(|| EngineError::Invalid(format!("'{}' is not an action Earshot knows.", row.kind)))?;
+        match account.network {
+            Network::Bluesky => self.send_bluesky(row, &account, kind).await,
+            Network::Mastodon => self.send_mastodon(row, &account, kind).await,
+            Network::X => Err(EngineError::Invalid("Earshot cannot post to X yet.".into())),
+        }
+    }
+
+    async fn send_bluesky(
+        &self,
+        row: &OutboxRow,
+        account: &AccountRow,
+        kind: ActionKind,
+    ) -> Result<(String, Option<String>), EngineError> {
+        let client = self.bluesky_client(account).await?;
+        let now = self.clock.now();
+        let collection = match kind {
+            ActionKind::Reply => bluesky::POST,
+            ActionKind::Boost => bluesky::REPOST,
+            ActionKind::Like => bluesky::LIKE,
+            ActionKind::Dm => {
+                return Err(EngineError::Invalid(
+                    "Earshot cannot send Bluesky direct messages yet.".into(),
+                ))
+            }
+        };
+        let web = |w: &Written| -> Option<String> {
+            let rkey = w.uri.rsplit('/').next()?;
+            let did = w.uri.strip_prefix("at://")?.split('/').next()?;
+            (collection == bluesky::POST).then(|| format!("https://bsky.app/profile/{did}/post/{rkey}"))
+        };
+        // A try before this one may have landed and then lost its answer (a crash, a dropped connection):
+        // the record key says so.
+        if row.attempts > 1 {
+            if let Some(done) = client.existing(collection, &row.idempotency_key, now).await? {
+                return Ok((done.uri.clone(), web(&done)));
+            }
+        }
+        let item = match row.item {
+            Some(id) => {
+                let mut conn = earshot_store::acquire(&self.db).await?;
+                mentions::get(&mut conn, id).await?
+            }
+            None => None,
+        };
+        let root_uri = item
+            .as_ref()
+            .map(|i| i.conversation_root.clone())
+            .unwrap_or_else(|| row.target.clone());
+        let mut wanted = vec![row.target.clone()];
+        if root_uri != row.target {
+            wanted.push(root_uri.clone());
+        }
+        let refs = client.refs(&wanted, now).await?;
+        let find = |uri: &str| refs.iter().find(|r| r.uri == uri).cloned();
+        let target = find(&row.target).ok_or_else(|| {
+            EngineError::Network(FetchError::Rejected {
+                network: "Bluesky",
+                status: 404,
+                reason: "the post was deleted or is no longer visible".into(),
+            })
+        })?;
+        let attempt = match kind {
+            ActionKind::Reply => {
+                let reply = ReplyTarget {
+                    root: find(&root_uri).unwrap_or_else(|| target.clone()),
+                    parent: target,
+                };
+                let text = row.body.as_deref().unwrap_or_default();
+                client.post(text, Some(&reply), &row.idempotency_key, now).await
+            }
+            _ => client.react(collection, &target, &row.idempotency_key, now).await,
+        };
+        match attempt {
+            Ok(done) => Ok((done.uri.clone(), web(&done))),
+            // A PDS answers a second write to the same key with a server error: look before retrying.
+            Err(FetchError::Server { .. }) => {
+                match client.existing(collection, &row.idempotency_key, now).await? {
+                    Some(done) => Ok((done.uri.clone(), web(&done))),
+                    None => Err(EngineError::Network(FetchError::Server {
+                        network: "Bluesky",
+                        status: 500,
+                    })),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn send_mastodon(
+        &self,
+        row: &OutboxRow,
+        account: &AccountRow,
+        kind: ActionKind,
+    ) -> Result<(String, Option<String>), EngineError> {
+        let Some(token) = secrets::load(&secret_key(account.network, &account.account))? else {
+            return Err(EngineError::Network(FetchError::Unauthorized {
+                network: "Mastodon",
+                reason: "no token is saved for this account in the system keyring".into(),
+            }));
+        };
+        let client = MastodonClient::new(self.http.clone(), server_url(&account.service_url)?, token)
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let now = self.clock.now();
+        let target = client.resolve_status(&row.target, now).await?.ok_or_else(|| {
+            EngineError::Network(FetchError::Rejected {
+                network: "Mastodon",
+                status: 404,
+                reason: "the post was deleted or your server cannot see it".into(),
+            })
+        })?;
+        let done = match kind {
+            ActionKind::Reply | ActionKind::Dm => {
+                let visibility = if kind == ActionKind::Dm {
+                    Visibility::Direct
+                } else {
+                    Visibility::Public
+                };
+                let text = row.body.as_deref().unwrap_or_default();
+                client
+                    .post_status(text, Some(&target.id), visibility, &row.idempotency_key, now)
+                    .await?
+            }
+            ActionKind::Boost => client.react(&target.id, "reblog", now).await?,
+            ActionKind::Like => client.react(&target.id, "favourite", now).await?,
+        };
+        Ok((done.uri, done.url))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bluesky_counts_graphemes_and_mastodon_characters() {
+        let family = "👨‍👩‍👧";
+        assert_eq!(used(Network::Bluesky, family), 1);
+        assert_eq!(used(Network::Mastodon, family), 5);
+        assert_eq!(
+            used(Network::Bluesky, "e\u{301}"),
+            1,
+            "a combining accent is one grapheme"
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_and_stops_at_an_hour() {
+        assert_eq!(backoff(1), Duration::seconds(30));
+        assert_eq!(backoff(2), Duration::seconds(60));
+        assert_eq!(backoff(5), Duration::seconds(480));
+        assert_eq!(backoff(30), Duration::seconds(3600));
+    }
+
+    #[test]
+    fn keys_are_record_keys_and_differ() {
+        let now = Utc::now();
+        let (a, b) = (new_key(now), new_key(now));
+        assert_eq!(a.len(), 13, "a TID is 13 characters: {a}");
+        assert_ne!(a, b);
+    }
+}
