@@ -103,3 +103,94 @@ pub fn serve_mastodon(max_requests: usize) -> Replay {
     });
     Replay { base, seen }
 }
+
+/// One request the action server saw: method, path, `Idempotency-Key` header and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenAction {
+    pub method: String,
+    pub path: String,
+    pub idempotency_key: Option<String>,
+    pub body: String,
+}
+
+/// A running server for outgoing actions.
+pub struct ActionReplay {
+    pub base: Url,
+    pub seen: Arc<Mutex<Vec<SeenAction>>>,
+}
+
+/// Serves what an agent's actions need, from the recordings: verify_credentials, posting a reply
+/// (test_status_reply), a direct message (test_status_post[None-direct]), favourite and reblog, and a 422 for
+/// an empty status (test_status_empty). Resolving a status URI through `/api/v2/search` was recorded only
+/// with no results, so its answer is written by the API documentation around a recorded status. A search
+/// for a URI containing `deleted` finds nothing, as for a deleted post.
+pub fn serve_mastodon_actions(max_requests: usize) -> ActionReplay {
+    let body_of = |cassette: &str, method: &str, part: &str, nth: usize| -> (u16, String) {
+        let c = cassette::load(cassette);
+        let r = c
+            .interactions
+            .iter()
+            .filter(|i| i.request.method == method && i.request.uri.contains(part))
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{cassette} has no {method} {part} #{nth}"));
+        (r.response.status.code, r.response.body.string.clone())
+    };
+    let me = body_of("test_verify_credentials.yaml", "GET", "/verify_credentials", 0);
+    let original = body_of("test_status_reply.yaml", "POST", "/api/v1/statuses", 0);
+    let reply = body_of("test_status_reply.yaml", "POST", "/api/v1/statuses", 1);
+    let direct = body_of(
+        "test_status_post[None-direct].yaml",
+        "POST",
+        "/api/v1/statuses",
+        0,
+    );
+    let favourite = body_of("test_status_fav_unfav.yaml", "POST", "/favourite", 0);
+    let reblog = body_of("test_status_reblog_unreblog.yaml", "POST", "/reblog", 0);
+    let unprocessable = body_of("test_status_empty.yaml", "POST", "/api/v1/statuses", 0);
+    let found = format!(r#"{{"accounts":[],"statuses":[{}],"hashtags":[]}}"#, original.1);
+
+    let server = Server::http("127.0.0.1:0").expect("bind a loopback port");
+    let base: Url = format!("http://{}/", server.server_addr())
+        .parse()
+        .expect("a loopback URL");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for mut request in server.incoming_requests().take(max_requests) {
+            let mut body = String::new();
+            let _ = std::io::Read::read_to_string(request.as_reader(), &mut body);
+            let url = request.url().to_owned();
+            let path = url.split('?').next().unwrap_or_default().to_owned();
+            let method = request.method().to_string();
+            let idempotency_key = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Idempotency-Key"))
+                .map(|h| h.value.to_string());
+            log.lock().unwrap_or_else(|p| p.into_inner()).push(SeenAction {
+                method: method.clone(),
+                path: path.clone(),
+                idempotency_key,
+                body: body.clone(),
+            });
+            let (code, text) = match (method.as_str(), path.as_str()) {
+                ("GET", "/api/v1/accounts/verify_credentials") => me.clone(),
+                ("GET", "/api/v2/search") if url.contains("deleted") => {
+                    (200, r#"{"accounts":[],"statuses":[],"hashtags":[]}"#.to_owned())
+                }
+                ("GET", "/api/v2/search") => (200, found.clone()),
+                ("POST", "/api/v1/statuses") if body.contains(r#""status":"""#) => unprocessable.clone(),
+                ("POST", "/api/v1/statuses") if body.contains(r#""visibility":"direct""#) => direct.clone(),
+                ("POST", "/api/v1/statuses") => reply.clone(),
+                ("POST", p) if p.ends_with("/favourite") => favourite.clone(),
+                ("POST", p) if p.ends_with("/reblog") => reblog.clone(),
+                _ => (404, "{\"error\":\"Record not found\"}".to_owned()),
+            };
+            let response = Response::from_string(text)
+                .with_status_code(code)
+                .with_header(header("Content-Type", "application/json; charset=utf-8"));
+            let _ = request.respond(response);
+        }
+    });
+    ActionReplay { base, seen }
+}
