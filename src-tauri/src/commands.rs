@@ -2,8 +2,8 @@
 
 use earshot_core::{ItemStatus, Role};
 use earshot_engine::{
-    AccountView, ApiError, Engine, ErrorCode, HandleSummary, ImportReport, InboxPage, InboxQuery, ItemView,
-    Progress, SyncReport, WorkspaceInfo,
+    AccountView, ActionKind, ActionRequest, ApiError, ComposeCheck, Engine, ErrorCode, HandleSummary,
+    ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SyncReport, WorkspaceInfo,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -16,7 +16,7 @@ fn engine<'a>(state: &'a State<'_, AppState>) -> Result<&'a Engine, ApiError> {
     state.0.as_ref().map_err(Clone::clone)
 }
 
-fn changed(app: &AppHandle, reason: &str) {
+pub(crate) fn changed(app: &AppHandle, reason: &str) {
     if let Err(e) = (InboxChanged {
         reason: reason.into(),
     })
@@ -180,4 +180,59 @@ pub async fn remove_account(app: AppHandle, state: State<'_, AppState>, id: Stri
     engine(&state)?.remove_account(&id).await?;
     changed(&app, "accounts");
     Ok(())
+}
+
+/// What the composer should show before sending: the default "from" handle, warnings, and the length limit.
+#[tauri::command]
+#[specta::specta]
+pub async fn compose_check(
+    state: State<'_, AppState>,
+    item_id: String,
+    kind: ActionKind,
+    from: Option<String>,
+    text: String,
+) -> Result<ComposeCheck, ApiError> {
+    Ok(engine(&state)?
+        .compose_check(&item_id, kind, from.as_deref(), &text)
+        .await?)
+}
+
+/// Queues a reply, direct message, boost or like in the durable outbox and tries to send it at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn queue_action(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: ActionRequest,
+) -> Result<OutboxView, ApiError> {
+    let engine = engine(&state)?;
+    let queued = engine.queue_action(&request).await?;
+    let tried = engine.send_due().await?;
+    changed(&app, "outbox");
+    Ok(tried.into_iter().find(|v| v.id == queued.id).unwrap_or(queued))
+}
+
+/// Outgoing actions, newest first: for one item, or all of them.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_outbox(
+    state: State<'_, AppState>,
+    item_id: Option<String>,
+) -> Result<Vec<OutboxView>, ApiError> {
+    Ok(engine(&state)?.outbox(item_id.as_deref()).await?)
+}
+
+/// Tries a failed action again now.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_action(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<OutboxView, ApiError> {
+    let engine = engine(&state)?;
+    let queued = engine.retry_action(&id).await?;
+    let tried = engine.send_due().await?;
+    changed(&app, "outbox");
+    Ok(tried.into_iter().find(|v| v.id == queued.id).unwrap_or(queued))
 }

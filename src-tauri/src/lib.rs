@@ -1,5 +1,6 @@
 //! The desktop shell. It only registers commands and events; every decision is the engine's.
 
+mod background;
 mod commands;
 
 use std::path::PathBuf;
@@ -36,6 +37,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::connect_bluesky,
             commands::update_account,
             commands::remove_account,
+            commands::compose_check,
+            commands::queue_action,
+            commands::list_outbox,
+            commands::retry_action,
         ])
         .events(collect_events![InboxChanged])
         // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.
@@ -74,7 +79,11 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            app.manage(AppState(open_engine()));
+            let engine = open_engine();
+            if let Ok(engine) = &engine {
+                background::start(app.handle().clone(), engine.clone());
+            }
+            app.manage(AppState(engine));
             Ok(())
         })
         .run(tauri::generate_context!());

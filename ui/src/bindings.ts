@@ -29,6 +29,14 @@ export const commands = {
 	updateAccount: (id: string, role: Role | null, keywords: string[] | null) => typedError<AccountView, ApiError>(__TAURI_INVOKE("update_account", { id, role, keywords })),
 	/**  Disconnects an account and deletes its secret; its mentions stay in the inbox. */
 	removeAccount: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_account", { id })),
+	/**  What the composer should show before sending: the default "from" handle, warnings, and the length limit. */
+	composeCheck: (itemId: string, kind: ActionKind, from: string | null, text: string) => typedError<ComposeCheck, ApiError>(__TAURI_INVOKE("compose_check", { itemId, kind, from, text })),
+	/**  Queues a reply, direct message, boost or like in the durable outbox and tries to send it at once. */
+	queueAction: (request: ActionRequest) => typedError<OutboxView, ApiError>(__TAURI_INVOKE("queue_action", { request })),
+	/**  Outgoing actions, newest first: for one item, or all of them. */
+	listOutbox: (itemId: string | null) => typedError<OutboxView[], ApiError>(__TAURI_INVOKE("list_outbox", { itemId })),
+	/**  Tries a failed action again now. */
+	retryAction: (id: string) => typedError<OutboxView, ApiError>(__TAURI_INVOKE("retry_action", { id })),
 };
 
 /** Events */
@@ -54,6 +62,22 @@ export type AccountView = {
 	keywords: string[],
 };
 
+/**  What an agent can do to an item. */
+export type ActionKind = "reply" | "boost" | "like" | "dm";
+
+/**  A request to act on an item. */
+export type ActionRequest = {
+	item_id: string,
+	kind: ActionKind,
+	/**  The account to send from (its ID). */
+	from: string,
+	text: string | null,
+	/**  The agent has seen the warnings and sends anyway. */
+	confirmed?: boolean,
+	/**  Who asked, as they are named in the app. */
+	requested_by: string | null,
+};
+
 /**  An error as the UI receives it: a code to act on and a message to show a person. */
 export type ApiError = {
 	code: ErrorCode,
@@ -67,6 +91,23 @@ export type AuthorView = {
 	verified: boolean,
 	created_at: string | null,
 	profile_url: string | null,
+};
+
+/**
+ *  What the composer should know before sending: the handle to send from, what to warn about, and the
+ *  network's length limit counted the network's way.
+ */
+export type ComposeCheck = {
+	/**
+	 *  The account to send from by default: one of the item's own handles, preferring the support role for
+	 *  replies and direct messages and the marketing role for boosts and likes.
+	 */
+	default_from: string | null,
+	/**  Reasons to think twice; sending anyway needs `confirmed`. */
+	warnings: string[],
+	/**  The most characters the network takes (Bluesky counts graphemes), when the action has text. */
+	limit: number | null,
+	used: number,
 };
 
 /**  A post in the item's thread. */
@@ -184,6 +225,27 @@ export type LineError = {
 
 /**  A social network Earshot can listen on. */
 export type Network = "bluesky" | "mastodon" | "x";
+
+/**  An action as the outbox shows it. */
+export type OutboxView = {
+	id: string,
+	item_id: string | null,
+	kind: ActionKind,
+	network: Network,
+	/**  The handle it goes out from. */
+	from: string,
+	text: string | null,
+	/**  queued, sending, sent or failed. */
+	state: string,
+	attempts: number,
+	/**  Why the last try failed, in words. */
+	problem: string | null,
+	/**  The public address of what was posted, once sent. */
+	result_url: string | null,
+	created_at: string,
+	sent_at: string | null,
+	next_attempt_at: string | null,
+};
 
 /**  Progress of long work, such as an import. */
 export type Progress = {
