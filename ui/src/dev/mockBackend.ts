@@ -180,6 +180,7 @@ export function installMockBackend(params: URLSearchParams): void {
             problem: null,
             rate_limited_until: null,
             last_sync_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+            keywords: [],
           },
           {
             id: "a2",
@@ -191,6 +192,31 @@ export function installMockBackend(params: URLSearchParams): void {
             problem: "The server says this token was revoked. Create a new one and connect again.",
             rate_limited_until: null,
             last_sync_at: "2026-03-04T12:00:00Z",
+            keywords: [],
+          },
+          {
+            id: "a3",
+            network: "bluesky",
+            account: "spokewise.bsky.social",
+            role: "marketing",
+            service_url: "https://bsky.social/",
+            state: "healthy",
+            problem: null,
+            rate_limited_until: null,
+            last_sync_at: new Date(Date.now() - 2 * 60_000).toISOString(),
+            keywords: ["Spokewise", "spokewise bikes"],
+          },
+          {
+            id: "a4",
+            network: "bluesky",
+            account: "spokewise-help.pds.example.com",
+            role: "support",
+            service_url: "https://pds.example.com/",
+            state: "token_invalid",
+            problem: "Bluesky refused the saved app password. Create a new one and reconnect.",
+            rate_limited_until: null,
+            last_sync_at: null,
+            keywords: [],
           },
         ];
 
@@ -322,9 +348,53 @@ export function installMockBackend(params: URLSearchParams): void {
           problem: null,
           rate_limited_until: null,
           last_sync_at: null,
+          keywords: [],
         };
         accounts = [...accounts, account];
         return account;
+      }
+      case "connect_bluesky": {
+        if (failing === "connect") fail("network", "https://bsky.social/ did not accept that handle and app password (AuthenticationRequired). Check both and try again.");
+        const handle = String(args.handle).replace(/^@/, "");
+        const service = String(args.service).trim() || "https://bsky.social";
+        const existing = accounts.findIndex((a) => a.network === "bluesky" && a.account === handle);
+        const account: AccountView = {
+          id: existing >= 0 ? accounts[existing]!.id : `a${accounts.length + 1}`,
+          network: "bluesky",
+          account: handle,
+          role: args.role as Role,
+          service_url: `${service.replace(/\/+$/, "")}/`,
+          state: "healthy",
+          problem: null,
+          rate_limited_until: null,
+          last_sync_at: null,
+          keywords: existing >= 0 ? accounts[existing]!.keywords : [],
+        };
+        accounts = existing >= 0 ? accounts.map((a, i) => (i === existing ? account : a)) : [...accounts, account];
+        return account;
+      }
+      case "update_account": {
+        const at = accounts.findIndex((a) => a.id === args.id);
+        const found = accounts[at];
+        if (!found) fail("not_found", `There is no connected account '${String(args.id)}'.`);
+        if (failing === "update") fail("storage", "Earshot could not save the change. Try again.");
+        const keywords = args.keywords as string[] | null;
+        if (keywords?.some((k) => k.length > 100)) fail("invalid_input", "The keyword is longer than 100 characters. Use a shorter phrase.");
+        const updated: AccountView = {
+          ...found,
+          role: (args.role as Role | null) ?? found.role,
+          keywords: keywords ? [...new Set(keywords)].sort() : found.keywords,
+        };
+        accounts = accounts.map((a, i) => (i === at ? updated : a));
+        void emit("inbox-changed", { reason: "accounts" });
+        return updated;
+      }
+      case "remove_account": {
+        if (failing === "remove") fail("storage", "Earshot could not disconnect the account. Try again.");
+        if (!accounts.some((a) => a.id === args.id)) fail("not_found", `There is no connected account '${String(args.id)}'.`);
+        accounts = accounts.filter((a) => a.id !== args.id);
+        void emit("inbox-changed", { reason: "accounts" });
+        return null;
       }
       case "sync_account": {
         const channel = args.onProgress as Channel<Progress>;

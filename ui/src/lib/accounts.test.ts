@@ -1,13 +1,24 @@
 import { describe, expect, it } from "vitest";
+import type { AccountView } from "../bindings";
 import {
   accountsButtonLabel,
+  applyEdits,
   attentionCount,
+  canReconnect,
+  cleanHandle,
   clockTime,
+  connectRequest,
+  keywordsSavedText,
+  keywordsText,
   lastSyncText,
   needsAttention,
+  parseKeywords,
+  reconnectPrefill,
+  sameKeywords,
+  secretName,
   stateLabel,
   syncSummary,
-  validateConnect,
+  type ConnectForm,
 } from "./accounts";
 
 const NOW = Date.parse("2026-11-28T12:00:00Z");
@@ -28,6 +39,16 @@ describe("stateLabel", () => {
       text: "Server unreachable",
       tone: "bad",
     });
+  });
+
+  it("names Bluesky's app password when it stops working", () => {
+    expect(stateLabel({ state: "token_invalid", rate_limited_until: null, network: "bluesky" })).toEqual({
+      text: "App password refused — reconnect",
+      tone: "bad",
+    });
+    expect(stateLabel({ state: "token_invalid", rate_limited_until: null, network: "mastodon" }).text).toBe(
+      "Token expired or revoked — reconnect",
+    );
   });
 
   it("gives the local time a rate limit ends", () => {
@@ -107,11 +128,170 @@ describe("syncSummary", () => {
   });
 });
 
-describe("validateConnect", () => {
-  it("asks for the server, then the token", () => {
-    expect(validateConnect("", "tok")?.field).toBe("server");
-    expect(validateConnect("   ", "")?.field).toBe("server");
-    expect(validateConnect("https://mastodon.social", " ")?.field).toBe("token");
-    expect(validateConnect("https://mastodon.social", "tok")).toBeNull();
+describe("connectRequest", () => {
+  const mastodon: ConnectForm = { network: "mastodon", server: "", handle: "", secret: "", role: "support" };
+  const bluesky: ConnectForm = { ...mastodon, network: "bluesky" };
+  const problemOf = (form: ConnectForm) => {
+    const built = connectRequest(form);
+    return built.ok ? null : built.problem;
+  };
+
+  it("asks Mastodon for the server, then the token", () => {
+    expect(problemOf({ ...mastodon, secret: "tok" })).toEqual({
+      field: "server",
+      message: "Enter your Mastodon server's address, such as https://mastodon.social.",
+    });
+    expect(problemOf({ ...mastodon, server: "   " })?.field).toBe("server");
+    expect(problemOf({ ...mastodon, server: "https://mastodon.social", secret: " " })).toEqual({
+      field: "secret",
+      message: "Paste an access token from your Mastodon server.",
+    });
+  });
+
+  it("builds the Mastodon request, trimmed, and ignores a handle", () => {
+    expect(
+      connectRequest({ ...mastodon, server: " mastodon.social ", handle: "x", secret: " tok\n", role: "marketing" }),
+    ).toEqual({ ok: true, request: { network: "mastodon", server: "mastodon.social", token: "tok", role: "marketing" } });
+  });
+
+  it("asks Bluesky for the handle, then the app password", () => {
+    expect(problemOf({ ...bluesky, secret: "pw" })).toEqual({
+      field: "handle",
+      message: "Enter the account's handle, such as brand.bsky.social.",
+    });
+    expect(problemOf({ ...bluesky, handle: " @ ", secret: "pw" })?.field).toBe("handle");
+    expect(problemOf({ ...bluesky, handle: "brand.bsky.social" })).toEqual({
+      field: "secret",
+      message: "Paste an app password from Bluesky.",
+    });
+  });
+
+  it("catches handles that cannot sign in", () => {
+    expect(problemOf({ ...bluesky, handle: "brand", secret: "pw" })?.message).toBe(
+      "Enter the full handle, such as brand.bsky.social.",
+    );
+    expect(problemOf({ ...bluesky, handle: "brand bsky.social", secret: "pw" })?.message).toBe(
+      "A handle has no spaces. Enter it like brand.bsky.social.",
+    );
+    expect(problemOf({ ...bluesky, handle: "did:plc:abc123", secret: "pw" })).toBeNull();
+  });
+
+  it("builds the Bluesky request: no @, blank server means bsky.social", () => {
+    expect(
+      connectRequest({ ...bluesky, handle: " @brand.bsky.social ", secret: " abcd-efgh-ijkl-mnop ", server: "  " }),
+    ).toEqual({
+      ok: true,
+      request: {
+        network: "bluesky",
+        service: "",
+        handle: "brand.bsky.social",
+        appPassword: "abcd-efgh-ijkl-mnop",
+        role: "support",
+      },
+    });
+    const own = connectRequest({ ...bluesky, handle: "me.example.com", secret: "pw", server: " https://pds.example.com " });
+    expect(own.ok && own.request).toMatchObject({ service: "https://pds.example.com", handle: "me.example.com" });
+    expect(problemOf({ ...bluesky, handle: "me.example.com", secret: "pw", server: "pds example" })?.field).toBe(
+      "server",
+    );
+  });
+
+  it("strips leading @ from handles", () => {
+    expect(cleanHandle("  @@brand.bsky.social ")).toBe("brand.bsky.social");
+    expect(cleanHandle("brand.bsky.social")).toBe("brand.bsky.social");
+  });
+});
+
+const account = (over: Partial<AccountView>): AccountView => ({
+  id: "1",
+  network: "bluesky",
+  account: "brand.bsky.social",
+  role: "support",
+  service_url: "https://bsky.social/",
+  state: "healthy",
+  problem: null,
+  rate_limited_until: null,
+  last_sync_at: null,
+  keywords: [],
+  ...over,
+});
+
+describe("reconnect", () => {
+  it("prefills the network, handle and server, never a secret", () => {
+    expect(reconnectPrefill(account({ role: "marketing" }))).toEqual({
+      network: "bluesky",
+      server: "",
+      handle: "brand.bsky.social",
+      role: "marketing",
+    });
+    expect(reconnectPrefill(account({ service_url: "https://pds.example.com/" }))?.server).toBe(
+      "https://pds.example.com",
+    );
+    expect(
+      reconnectPrefill(
+        account({ network: "mastodon", account: "brand@mastodon.social", service_url: "https://mastodon.social/" }),
+      ),
+    ).toEqual({ network: "mastodon", server: "https://mastodon.social", handle: "", role: "support" });
+    expect(reconnectPrefill(account({ network: "x" }))).toBeNull();
+  });
+
+  it("is offered only for a refused secret on a network the dialog connects", () => {
+    expect(canReconnect(account({ state: "token_invalid" }))).toBe(true);
+    expect(canReconnect(account({ state: "token_invalid", network: "mastodon" }))).toBe(true);
+    expect(canReconnect(account({ state: "token_invalid", network: "x" }))).toBe(false);
+    expect(canReconnect(account({ state: "unreachable" }))).toBe(false);
+    expect(canReconnect(account({ state: "healthy" }))).toBe(false);
+  });
+
+  it("names each network's secret", () => {
+    expect(secretName("bluesky")).toBe("app password");
+    expect(secretName("mastodon")).toBe("access token");
+  });
+});
+
+describe("keywords", () => {
+  it("trims, collapses spaces and drops empties", () => {
+    expect(parseKeywords("  spokewise ,  flat   tyre,,  , #ebike\t")).toEqual(["spokewise", "flat tyre", "#ebike"]);
+    expect(parseKeywords("")).toEqual([]);
+    expect(parseKeywords(" , ,")).toEqual([]);
+  });
+
+  it("drops repeats ignoring case, keeping the first spelling", () => {
+    expect(parseKeywords("Spokewise, spokewise, SPOKEWISE, Flat Tyre, flat  tyre")).toEqual([
+      "Spokewise",
+      "Flat Tyre",
+    ]);
+  });
+
+  it("shows keywords for editing and compares them in any order", () => {
+    expect(keywordsText(["bikes", "spokewise"])).toBe("bikes, spokewise");
+    expect(keywordsText([])).toBe("");
+    expect(parseKeywords(keywordsText(["flat tyre", "bikes"]))).toEqual(["flat tyre", "bikes"]);
+    expect(sameKeywords(["b", "a"], ["a", "b"])).toBe(true);
+    expect(sameKeywords(["a"], ["A"])).toBe(false);
+    expect(sameKeywords(["a"], ["a", "b"])).toBe(false);
+  });
+
+  it("says what a save did", () => {
+    expect(keywordsSavedText([])).toBe("Keywords cleared.");
+    expect(keywordsSavedText(["a"])).toBe("Saved 1 keyword.");
+    expect(keywordsSavedText(["a", "b"])).toBe("Saved 2 keywords.");
+  });
+});
+
+describe("applyEdits", () => {
+  const a = account({ id: "a" });
+  const b = account({ id: "b", account: "shop.bsky.social" });
+
+  it("replaces changed rows, removes disconnected ones and adds new ones", () => {
+    const b2 = { ...b, role: "marketing" as const };
+    const c = account({ id: "c", account: "new.bsky.social" });
+    expect(applyEdits([a, b], new Map())).toEqual([a, b]);
+    expect(applyEdits([a, b], new Map([["b", b2]]))).toEqual([a, b2]);
+    expect(applyEdits([a, b], new Map([["a", null]]))).toEqual([b]);
+    expect(applyEdits([a, b], new Map<string, AccountView | null>([["c", c], ["a", null], ["z", null]]))).toEqual([
+      b,
+      c,
+    ]);
   });
 });

@@ -1,8 +1,9 @@
 // Pure helpers for the Accounts dialog: what an account's state means in
-// words, when it last synced, what a sync did, and what needs attention.
+// words, when it last synced, what a sync did, what needs attention, and the
+// connect form and keyword field turned into what the commands take.
 
-import type { AccountView, SyncReport } from "../bindings";
-import { formatCount, parseTime, relativeAge } from "./format";
+import type { AccountView, Network, Role, SyncReport } from "../bindings";
+import { formatCount, parseTime, plural, relativeAge } from "./format";
 
 export type AccountState = "healthy" | "syncing" | "rate_limited" | "token_invalid" | "unreachable";
 
@@ -34,8 +35,10 @@ export function clockTime(iso: string | null): string {
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
-/** The state pill: its words and its tone. */
-export function stateLabel(account: Pick<AccountView, "state" | "rate_limited_until">): { text: string; tone: Tone } {
+/** The state pill: its words and its tone. The network, when given, names the secret that stopped working. */
+export function stateLabel(
+  account: Pick<AccountView, "state" | "rate_limited_until"> & { network?: Network },
+): { text: string; tone: Tone } {
   switch (account.state) {
     case "healthy":
       return { text: "Healthy", tone: "ok" };
@@ -46,6 +49,7 @@ export function stateLabel(account: Pick<AccountView, "state" | "rate_limited_un
       return { text: until ? `Rate-limited until ${until}` : "Rate-limited", tone: "warn" };
     }
     case "token_invalid":
+      if (account.network === "bluesky") return { text: "App password refused — reconnect", tone: "bad" };
       return { text: "Token expired or revoked — reconnect", tone: "bad" };
     case "unreachable":
       return { text: "Server unreachable", tone: "bad" };
@@ -73,13 +77,189 @@ export function syncSummary(report: SyncReport): { text: string; ok: boolean } {
   return { text, ok: true };
 }
 
-/** Checks the connect form before anything is sent; null when it can be sent. */
-export function validateConnect(server: string, token: string): { field: "server" | "token"; message: string } | null {
-  if (server.trim() === "") {
-    return { field: "server", message: "Enter your Mastodon server's address, such as https://mastodon.social." };
-  }
-  if (token.trim() === "") {
-    return { field: "token", message: "Paste an access token from your Mastodon server." };
+
+// ---------------------------------------------------------------------------
+// Connecting, editing and disconnecting accounts.
+
+/** The networks an account can be connected on from the dialog. */
+export type ConnectNetwork = Extract<Network, "bluesky" | "mastodon">;
+
+/** In the order the dialog offers them. */
+export const CONNECT_NETWORKS: readonly ConnectNetwork[] = ["bluesky", "mastodon"];
+
+/** Where a Bluesky account signs in when the Server field is left blank. */
+export const BLUESKY_DEFAULT_SERVICE = "https://bsky.social";
+
+/**
+ * The connect form as typed. `server` is the field shown for the chosen network: required for Mastodon, optional
+ * for Bluesky (its PDS). `secret` is the access token or app password, read from its field on submit only.
+ */
+export interface ConnectForm {
+  network: ConnectNetwork;
+  server: string;
+  /** Bluesky only; Mastodon learns the account from the token. */
+  handle: string;
+  secret: string;
+  role: Role;
+}
+
+/** The field a problem is about, so the form can mark it and move focus to it. */
+export type ConnectField = "server" | "handle" | "secret";
+
+export interface ConnectProblem {
+  field: ConnectField;
+  message: string;
+}
+
+/** Exactly the arguments of the network's connect command. */
+export type ConnectRequest =
+  | { network: "bluesky"; service: string; handle: string; appPassword: string; role: Role }
+  | { network: "mastodon"; server: string; token: string; role: Role };
+
+/** "@brand.bsky.social " → "brand.bsky.social". */
+export function cleanHandle(raw: string): string {
+  return raw.trim().replace(/^@+/, "");
+}
+
+function handleProblem(handle: string): string | null {
+  if (handle === "") return "Enter the account's handle, such as brand.bsky.social.";
+  if (/\s/.test(handle)) return "A handle has no spaces. Enter it like brand.bsky.social.";
+  // A handle is a domain name; a DID also signs in. "brand" alone is almost always brand.bsky.social.
+  if (!handle.includes(".") && !handle.startsWith("did:")) {
+    return `Enter the full handle, such as ${handle}.bsky.social.`;
   }
   return null;
+}
+
+/** Checks the connect form and builds the command's arguments: the first problem, in field order, or the request. */
+export function connectRequest(
+  form: ConnectForm,
+): { ok: true; request: ConnectRequest } | { ok: false; problem: ConnectProblem } {
+  const server = form.server.trim();
+  const secret = form.secret.trim();
+  if (form.network === "mastodon") {
+    if (server === "") {
+      return problem("server", "Enter your Mastodon server's address, such as https://mastodon.social.");
+    }
+    if (secret === "") return problem("secret", "Paste an access token from your Mastodon server.");
+    return { ok: true, request: { network: "mastodon", server, token: secret, role: form.role } };
+  }
+  const handle = cleanHandle(form.handle);
+  const bad = handleProblem(handle);
+  if (bad) return problem("handle", bad);
+  if (secret === "") return problem("secret", "Paste an app password from Bluesky.");
+  if (/\s/.test(server)) {
+    return problem("server", "A server address has no spaces. Leave it blank for bsky.social.");
+  }
+  return { ok: true, request: { network: "bluesky", service: server, handle, appPassword: secret, role: form.role } };
+}
+
+function problem(field: ConnectField, message: string): { ok: false; problem: ConnectProblem } {
+  return { ok: false, problem: { field, message } };
+}
+
+/** "https://bsky.social/" → "https://bsky.social": addresses as a person would type them. */
+function displayUrl(url: string): string {
+  return url.trim().replace(/\/+$/, "");
+}
+
+function isDefaultBlueskyService(url: string): boolean {
+  return displayUrl(url).toLowerCase() === BLUESKY_DEFAULT_SERVICE;
+}
+
+/** What the connect form is filled with to reconnect an account. Never a secret. */
+export interface ConnectPrefill {
+  network: ConnectNetwork;
+  server: string;
+  handle: string;
+  role: Role;
+}
+
+/**
+ * The connect form for reconnecting `account`: its network, server and handle (Bluesky's server is left blank
+ * when it is bsky.social). Null for a network the dialog cannot connect.
+ */
+export function reconnectPrefill(
+  account: Pick<AccountView, "network" | "account" | "service_url" | "role">,
+): ConnectPrefill | null {
+  switch (account.network) {
+    case "bluesky":
+      return {
+        network: "bluesky",
+        server: isDefaultBlueskyService(account.service_url) ? "" : displayUrl(account.service_url),
+        handle: cleanHandle(account.account),
+        role: account.role,
+      };
+    case "mastodon":
+      return { network: "mastodon", server: displayUrl(account.service_url), handle: "", role: account.role };
+    default:
+      return null;
+  }
+}
+
+/** An account whose secret stopped working, on a network the dialog can connect again. */
+export function canReconnect(account: Pick<AccountView, "network" | "state">): boolean {
+  return account.state === "token_invalid" && (CONNECT_NETWORKS as readonly string[]).includes(account.network);
+}
+
+/** What a network calls the secret it signs in with, for sentences. */
+export function secretName(network: Network): string {
+  return network === "bluesky" ? "app password" : "access token";
+}
+
+/**
+ * The keywords in a comma-separated field: each trimmed with inner spaces collapsed, empties dropped, and
+ * repeats dropped ignoring case (the first spelling wins).
+ */
+export function parseKeywords(text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const part of text.split(",")) {
+    const keyword = part.trim().replace(/\s+/g, " ");
+    if (keyword === "") continue;
+    const key = keyword.normalize("NFC").toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(keyword);
+  }
+  return out;
+}
+
+/** Keywords as the field shows them: "bikes, spokewise". */
+export function keywordsText(keywords: readonly string[]): string {
+  return keywords.join(", ");
+}
+
+/** The same keywords, in any order (the engine stores them sorted). */
+export function sameKeywords(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.every((k, i) => k === y[i]);
+}
+
+/** What saving keywords did, in words. */
+export function keywordsSavedText(keywords: readonly string[]): string {
+  return keywords.length === 0 ? "Keywords cleared." : `Saved ${plural(keywords.length, "keyword")}.`;
+}
+
+/**
+ * The list with the changes the engine has confirmed laid over it, until a fresh list arrives: a changed account
+ * replaces its row, null removes it, and an account the list does not have yet (just connected) is added at the end.
+ */
+export function applyEdits(
+  list: readonly AccountView[],
+  edits: ReadonlyMap<string, AccountView | null>,
+): AccountView[] {
+  const out: AccountView[] = [];
+  for (const account of list) {
+    const edit = edits.get(account.id);
+    if (edit === undefined) out.push(account);
+    else if (edit !== null) out.push(edit);
+  }
+  const listed = new Set(list.map((a) => a.id));
+  for (const [id, edit] of edits) {
+    if (edit !== null && !listed.has(id)) out.push(edit);
+  }
+  return out;
 }

@@ -11,6 +11,9 @@ const commands = vi.hoisted(() => ({
   listAccounts: vi.fn(),
   connectMastodon: vi.fn(),
   syncAccount: vi.fn(),
+  connectBluesky: vi.fn(),
+  updateAccount: vi.fn(),
+  removeAccount: vi.fn(),
 }));
 const listen = vi.hoisted(() => vi.fn());
 
@@ -108,6 +111,41 @@ describe("api", () => {
     await expect(api.syncAccount("acc1", (p) => seen.push(p))).resolves.toMatchObject({ imported: 3 });
     expect(commands.syncAccount.mock.calls[0]?.[0]).toBe("acc1");
     expect(seen).toEqual([{ done: 1, total: 0, phase: "Fetching mentions" }]);
+  });
+
+  it("wraps the Bluesky and account editing commands", async () => {
+    const view = { id: "7", network: "bluesky", account: "brand.bsky.social", role: "support", keywords: [] };
+    commands.connectBluesky.mockResolvedValue({ status: "ok", data: view });
+    await expect(api.connectBluesky("", "brand.bsky.social", "abcd-efgh-ijkl-mnop", "support")).resolves.toEqual(view);
+    expect(commands.connectBluesky).toHaveBeenCalledWith("", "brand.bsky.social", "abcd-efgh-ijkl-mnop", "support");
+
+    const refused = {
+      code: "invalid_input",
+      message: "https://bsky.social/ did not accept that handle and app password (bad login). Check both and try again.",
+    };
+    commands.connectBluesky.mockResolvedValue({ status: "error", error: refused });
+    await expect(api.connectBluesky("", "brand.bsky.social", "wrong", "other")).rejects.toMatchObject({
+      message: refused.message,
+      code: "invalid_input",
+    });
+
+    commands.updateAccount.mockResolvedValue({ status: "ok", data: { ...view, role: "marketing" } });
+    await expect(api.updateAccount("7", "marketing", null)).resolves.toMatchObject({ role: "marketing" });
+    expect(commands.updateAccount).toHaveBeenLastCalledWith("7", "marketing", null);
+    commands.updateAccount.mockResolvedValue({ status: "ok", data: { ...view, keywords: ["bikes", "spokewise"] } });
+    await expect(api.updateAccount("7", null, ["spokewise", "bikes"])).resolves.toMatchObject({
+      keywords: ["bikes", "spokewise"],
+    });
+    expect(commands.updateAccount).toHaveBeenLastCalledWith("7", null, ["spokewise", "bikes"]);
+
+    commands.removeAccount.mockResolvedValue({ status: "ok", data: null });
+    await expect(api.removeAccount("7")).resolves.toBeUndefined();
+    expect(commands.removeAccount).toHaveBeenCalledWith("7");
+    const gone = { code: "not_found", message: "There is no connected account '7'." };
+    commands.removeAccount.mockResolvedValue({ status: "error", error: gone });
+    await expect(api.removeAccount("7")).rejects.toMatchObject({ message: gone.message, code: "not_found" });
+    commands.removeAccount.mockRejectedValueOnce("command remove_account not found");
+    await expect(api.removeAccount("7")).rejects.toMatchObject({ message: api.GENERIC_FAILURE, code: "unexpected" });
   });
 
   it("subscribes to inbox changes, and survives having no runtime", async () => {

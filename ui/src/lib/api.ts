@@ -126,6 +126,24 @@ export function syncAccount(id: string, onProgress: (progress: Progress) => void
 }
 
 /**
+ * `service` is the account's PDS; blank means https://bsky.social. The app password goes straight to Rust (and
+ * from there to the system keyring); nothing here keeps it.
+ */
+export function connectBluesky(service: string, handle: string, appPassword: string, role: Role): Promise<AccountView> {
+  return call(() => commands.connectBluesky(service, handle, appPassword, role));
+}
+
+/** Changes an account's role and/or its brand keywords; null leaves that one as it is. */
+export function updateAccount(id: string, role: Role | null, keywords: string[] | null): Promise<AccountView> {
+  return call(() => commands.updateAccount(id, role, keywords));
+}
+
+/** Disconnects an account and deletes its secret from the keyring; its mentions stay in the inbox. */
+export function removeAccount(id: string): Promise<void> {
+  return call(() => commands.removeAccount(id)).then(() => undefined);
+}
+
+/**
  * Subscribes to `inbox-changed`. Returns the unsubscribe function; when the
  * subscription cannot be made (no Tauri runtime) it logs and returns a no-op.
  */
