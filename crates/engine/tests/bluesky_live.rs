@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use earshot_core::{ItemStatus, Role};
-use earshot_engine::{Engine, InboxQuery, Progress, SystemClock};
+use earshot_engine::{AccountView, Engine, InboxQuery, Progress, SystemClock};
 use earshot_networks::bluesky::{new_record_key, BlueskyClient};
 
 struct Account {
@@ -112,42 +112,41 @@ async fn sync_until(
     );
 }
 
-#[tokio::test]
-async fn mentions_replies_and_keyword_posts_arrive_ranked_once_each() {
-    let net = DevNet::get();
+/// A fresh workspace with the brand's support and marketing handles connected, and everything the dev
+/// network already holds synced, so a test looks only at its own posts.
+async fn brand_workspace(net: &DevNet) -> (tempfile::TempDir, Engine, AccountView, AccountView) {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(dir.path().to_path_buf(), Arc::new(SystemClock))
         .await
         .unwrap();
-    let support = net.account("support.earshot.test");
-    let marketing = net.account("marketing.earshot.test");
-    let s = engine
-        .connect_bluesky(
-            net.pds.as_str(),
-            &support.handle,
-            &support.password,
-            Role::Support,
-        )
-        .await
-        .expect("connect the support handle");
-    assert_eq!(s.account, "support.earshot.test");
-    assert_eq!(s.state, "healthy");
+    let mut connected = Vec::new();
+    for (handle, role) in [
+        ("support.earshot.test", Role::Support),
+        ("marketing.earshot.test", Role::Marketing),
+    ] {
+        let account = net.account(handle);
+        let view = engine
+            .connect_bluesky(net.pds.as_str(), &account.handle, &account.password, role)
+            .await
+            .unwrap_or_else(|e| panic!("connect {handle}: {e}"));
+        assert_eq!(view.account, handle);
+        assert_eq!(view.state, "healthy");
+        connected.push(view);
+    }
+    engine.sync_all(&mut quiet()).await.unwrap();
+    let m = connected.pop().unwrap();
+    let s = connected.pop().unwrap();
+    (dir, engine, s, m)
+}
+
+#[tokio::test]
+async fn mentions_replies_and_keyword_posts_arrive_ranked_once_each() {
+    let net = DevNet::get();
+    let (_dir, engine, s, m) = brand_workspace(&net).await;
     engine
         .update_account(&s.id, None, Some(vec!["Earshot Bikes".into()]))
         .await
         .unwrap();
-    let m = engine
-        .connect_bluesky(
-            net.pds.as_str(),
-            &marketing.handle,
-            &marketing.password,
-            Role::Marketing,
-        )
-        .await
-        .expect("connect the marketing handle");
-    // Everything the dev network already holds comes in first; this test looks only at its own posts.
-    engine.sync_all(&mut quiet()).await.unwrap();
-
     let run = tag();
     let alice = net.person("alice.test").await;
     let bob = net.person("bob.test").await;
@@ -261,31 +260,7 @@ async fn notifications_of(person: &BlueskyClient) -> Vec<(String, String)> {
 async fn replies_reposts_and_likes_land_on_the_pds_once_even_when_retried() {
     use earshot_engine::{ActionKind, ActionRequest};
     let net = DevNet::get();
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(dir.path().to_path_buf(), Arc::new(SystemClock))
-        .await
-        .unwrap();
-    let support = net.account("support.earshot.test");
-    let marketing = net.account("marketing.earshot.test");
-    let s = engine
-        .connect_bluesky(
-            net.pds.as_str(),
-            &support.handle,
-            &support.password,
-            Role::Support,
-        )
-        .await
-        .unwrap();
-    let m = engine
-        .connect_bluesky(
-            net.pds.as_str(),
-            &marketing.handle,
-            &marketing.password,
-            Role::Marketing,
-        )
-        .await
-        .unwrap();
-    engine.sync_all(&mut quiet()).await.unwrap();
+    let (_dir, engine, s, m) = brand_workspace(&net).await;
     let run = tag();
     let carol = net.person("alice.test").await;
     post(
