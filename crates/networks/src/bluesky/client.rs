@@ -127,6 +127,8 @@ struct RawPage {
     notifications: Vec<serde_json::Value>,
     #[serde(default)]
     posts: Vec<serde_json::Value>,
+    #[serde(default)]
+    records: Vec<serde_json::Value>,
 }
 
 fn indexed_at(v: &serde_json::Value) -> Option<DateTime<Utc>> {
@@ -302,6 +304,41 @@ impl BlueskyClient {
                     n.get("author")?.get("handle")?.as_str()?.to_owned(),
                 ))
             })
+            .collect())
+    }
+
+    /// The URIs of the newest records (up to 100) in this account's own repository under `collection`,
+    /// read from the PDS itself, which knows at once (the AppView learns a moment later).
+    pub async fn own_records(&self, collection: &str, now: DateTime<Utc>) -> Result<Vec<String>, FetchError> {
+        #[derive(Serialize)]
+        struct Params<'a> {
+            repo: String,
+            collection: &'a str,
+            limit: u8,
+        }
+        let repo = self
+            .saved_session()
+            .await
+            .map(|s| s.did().to_owned())
+            .ok_or_else(|| FetchError::Unauthorized {
+                network: NETWORK,
+                reason: "not signed in".into(),
+            })?;
+        let raw = self
+            .query(
+                "com.atproto.repo.listRecords",
+                Params {
+                    repo,
+                    collection,
+                    limit: 100,
+                },
+                now,
+            )
+            .await?;
+        Ok(raw
+            .records
+            .iter()
+            .filter_map(|r| Some(r.get("uri")?.as_str()?.to_owned()))
             .collect())
     }
 
