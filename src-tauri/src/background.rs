@@ -1,9 +1,11 @@
-//! The app's own worker: sends the outbox every few seconds and syncs every account every two minutes, so
-//! the inbox stays live without anyone pressing "Sync now". The window hears of each change.
+//! The app's own worker: sends the outbox every few seconds, listens live on each Mastodon account's stream,
+//! and syncs every account every two minutes, so the inbox stays live without anyone pressing "Sync now".
+//! The window hears of each change.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use earshot_engine::{Engine, Progress};
+use earshot_engine::{Engine, Listeners, Progress, SyncReport};
 use tauri::AppHandle;
 
 use crate::commands::changed;
@@ -14,7 +16,19 @@ const SYNC_EVERY: Duration = Duration::from_secs(120);
 pub fn start(app: AppHandle, engine: Engine) {
     tauri::async_runtime::spawn(async move {
         let mut since_sync = SYNC_EVERY;
+        let heard = app.clone();
+        let mut listeners = Listeners::new(
+            engine.clone(),
+            Arc::new(move |report: &SyncReport| {
+                if report.imported + report.merged > 0 {
+                    changed(&heard, "stream");
+                }
+            }),
+        );
         loop {
+            if let Err(e) = listeners.refresh().await {
+                tracing::warn!(error = %e, "could not start listening");
+            }
             match engine.send_due().await {
                 Ok(tried) if !tried.is_empty() => changed(&app, "outbox"),
                 Ok(_) => {}

@@ -89,6 +89,8 @@ export type AuthorView = {
 	display_name: string | null,
 	followers: number,
 	verified: boolean,
+	/**  The account says it is automated. */
+	bot: boolean,
 	created_at: string | null,
 	profile_url: string | null,
 };

@@ -403,8 +403,22 @@ async fn act(
 async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> anyhow::Result<ExitCode> {
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("could not listen for SIGTERM")?;
-    eprintln!("Syncing every {} s. Stop with Ctrl-C.", interval.as_secs());
+    eprintln!(
+        "Syncing every {} s, and listening live where the network streams. Stop with Ctrl-C.",
+        interval.as_secs()
+    );
+    let mut listeners = earshot_engine::Listeners::new(
+        engine.clone(),
+        std::sync::Arc::new(|report: &earshot_engine::SyncReport| {
+            if report.imported > 0 {
+                output::sync_reports(std::slice::from_ref(report));
+            }
+        }),
+    );
     loop {
+        if let Err(e) = listeners.refresh().await {
+            eprintln!("earshot: could not start listening: {e}");
+        }
         match engine.sync_all(&mut |_: &Progress| {}).await {
             Ok(reports) => {
                 output::sync_reports(&reports);
@@ -425,6 +439,7 @@ async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> a
             _ = terminate.recv() => break,
         }
     }
+    listeners.stop().await;
     eprintln!("Stopped syncing.");
     Ok(ExitCode::SUCCESS)
 }

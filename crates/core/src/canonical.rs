@@ -36,6 +36,9 @@ pub struct RawAuthor {
     pub followers: u64,
     #[serde(default)]
     pub verified: bool,
+    /// The account says it is automated.
+    #[serde(default)]
+    pub bot: bool,
     pub created_at: Option<DateTime<Utc>>,
     pub profile_url: Option<String>,
 }
@@ -148,6 +151,7 @@ impl RawMention {
             display_name: optional_text(raw_author.display_name),
             followers: raw_author.followers,
             verified: raw_author.verified,
+            bot: raw_author.bot,
             created_at: raw_author.created_at,
             profile_url: optional_link(raw_author.profile_url, "author.profile_url")?,
         };

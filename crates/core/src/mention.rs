@@ -10,6 +10,8 @@ pub struct Author {
     pub display_name: Option<String>,
     pub followers: u64,
     pub verified: bool,
+    /// The account says it is automated (Mastodon's bot flag).
+    pub bot: bool,
     /// When the author's account was created, if the network says.
     pub created_at: Option<DateTime<Utc>>,
     /// Only ever an `http` or `https` address.

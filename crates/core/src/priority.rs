@@ -210,6 +210,7 @@ mod tests {
             display_name: None,
             followers,
             verified,
+            bot: false,
             created_at: Some(at - Duration::days(age_days)),
             profile_url: None,
         }

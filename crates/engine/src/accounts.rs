@@ -1,21 +1,14 @@
 //! Connected accounts: connecting one, listing their health, and syncing their mentions.
 
-use earshot_core::canonical::Record;
 use earshot_core::{Account, Handle, Network, Role};
 use earshot_networks::mastodon::MastodonClient;
-use earshot_networks::{FetchError, Skipped};
+use earshot_networks::FetchError;
 use earshot_store::accounts::{self, AccountId, AccountRow, AccountState};
 use serde::Serialize;
 use specta::Type;
 use url::Url;
 
-use crate::source::{Batch, Entry, MentionSource};
-use crate::{secrets, Clock, Engine, EngineError, ImportReport, Progress};
-
-/// Mastodon's notifications are one source; keyword searches will be others.
-const NOTIFICATIONS: &str = "notifications";
-/// At most this many pages in one sync, so one account cannot hold the others up.
-const MAX_PAGES_PER_SYNC: usize = 50;
+use crate::{secrets, Engine, EngineError, ImportReport, Progress};
 
 /// An account as the Accounts screen and `earshot accounts` show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
@@ -137,7 +130,7 @@ impl Engine {
             .ok_or_else(|| EngineError::NotFound(format!("Account {} is no longer connected.", id.0)))
     }
 
-    fn account_id(id: &str) -> Result<AccountId, EngineError> {
+    pub(crate) fn account_id(id: &str) -> Result<AccountId, EngineError> {
         id.trim()
             .parse()
             .map(AccountId)
@@ -201,7 +194,7 @@ impl Engine {
         Ok(accounts::list(&mut conn).await?.into_iter().map(view).collect())
     }
 
-    async fn record(
+    pub(crate) async fn record(
         &self,
         id: AccountId,
         state: AccountState,
@@ -290,33 +283,6 @@ impl Engine {
         Ok(report)
     }
 
-    async fn sync_mastodon(
-        &self,
-        row: &AccountRow,
-        report: &mut SyncReport,
-        counts: &mut ImportReport,
-        progress: &mut (dyn FnMut(&Progress) + Send),
-    ) -> Result<(), EngineError> {
-        let Some(token) = secrets::load(&secret_key(row.network, &row.account))? else {
-            return Err(EngineError::Network(FetchError::Unauthorized {
-                network: "Mastodon",
-                reason: "no token is saved for this account in the system keyring".into(),
-            }));
-        };
-        let client = MastodonClient::new(self.http.clone(), server_url(&row.service_url)?, token)
-            .map_err(|e| EngineError::Invalid(e.to_string()))?;
-        let cursor = {
-            let mut conn = earshot_store::acquire(&self.db).await?;
-            accounts::cursor(&mut conn, row.id, NOTIFICATIONS).await?
-        };
-        let mut source = MastodonSource::new(&client, cursor.as_deref(), self.clock.as_ref());
-        let outcome = self
-            .ingest_into(&mut source, Some((row.id, NOTIFICATIONS)), counts, progress)
-            .await;
-        report.pages = source.pages;
-        outcome
-    }
-
     async fn sync_bluesky(
         &self,
         row: &AccountRow,
@@ -332,68 +298,5 @@ impl Engine {
             Some(e) => Err(EngineError::Network(e)),
             None => Ok(()),
         }
-    }
-}
-
-/// A Mastodon account's mention notifications as a [`MentionSource`]: one page a batch, newest ID as cursor.
-struct MastodonSource<'a> {
-    client: &'a MastodonClient,
-    clock: &'a dyn Clock,
-    next: Option<Url>,
-    pages: u32,
-}
-
-impl<'a> MastodonSource<'a> {
-    fn new(client: &'a MastodonClient, cursor: Option<&str>, clock: &'a dyn Clock) -> Self {
-        Self {
-            client,
-            clock,
-            next: Some(client.mentions_url(cursor)),
-            pages: 0,
-        }
-    }
-}
-
-impl MentionSource for MastodonSource<'_> {
-    fn size_hint(&self) -> Option<u32> {
-        None
-    }
-
-    async fn next_batch(&mut self) -> Result<Option<Batch>, EngineError> {
-        if self.pages as usize >= MAX_PAGES_PER_SYNC {
-            return Ok(None);
-        }
-        let Some(url) = self.next.take() else {
-            return Ok(None);
-        };
-        let page = self.client.fetch(url, self.clock.now()).await?;
-        self.pages += 1;
-        let entries = page
-            .entries
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, entry)| {
-                let position = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                match entry {
-                    Ok(mention) => Some(Entry {
-                        position,
-                        record: Ok(Record::Mention(Box::new(mention))),
-                    }),
-                    Err(Skipped::NotAMention(_)) => None,
-                    Err(Skipped::Malformed(why)) => {
-                        tracing::warn!(%why, "skipped a notification Earshot could not read");
-                        Some(Entry {
-                            position,
-                            record: Err(why),
-                        })
-                    }
-                }
-            })
-            .collect();
-        self.next = page.newer;
-        Ok(Some(Batch {
-            entries,
-            cursor: page.newest_id,
-        }))
     }
 }

@@ -337,6 +337,7 @@ impl Engine {
                 display_name: item.author.display_name,
                 followers: clamp_u32(item.author.followers),
                 verified: item.author.verified,
+                bot: item.author.bot,
                 created_at: item.author.created_at.map(rfc3339),
                 profile_url: item.author.profile_url,
             },

@@ -64,6 +64,8 @@ pub struct AuthorView {
     pub display_name: Option<String>,
     pub followers: u32,
     pub verified: bool,
+    /// The account says it is automated.
+    pub bot: bool,
     pub created_at: Option<String>,
     pub profile_url: Option<String>,
 }

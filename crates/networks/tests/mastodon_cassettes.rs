@@ -166,3 +166,37 @@ fn recorded_link_headers_page_both_ways() {
         "newer pages by min_id"
     );
 }
+
+#[test]
+fn streamed_notifications_convert_and_the_bot_flag_and_verified_links_reach_the_author() {
+    use earshot_networks::mastodon::{parse_event, StreamEvent};
+    use earshot_networks::replay::live::{recorded_notifications, recorded_stream, ws_frame};
+
+    let mut mentions = 0;
+    for (event, data) in recorded_stream() {
+        match parse_event(&ws_frame(&event, &data), "social.example").expect("a recorded event reads") {
+            StreamEvent::Notification { entry, .. } => {
+                let m = entry.expect("the recorded notifications are mentions");
+                assert!(!m.author.bot);
+                mentions += 1;
+            }
+            StreamEvent::Other(name) => assert_eq!(name, event),
+        }
+    }
+    assert_eq!(mentions, 2);
+
+    // A recorded notification, with the account marked as a bot and one profile link verified (rel="me"),
+    // as the API documents both fields.
+    let mut n = recorded_notifications().remove(0);
+    n["status"]["account"]["bot"] = true.into();
+    n["status"]["account"]["fields"] = serde_json::json!([
+        {"name": "site", "value": "<a href=\"https://example.com\">example.com</a>",
+         "verified_at": "2026-08-01T10:00:00.000+00:00"},
+        {"name": "bread", "value": "toasty.", "verified_at": null}
+    ]);
+    let m = earshot_networks::mastodon::mention_from_notification(n.clone(), "social.example").unwrap();
+    assert!(m.author.bot && m.author.verified);
+    n["status"]["account"]["fields"][0]["verified_at"] = serde_json::Value::Null;
+    let m = earshot_networks::mastodon::mention_from_notification(n, "social.example").unwrap();
+    assert!(!m.author.verified, "an unverified link is not verification");
+}

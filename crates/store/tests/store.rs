@@ -21,6 +21,7 @@ fn mention(id: &str, author: &str, followers: u64, text: &str, mentions: &[&str]
             display_name: Some(format!("{author} Person")),
             followers,
             verified: false,
+            bot: false,
             created_at: None,
             profile_url: None,
         },

@@ -8,13 +8,20 @@
 //   ?fail=page     make inbox_page fail, to see the error banner
 //   ?fail=connect  make connect_mastodon fail, to see the error in the Accounts dialog
 //   ?accounts=0    start with no connected accounts (the empty state)
+//   ?fail=send     the first try of every outgoing action fails for a while, to see "Retrying at"
+//
+// Outgoing actions go queued -> sending -> sent over a few seconds. One sent from an account whose token or
+// app password was refused fails, with a Retry.
 
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
 import type {
   AccountView,
+  ActionKind,
+  ActionRequest,
   ApiError,
+  ComposeCheck,
   ConversationEntry,
   HandleRef,
   HandleSummary,
@@ -24,6 +31,7 @@ import type {
   ItemStatus,
   ItemView,
   Network,
+  OutboxView,
   Progress,
   Reason,
   Role,
@@ -158,6 +166,27 @@ function fail(code: ApiError["code"], message: string): never {
   throw { code, message } satisfies ApiError;
 }
 
+const NETWORK_NAMES: Record<Network, string> = { bluesky: "Bluesky", mastodon: "Mastodon", x: "X" };
+const LIMITS: Record<Network, number> = { bluesky: 300, mastodon: 500, x: 280 };
+
+function hasText(kind: ActionKind): boolean {
+  return kind === "reply" || kind === "dm";
+}
+
+/** Text length the network's way: graphemes on Bluesky, code points elsewhere (as Rust counts). */
+function textLength(network: Network, text: string): number {
+  if (network === "bluesky") return [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(text)].length;
+  return [...text].length;
+}
+
+/** One outgoing action and its timeline: it starts sending at `startAt` and is done at `doneAt`. */
+interface MockAction {
+  view: OutboxView;
+  accountId: string;
+  startAt: number;
+  doneAt: number;
+}
+
 export function installMockBackend(params: URLSearchParams): void {
   const latency = Number(params.get("latency") ?? 30);
   const failing = params.get("fail");
@@ -222,6 +251,174 @@ export function installMockBackend(params: URLSearchParams): void {
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  // ---- the outbox -------------------------------------------------------------
+
+  const outbox: MockAction[] = [];
+  let nextActionId = 1;
+
+  function accountBy(idOrHandle: string): AccountView | undefined {
+    const handle = idOrHandle.trim().replace(/^@/, "").toLowerCase();
+    return accounts.find((a) => a.id === idOrHandle || a.account === handle);
+  }
+
+  /** Like Rust: one of the item's own handles on its network, support first for text, marketing otherwise. */
+  function defaultFrom(item: ItemView, kind: ActionKind): AccountView | undefined {
+    const preferred: Role = hasText(kind) ? "support" : "marketing";
+    return accounts
+      .filter((a) => a.network === item.network && item.handles.some((h) => h.account === a.account))
+      .sort((a, b) => Number(a.role !== preferred) - Number(b.role !== preferred) || a.account.localeCompare(b.account))[0];
+  }
+
+  function warningsFor(item: ItemView, from: AccountView, kind: ActionKind): string[] {
+    if (!hasText(kind)) return [];
+    const warnings: string[] = [];
+    if (from.role === "marketing" && item.handles.some((h) => h.role === "support")) {
+      warnings.push(
+        `@${from.account} is a marketing handle, and this mention was sent to a support handle. Answer support from the support handle.`,
+      );
+    }
+    if (!item.handles.some((h) => h.account === from.account)) {
+      warnings.push(`@${from.account} was not mentioned in this post; the author may not expect an answer from it.`);
+    }
+    return warnings;
+  }
+
+  function composeCheck(args: Record<string, unknown>): ComposeCheck {
+    const s = index.get(String(args.itemId));
+    if (!s) fail("not_found", `There is no inbox item with ID '${String(args.itemId)}'.`);
+    const item = view(s);
+    const kind = args.kind as ActionKind;
+    const text = String(args.text ?? "");
+    const fallback = defaultFrom(item, kind);
+    const from = args.from == null ? fallback : accountBy(String(args.from));
+    if (args.from != null && !from) fail("not_found", `There is no connected account '${String(args.from)}'.`);
+    return {
+      default_from: fallback?.id ?? null,
+      warnings: from
+        ? warningsFor(item, from, kind)
+        : [
+            `None of this item's handles has a connected ${NETWORK_NAMES[item.network]} account to answer from. Connect one in Accounts.`,
+          ],
+      limit: hasText(kind) ? LIMITS[item.network] : null,
+      used: hasText(kind) ? textLength(item.network, text) : 0,
+    };
+  }
+
+  function queueAction(request: ActionRequest): OutboxView {
+    const s = index.get(request.item_id);
+    if (!s) fail("not_found", `There is no inbox item with ID '${request.item_id}'.`);
+    const item = view(s);
+    const from = accountBy(request.from);
+    if (!from) fail("not_found", `There is no connected account '${request.from}'.`);
+    const net = NETWORK_NAMES[item.network];
+    if (from.network !== item.network) {
+      fail("invalid_input", `@${from.account} is a ${NETWORK_NAMES[from.network]} account and this post is on ${net}. Choose a ${net} handle to answer from.`);
+    }
+    const text = (request.text ?? "").trim();
+    if (hasText(request.kind) && text === "") fail("invalid_input", "Write something to send first.");
+    if (request.kind === "dm" && item.network === "bluesky") {
+      fail("invalid_input", "Earshot cannot send Bluesky direct messages yet. Reply in the thread, or ask the author to write to you.");
+    }
+    const used = textLength(item.network, text);
+    const limit = LIMITS[item.network];
+    if (hasText(request.kind) && used > limit) {
+      fail("invalid_input", `The text is ${used} characters long; ${net} takes at most ${limit}. Shorten it by ${used - limit}.`);
+    }
+    const warnings = warningsFor(item, from, request.kind);
+    if (warnings.length > 0 && request.confirmed !== true) fail("invalid_input", `${warnings.join(" ")} Send anyway to confirm.`);
+    const body =
+      request.kind === "dm" && !text.includes(`@${item.author.handle}`)
+        ? `@${item.author.handle} ${text}`
+        : hasText(request.kind)
+          ? text
+          : null;
+    const now = Date.now();
+    const action: MockAction = {
+      view: {
+        id: String(nextActionId++),
+        item_id: item.id,
+        kind: request.kind,
+        network: item.network,
+        from: from.account,
+        text: body,
+        state: "queued",
+        attempts: 0,
+        problem: null,
+        result_url: null,
+        created_at: new Date(now).toISOString(),
+        sent_at: null,
+        next_attempt_at: new Date(now).toISOString(),
+      },
+      accountId: from.id,
+      startAt: now + 1500,
+      doneAt: now + 3500,
+    };
+    outbox.push(action);
+    void emit("inbox-changed", { reason: "outbox" });
+    return { ...action.view };
+  }
+
+  /** Moves every action along its timeline up to now. */
+  function advance(): void {
+    const now = Date.now();
+    for (const a of outbox) {
+      const v = a.view;
+      if (v.state === "sent" || v.state === "failed") continue;
+      if (now < a.startAt) {
+        v.state = "queued";
+        continue;
+      }
+      if (now < a.doneAt) {
+        v.state = "sending";
+        continue;
+      }
+      v.attempts += 1;
+      const account = accounts.find((x) => x.id === a.accountId);
+      if (!account) {
+        v.state = "failed";
+        v.problem = "The account this was to go out from is disconnected.";
+      } else if (account.state === "token_invalid") {
+        v.state = "failed";
+        v.problem = account.problem ?? "The server refused this account's token. Reconnect it in Accounts.";
+      } else if (failing === "send" && v.attempts === 1) {
+        // A transient failure: back in the queue for a later try.
+        v.state = "queued";
+        v.problem = `${NETWORK_NAMES[v.network]} did not answer in time. Earshot tries again.`;
+        a.startAt = now + 8000;
+        a.doneAt = a.startAt + 1500;
+        v.next_attempt_at = new Date(a.startAt).toISOString();
+      } else {
+        v.state = "sent";
+        v.problem = null;
+        v.sent_at = new Date(now).toISOString();
+        v.next_attempt_at = null;
+        const rkey = `3l${v.id.padStart(11, "0")}`;
+        if (v.network === "bluesky") {
+          // Bluesky has a web address only for posts, not for reposts and likes.
+          v.result_url = v.kind === "reply" ? `https://bsky.app/profile/${v.from}/post/${rkey}` : null;
+        } else if (v.network === "mastodon") {
+          const [user, host] = v.from.split("@");
+          v.result_url = `https://${host ?? "mastodon.example"}/@${user ?? "spokewise"}/${110000000 + Number(v.id)}`;
+        }
+      }
+      if (v.state === "failed") v.next_attempt_at = null;
+    }
+  }
+
+  function retryAction(id: string): OutboxView {
+    const a = outbox.find((x) => x.view.id === id);
+    if (!a) fail("not_found", `There is no queued action '${id}'.`);
+    advance();
+    if (a.view.state !== "failed") fail("invalid_input", "Only a failed action can be tried again.");
+    const now = Date.now();
+    a.view.state = "queued";
+    a.view.next_attempt_at = new Date(now).toISOString();
+    a.startAt = now + 1000;
+    a.doneAt = now + 3000;
+    void emit("inbox-changed", { reason: "outbox" });
+    return { ...a.view };
+  }
+
   function matches(q: InboxQuery, s: Stored): boolean {
     const r = s.row;
     if (q.status && r.status !== q.status) return false;
@@ -266,6 +463,7 @@ export function installMockBackend(params: URLSearchParams): void {
         display_name: r.author_name,
         followers: s.followers,
         verified: r.author_verified,
+        bot: false,
         created_at: "2021-03-02T10:00:00Z",
         profile_url: `https://${r.network === "x" ? "x.example" : "bsky.app"}/profile/${r.author_handle}`,
       },
@@ -410,6 +608,20 @@ export function installMockBackend(params: URLSearchParams): void {
         void emit("inbox-changed", { reason: "sync" });
         return { account: found.account, imported: 3, merged: 0, skipped: 0, pages: 3, problem: null };
       }
+      case "compose_check":
+        return composeCheck(args);
+      case "queue_action":
+        return queueAction(args.request as ActionRequest);
+      case "list_outbox": {
+        advance();
+        const itemId = args.itemId == null ? null : String(args.itemId);
+        return outbox
+          .filter((a) => itemId === null || a.view.item_id === itemId)
+          .map((a) => ({ ...a.view }))
+          .reverse() satisfies OutboxView[];
+      }
+      case "retry_action":
+        return retryAction(String(args.id));
       case "open_link":
         window.open(String(args.url), "_blank", "noopener");
         return null;

@@ -14,6 +14,10 @@ const commands = vi.hoisted(() => ({
   connectBluesky: vi.fn(),
   updateAccount: vi.fn(),
   removeAccount: vi.fn(),
+  composeCheck: vi.fn(),
+  queueAction: vi.fn(),
+  listOutbox: vi.fn(),
+  retryAction: vi.fn(),
 }));
 const listen = vi.hoisted(() => vi.fn());
 
@@ -146,6 +150,32 @@ describe("api", () => {
     await expect(api.removeAccount("7")).rejects.toMatchObject({ message: gone.message, code: "not_found" });
     commands.removeAccount.mockRejectedValueOnce("command remove_account not found");
     await expect(api.removeAccount("7")).rejects.toMatchObject({ message: api.GENERIC_FAILURE, code: "unexpected" });
+  });
+
+  it("wraps the outbox commands", async () => {
+    const check = { default_from: "3", warnings: [], limit: 300, used: 6 };
+    commands.composeCheck.mockResolvedValue({ status: "ok", data: check });
+    await expect(api.composeCheck("m1", "reply", null, "Thanks")).resolves.toEqual(check);
+    expect(commands.composeCheck).toHaveBeenCalledWith("m1", "reply", null, "Thanks");
+
+    const request = { item_id: "m1", kind: "reply", from: "3", text: "Thanks", confirmed: true, requested_by: null } as const;
+    const row = { id: "9", item_id: "m1", kind: "reply", state: "queued" };
+    commands.queueAction.mockResolvedValue({ status: "ok", data: row });
+    await expect(api.queueAction(request)).resolves.toEqual(row);
+    expect(commands.queueAction).toHaveBeenCalledWith(request);
+    const warned = { code: "invalid_input", message: "@brand is a marketing handle. Send anyway to confirm." };
+    commands.queueAction.mockResolvedValue({ status: "error", error: warned });
+    await expect(api.queueAction({ ...request, confirmed: false })).rejects.toMatchObject(warned);
+
+    commands.listOutbox.mockResolvedValue({ status: "ok", data: [row] });
+    await expect(api.listOutbox("m1")).resolves.toEqual([row]);
+    expect(commands.listOutbox).toHaveBeenCalledWith("m1");
+    await api.listOutbox(null);
+    expect(commands.listOutbox).toHaveBeenLastCalledWith(null);
+
+    commands.retryAction.mockResolvedValue({ status: "ok", data: { ...row, state: "sending" } });
+    await expect(api.retryAction("9")).resolves.toMatchObject({ state: "sending" });
+    expect(commands.retryAction).toHaveBeenCalledWith("9");
   });
 
   it("subscribes to inbox changes, and survives having no runtime", async () => {

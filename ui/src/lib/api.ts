@@ -8,7 +8,10 @@ import {
   commands,
   events,
   type AccountView,
+  type ActionKind,
+  type ActionRequest,
   type ApiError,
+  type ComposeCheck,
   type ErrorCode,
   type HandleSummary,
   type ImportReport,
@@ -17,6 +20,7 @@ import {
   type InboxQuery,
   type ItemStatus,
   type ItemView,
+  type OutboxView,
   type Progress,
   type Role,
   type SyncReport,
@@ -141,6 +145,29 @@ export function updateAccount(id: string, role: Role | null, keywords: string[] 
 /** Disconnects an account and deletes its secret from the keyring; its mentions stay in the inbox. */
 export function removeAccount(id: string): Promise<void> {
   return call(() => commands.removeAccount(id)).then(() => undefined);
+}
+
+/**
+ * What the composer shows before sending: the default account to send from, warnings, and the length
+ * limit with the text's length counted the network's way. `from` null asks for the default.
+ */
+export function composeCheck(itemId: string, kind: ActionKind, from: string | null, text: string): Promise<ComposeCheck> {
+  return call(() => commands.composeCheck(itemId, kind, from, text));
+}
+
+/** Queues a reply, direct message, boost or like. Fails with `invalid_input` while warnings are not confirmed. */
+export function queueAction(request: ActionRequest): Promise<OutboxView> {
+  return call(() => commands.queueAction(request));
+}
+
+/** Outgoing actions, newest first: for one item, or (null) all of them. */
+export function listOutbox(itemId: string | null): Promise<OutboxView[]> {
+  return call(() => commands.listOutbox(itemId));
+}
+
+/** Puts a failed action back in the queue and tries it now. */
+export function retryAction(id: string): Promise<OutboxView> {
+  return call(() => commands.retryAction(id));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionFor, SHORTCUTS, zoneOf, type FocusZone } from "./keyboard";
+import { actionFor, isSendKey, SHORTCUTS, zoneOf, type FocusZone } from "./keyboard";
 
 const at = (zone: FocusZone, modalOpen = false) => ({ zone, modalOpen });
 
@@ -33,8 +33,28 @@ describe("actionFor", () => {
     expect(actionFor({ key: "a", ctrlKey: true }, at("list"))).toBeNull();
   });
 
+  it("moves to the reply box with r, but not while typing or in a modal", () => {
+    expect(actionFor({ key: "r" }, at("list"))).toBe("reply");
+    expect(actionFor({ key: "r" }, at("detail"))).toBe("reply");
+    expect(actionFor({ key: "r" }, at("control"))).toBe("reply");
+    expect(actionFor({ key: "r" }, at("editable"))).toBeNull();
+    expect(actionFor({ key: "r" }, at("list", true))).toBeNull();
+    expect(actionFor({ key: "R" }, at("list"))).toBeNull();
+    expect(actionFor({ key: "r", metaKey: true }, at("list"))).toBeNull();
+  });
+
+  it("sends with Ctrl+Enter or Cmd+Enter only", () => {
+    expect(isSendKey({ key: "Enter", ctrlKey: true })).toBe(true);
+    expect(isSendKey({ key: "Enter", metaKey: true })).toBe(true);
+    expect(isSendKey({ key: "Enter" })).toBe(false);
+    expect(isSendKey({ key: "Enter", ctrlKey: true, shiftKey: true })).toBe(false);
+    expect(isSendKey({ key: "Enter", ctrlKey: true, altKey: true })).toBe(false);
+    expect(isSendKey({ key: "Enter", ctrlKey: true, isComposing: true })).toBe(false);
+    expect(isSendKey({ key: "s", ctrlKey: true })).toBe(false);
+  });
+
   it("ignores everything but Escape while typing", () => {
-    for (const key of ["j", "k", "e", "/", "?", "a", "Enter", "ArrowDown", "z", "Home"]) {
+    for (const key of ["j", "k", "e", "/", "?", "a", "r", "Enter", "ArrowDown", "z", "Home"]) {
       expect(actionFor({ key }, at("editable"))).toBeNull();
     }
     expect(actionFor({ key: "Escape" }, at("editable"))).toBe("leaveInput");
@@ -82,7 +102,7 @@ describe("actionFor", () => {
 
   it("documents every shortcut it handles", () => {
     const documented = SHORTCUTS.flatMap((s) => s.keys).join(" ");
-    for (const key of ["j", "k", "Enter", "e", "z", "/", "?", "Esc"]) {
+    for (const key of ["j", "k", "Enter", "e", "z", "/", "?", "Esc", "r", "Ctrl+Enter"]) {
       expect(documented).toContain(key);
     }
     expect(SHORTCUTS.find((s) => s.keys.includes("a"))?.what).toMatch(/Accounts/);

@@ -14,6 +14,7 @@ export type Action =
   | "focusSearch"
   | "showHelp"
   | "openAccounts"
+  | "reply"
   | "leaveInput"
   | "backToList";
 
@@ -81,11 +82,19 @@ export function actionFor(press: KeyPress, ctx: KeyContext): Action | null {
       return "showHelp";
     case "a":
       return "openAccounts";
+    case "r":
+      return "reply";
     case "Escape":
       return ctx.zone === "detail" ? "backToList" : null;
     default:
       return null;
   }
+}
+
+/** Ctrl+Enter (Cmd+Enter on a Mac) in the reply box: send. */
+export function isSendKey(press: KeyPress & { shiftKey?: boolean }): boolean {
+  if (press.key !== "Enter" || press.isComposing || press.altKey || press.shiftKey) return false;
+  return Boolean(press.ctrlKey || press.metaKey);
 }
 
 /** Classifies the element that had focus, for `actionFor`. */
@@ -117,7 +126,9 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["e"], what: "Mark done (in the Done view: reopen)" },
   { keys: ["z"], what: "Undo the last mark done or reopen" },
   { keys: ["/"], what: "Search mentions" },
-  { keys: ["Esc"], what: "Clear search · back to the list · close this dialog" },
+  { keys: ["r"], what: "Reply: move to the reply box of the open mention" },
+  { keys: ["Ctrl+Enter", "⌘+Enter"], what: "Send (in the reply box)" },
+  { keys: ["Esc"], what: "Clear search · leave the reply box · back to the list · close this dialog" },
   { keys: ["Home", "End"], what: "First or last mention (in the list)" },
   { keys: ["a"], what: "Accounts: connect, check and sync" },
   { keys: ["?"], what: "Show these shortcuts" },

@@ -154,6 +154,7 @@ fn mention(
                 .filter(|n| !n.trim().is_empty()),
             followers: 0,
             verified: who.verified,
+            bot: false,
             created_at: who.created_at,
             profile_url: Some(format!("{WEB}/profile/{}", who.did)),
         }),

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use url::Url;
 
 use super::link::parse_link_header;
-use super::wire::parse_page;
+use super::wire::{mention_from_status, parse_page};
 use crate::{FetchError, NetworkError, RateLimit, Skipped};
 
 const NETWORK: &str = "Mastodon";
@@ -32,11 +32,11 @@ pub struct MastodonClient {
 }
 
 /// Mastodon's error body is `{"error": "..."}`; anything else is summed up by its status.
-fn error_text(body: &str, status: StatusCode) -> String {
+pub(super) fn error_text(body: &str, status: u16) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v.get("error")?.as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("HTTP {}", status.as_u16()))
+        .unwrap_or_else(|| format!("HTTP {status}"))
 }
 
 fn header_u32(headers: &HeaderMap, name: &str) -> Option<u32> {
@@ -80,6 +80,19 @@ impl MastodonClient {
         })
     }
 
+    pub(super) fn base(&self) -> &Url {
+        &self.base
+    }
+
+    /// `host` or `host:port` of the server: completes local account names.
+    pub(super) fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub(super) fn token(&self) -> &str {
+        &self.token
+    }
+
     /// The first URL to ask for mentions newer than `since` (the stored cursor), oldest page first.
     pub fn mentions_url(&self, since: Option<&str>) -> Url {
         let mut url = self
@@ -99,7 +112,7 @@ impl MastodonClient {
     }
 
     /// Sends an authorised GET and sorts out the answer: the body on success, or what went wrong.
-    async fn get(&self, url: Url, now: DateTime<Utc>) -> Result<(HeaderMap, String), FetchError> {
+    pub(super) async fn get(&self, url: Url, now: DateTime<Utc>) -> Result<(HeaderMap, String), FetchError> {
         self.send(self.http.get(url), now).await
     }
 
@@ -122,7 +135,7 @@ impl MastodonClient {
         match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                 let body = response.text().await.unwrap_or_default();
-                let reason = error_text(&body, status);
+                let reason = error_text(&body, status.as_u16());
                 Err(FetchError::Unauthorized {
                     network: NETWORK,
                     reason,
@@ -146,7 +159,7 @@ impl MastodonClient {
                 Err(FetchError::Rejected {
                     network: NETWORK,
                     status: s.as_u16(),
-                    reason: error_text(&body, s),
+                    reason: error_text(&body, s.as_u16()),
                 })
             }
             _ => {
@@ -212,6 +225,66 @@ impl MastodonClient {
     }
 }
 
+/// The statuses one keyword search found, newer than the cursor.
+#[derive(Debug)]
+pub struct SearchPage {
+    pub entries: Vec<Result<Mention, Skipped>>,
+    /// The newest status ID found: the cursor for the next search. `None` when nothing was found.
+    pub newest_id: Option<String>,
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl MastodonClient {
+    /// Searches statuses for a brand keyword (`/api/v2/search`, `type=statuses`), newer than `since` (the
+    /// newest status ID a previous search found). A server without full-text search finds only hashtags
+    /// and posts its users interacted with; that is the server's choice, not an error.
+    pub async fn search_statuses(
+        &self,
+        keyword: &str,
+        since: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<SearchPage, FetchError> {
+        let mut url = self.endpoint("/api/v2/search");
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("q", keyword)
+                .append_pair("type", "statuses")
+                .append_pair("resolve", "false")
+                .append_pair("limit", "40");
+            if let Some(id) = since {
+                q.append_pair("min_id", id);
+            }
+        }
+        let (headers, body) = self.get(url, now).await?;
+        let value: serde_json::Value = serde_json::from_str(&body).map_err(|e| NetworkError::Malformed {
+            network: NETWORK,
+            reason: format!("search: {e}"),
+        })?;
+        let statuses = match value.get("statuses") {
+            Some(serde_json::Value::Array(list)) => list.clone(),
+            _ => {
+                return Err(FetchError::Malformed(NetworkError::Malformed {
+                    network: NETWORK,
+                    reason: "search: no list of statuses".into(),
+                }))
+            }
+        };
+        let newest_id = statuses
+            .iter()
+            .filter_map(|v| v.get("id")?.as_str().map(str::to_owned))
+            .max_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+        let entries = statuses
+            .into_iter()
+            .map(|v| mention_from_status(v, &self.host))
+            .collect();
+        Ok(SearchPage {
+            entries,
+            newest_id,
+            rate_limit: rate_limit(&headers),
+        })
+    }
+}
+
 /// A status Earshot wrote or acted on, by its server-local ID, its URI and its public address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posted {
@@ -247,7 +320,7 @@ fn posted(body: &str, what: &str) -> Result<Posted, FetchError> {
 }
 
 impl MastodonClient {
-    fn endpoint(&self, path: &str) -> Url {
+    pub(super) fn endpoint(&self, path: &str) -> Url {
         self.base.join(path).unwrap_or_else(|_| self.base.clone())
     }
 

@@ -3,11 +3,13 @@
 mod client;
 mod html;
 mod link;
+mod stream;
 mod wire;
 
 pub use crate::Skipped;
 pub use crate::{FetchError, RateLimit};
-pub use client::{MastodonClient, MentionPage, Posted, Visibility};
+pub use client::{MastodonClient, MentionPage, Posted, SearchPage, Visibility};
 pub use html::status_text;
 pub use link::{parse_link_header, Links};
-pub use wire::{mention_from_notification, mentions_from_notifications};
+pub use stream::{parse_event, user_stream_url, MastodonStream, StreamEvent};
+pub use wire::{mention_from_notification, mention_from_status, mentions_from_notifications};

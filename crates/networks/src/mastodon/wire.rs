@@ -22,6 +22,17 @@ struct Account {
     created_at: Option<DateTime<Utc>>,
     url: Option<String>,
     followers_count: Option<u64>,
+    #[serde(default)]
+    bot: bool,
+    #[serde(default)]
+    fields: Vec<Field>,
+}
+
+/// A profile field. `verified_at` is set when the server confirmed that the linked page links back
+/// (`rel="me"`): Mastodon's only verification.
+#[derive(Debug, Deserialize)]
+struct Field {
+    verified_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,7 +100,8 @@ impl Status {
                 handle: Some(full_acct(&self.account.acct, server_host)),
                 display_name: self.account.display_name,
                 followers: self.account.followers_count.unwrap_or(0),
-                verified: false,
+                verified: self.account.fields.iter().any(|f| f.verified_at.is_some()),
+                bot: self.account.bot,
                 created_at: self.account.created_at,
                 profile_url: self.account.url,
             }),
@@ -116,6 +128,12 @@ pub fn mention_from_notification(value: serde_json::Value, server_host: &str) ->
         ("mention" | "quote", None) => Err(Skipped::Malformed("a mention without its status".into())),
         (other, _) => Err(Skipped::NotAMention(other.to_owned())),
     }
+}
+
+/// A status (as JSON, from search or a timeline) into a mention.
+pub fn mention_from_status(value: serde_json::Value, server_host: &str) -> Result<Mention, Skipped> {
+    let status: Status = serde_json::from_value(value).map_err(|e| Skipped::Malformed(e.to_string()))?;
+    status.into_mention(server_host)
 }
 
 /// A page of `/api/v1/notifications`: each entry becomes a mention or says why it was skipped. Only a body

@@ -6,6 +6,7 @@
 //! and 429 with a reset time (the token `slow`). Nothing else: any other path gets 404.
 
 pub mod cassette;
+pub mod live;
 
 use std::sync::{Arc, Mutex};
 
