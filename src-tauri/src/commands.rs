@@ -10,7 +10,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 use tauri_specta::Event;
 
-use crate::{AppState, InboxChanged};
+use crate::{AppState, InboxChanged, SignIn};
 
 fn engine<'a>(state: &'a State<'_, AppState>) -> Result<&'a Engine, ApiError> {
     state.0.as_ref().map_err(Clone::clone)
@@ -119,6 +119,49 @@ pub async fn connect_mastodon(
     let account = engine(&state)?.connect_mastodon(&server, &token, role).await?;
     changed(&app, "accounts");
     Ok(account)
+}
+
+/// Connects a Mastodon account by approving Earshot in the system browser (OAuth with PKCE, answered on a
+/// loopback address). Resolves when the person approves or refuses there, after five minutes, or when
+/// `cancel_sign_in` is called. Only one sign-in runs at a time; a new one cancels the old.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_mastodon(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    sign_in: State<'_, SignIn>,
+    server: String,
+    role: Role,
+) -> Result<AccountView, ApiError> {
+    let (cancel, cancelled) = tokio::sync::watch::channel(false);
+    if let Some(old) = sign_in
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .replace(cancel)
+    {
+        let _ = old.send(true);
+    }
+    let opener = app.clone();
+    let open = move |url: &url::Url| {
+        if let Err(e) = opener.opener().open_url(url.as_str(), None::<&str>) {
+            tracing::warn!(error = %e, "could not open the browser for the Mastodon sign-in");
+        }
+    };
+    let account = engine(&state)?
+        .sign_in_mastodon(&server, role, &open, cancelled)
+        .await?;
+    changed(&app, "accounts");
+    Ok(account)
+}
+
+/// Cancels the browser sign-in in progress, if any.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_sign_in(sign_in: State<'_, SignIn>) {
+    if let Some(cancel) = sign_in.0.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        let _ = cancel.send(true);
+    }
 }
 
 /// Fetches one account's new mentions now.

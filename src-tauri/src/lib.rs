@@ -20,6 +20,10 @@ pub struct InboxChanged {
 /// The open workspace, or why it could not be opened (shown in the window instead of a crash).
 pub struct AppState(pub Result<Engine, ApiError>);
 
+/// The browser sign-in in progress, if any: sending `true` cancels it.
+#[derive(Default)]
+pub struct SignIn(pub std::sync::Mutex<Option<tokio::sync::watch::Sender<bool>>>);
+
 /// The commands and events the window may use; also the source of the generated TypeScript bindings.
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -33,6 +37,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::open_link,
             commands::list_accounts,
             commands::connect_mastodon,
+            commands::sign_in_mastodon,
+            commands::cancel_sign_in,
             commands::sync_account,
             commands::connect_bluesky,
             commands::update_account,
@@ -84,6 +90,7 @@ pub fn run() {
                 background::start(app.handle().clone(), engine.clone());
             }
             app.manage(AppState(engine));
+            app.manage(SignIn::default());
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -18,6 +18,14 @@ export const commands = {
 	listAccounts: () => typedError<AccountView[], ApiError>(__TAURI_INVOKE("list_accounts")),
 	/**  Connects a Mastodon account with a pasted access token. The token goes straight to the OS keyring. */
 	connectMastodon: (server: string, token: string, role: Role) => typedError<AccountView, ApiError>(__TAURI_INVOKE("connect_mastodon", { server, token, role })),
+	/**
+	 *  Connects a Mastodon account by approving Earshot in the system browser (OAuth with PKCE, answered on a
+	 *  loopback address). Resolves when the person approves or refuses there, after five minutes, or when
+	 *  `cancel_sign_in` is called. Only one sign-in runs at a time; a new one cancels the old.
+	 */
+	signInMastodon: (server: string, role: Role) => typedError<AccountView, ApiError>(__TAURI_INVOKE("sign_in_mastodon", { server, role })),
+	/**  Cancels the browser sign-in in progress, if any. */
+	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	/**  Fetches one account's new mentions now. */
 	syncAccount: (id: string, onProgress: Channel<Progress>) => typedError<SyncReport, ApiError>(__TAURI_INVOKE("sync_account", { id, onProgress })),
 	/**

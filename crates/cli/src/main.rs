@@ -158,13 +158,14 @@ enum AddCommand {
         #[arg(long = "keyword", value_name = "TEXT")]
         keywords: Vec<String>,
     },
-    /// A Mastodon account, with an access token read from standard input.
+    /// A Mastodon account: by default you approve Earshot in your browser (OAuth); with --token-stdin, an
+    /// access token from the server's Development settings is read from standard input instead.
     Mastodon {
         /// The server, e.g. https://mastodon.social
         #[arg(long, alias = "server", value_name = "URL")]
         instance: String,
-        /// Read the access token from standard input.
-        #[arg(long, required = true)]
+        /// Read an access token from standard input instead of signing in with the browser.
+        #[arg(long)]
         token_stdin: bool,
         #[arg(long, value_parser = parse_role)]
         role: Role,
@@ -279,12 +280,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Account(AccountCommand::Add(AddCommand::Mastodon {
             instance,
-            token_stdin: _,
+            token_stdin,
             role,
         })) => {
-            let token = read_secret("token")?;
             let engine = open(cli.data_dir).await?;
-            let account = engine.connect_mastodon(&instance, &token, role).await?;
+            let account = if token_stdin {
+                let token = read_secret("token")?;
+                engine.connect_mastodon(&instance, &token, role).await?
+            } else {
+                let (cancel, cancelled) = tokio::sync::watch::channel(false);
+                tokio::spawn(async move {
+                    if tokio::signal::ctrl_c().await.is_ok() {
+                        let _ = cancel.send(true);
+                    }
+                });
+                let show = |url: &url::Url| {
+                    eprintln!(
+                        "Approve Earshot in your browser. If it did not open, open this address:\n  {url}"
+                    );
+                    eprintln!("Waiting up to 5 minutes (Ctrl-C cancels)…");
+                    // Where no browser can be opened (a server, a test), the printed address is the way.
+                    let _ = open::that_detached(url.as_str());
+                };
+                engine.sign_in_mastodon(&instance, role, &show, cancelled).await?
+            };
             println!(
                 "Connected @{} (account {}) as a {} handle.",
                 account.account, account.id, account.role

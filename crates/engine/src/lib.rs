@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod live;
 mod mastodon;
+mod oauth;
 mod outbox;
 mod paths;
 mod secrets;

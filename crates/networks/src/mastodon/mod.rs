@@ -3,6 +3,7 @@
 mod client;
 mod html;
 mod link;
+pub mod oauth;
 mod stream;
 mod wire;
 

@@ -7,6 +7,7 @@
 
 pub mod cassette;
 pub mod live;
+pub mod oauth;
 
 use std::sync::{Arc, Mutex};
 
