@@ -6,7 +6,8 @@ Two sessions, each on a fresh data folder:
   1. First launch offers the demo; loading it fills the list; the first row is the engine's top item
      (asked of the CLI, the same engine); j/k move; Enter opens; e marks done and the item leaves the list.
   2. A hostile mention shows as literal text, its javascript: link is not a link, and no payload ran.
-  3. The Accounts dialog opens with `a`; connecting to an unreachable server fails with a message in words.
+  3. The Accounts dialog opens with `a`; connecting with an access token to an unreachable server fails with a
+     message in words.
   4. A 100,000-item inbox keeps only a window of rows in the DOM, and End reaches the last item.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
@@ -222,7 +223,8 @@ def test_accounts_dialog_reports_an_unreachable_server(tmp):
         assert "No accounts connected yet" in text, f"an empty state: {text[:300]}"
         server = wait_for("the server field", lambda: w.find("#mastodon-server"))[0]
         call("POST", f"{w.s}/element/{server}/value", {"text": "http://127.0.0.1:9"})
-        token = w.find("#mastodon-token")[0]
+        w.click("#mastodon-token-toggle")  # the access token is the second way in, behind "Use an access token instead"
+        token = wait_for("the token field", lambda: w.find("#mastodon-token"))[0]
         call("POST", f"{w.s}/element/{token}/value", {"text": "not-a-real-token"})
         w.click("#accounts button[type=submit]")
         alert = wait_for("an error in words", lambda: w.js(

@@ -6,9 +6,12 @@
 //   ?mock=N        start with N generated mentions (default 2000; 0 shows the welcome screen)
 //   ?latency=MS    delay every answer (default 30)
 //   ?fail=page     make inbox_page fail, to see the error banner
-//   ?fail=connect  make connect_mastodon fail, to see the error in the Accounts dialog
+//   ?fail=connect  make connect_mastodon (and the browser sign-in) fail, to see the error in the Accounts dialog
 //   ?accounts=0    start with no connected accounts (the empty state)
 //   ?fail=send     the first try of every outgoing action fails for a while, to see "Retrying at"
+//
+// The browser sign-in (sign_in_mastodon) answers after about 3 s, as if the person approved Earshot; a server
+// with "deny" in it refuses instead. cancel_sign_in ends the waiting one with "Connecting was cancelled.".
 //
 // Outgoing actions go queued -> sending -> sent over a few seconds. One sent from an account whose token or
 // app password was refused fails, with a Retry.
@@ -250,6 +253,64 @@ export function installMockBackend(params: URLSearchParams): void {
         ];
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  // ---- the browser sign-in ----------------------------------------------------
+
+  /** Ends the sign-in that is waiting for the browser, if any, with "Connecting was cancelled.". */
+  let cancelPendingSignIn: (() => void) | null = null;
+  let nextAccountId = 100;
+
+  /** Like Rust: the person approved Earshot as the account they are signed in as on that server. */
+  function approvedOn(server: string, role: Role): AccountView {
+    const host = server.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
+    const existing = accounts.find((a) => a.network === "mastodon" && a.service_url === `https://${host}`);
+    const account: AccountView = {
+      id: existing?.id ?? `a${nextAccountId++}`,
+      network: "mastodon",
+      account: existing?.account ?? `spokewise@${host}`,
+      role,
+      service_url: `https://${host}`,
+      state: "healthy",
+      problem: null,
+      rate_limited_until: null,
+      last_sync_at: existing?.last_sync_at ?? null,
+      keywords: existing?.keywords ?? [],
+    };
+    accounts = existing ? accounts.map((a) => (a.id === existing.id ? account : a)) : [...accounts, account];
+    void emit("inbox-changed", { reason: "accounts" });
+    return account;
+  }
+
+  function signInMastodon(server: string, role: Role): Promise<AccountView> {
+    const trimmed = server.trim();
+    if (trimmed === "" || /\s/.test(trimmed)) {
+      fail("invalid_input", `'${server}' is not a server address. Use one like https://mastodon.social.`);
+    }
+    if (failing === "connect") {
+      const base = /^https?:\/\//.test(trimmed) ? trimmed : `https://${trimmed}`;
+      fail("invalid_input", `${base.replace(/\/+$/, "")}/ could not be reached (connection refused). Check the server address and your connection.`);
+    }
+    // Only one sign-in waits at a time: a new one cancels the old.
+    cancelPendingSignIn?.();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cancelPendingSignIn = null;
+        if (trimmed.toLowerCase().includes("deny")) {
+          reject({
+            code: "invalid_input",
+            message: "The server did not give Earshot access (access_denied). Connect again to retry.",
+          } satisfies ApiError);
+        } else {
+          resolve(approvedOn(trimmed, role));
+        }
+      }, 3000);
+      cancelPendingSignIn = () => {
+        clearTimeout(timer);
+        cancelPendingSignIn = null;
+        reject({ code: "invalid_input", message: "Connecting was cancelled." } satisfies ApiError);
+      };
+    });
+  }
 
   // ---- the outbox -------------------------------------------------------------
 
@@ -551,6 +612,11 @@ export function installMockBackend(params: URLSearchParams): void {
         accounts = [...accounts, account];
         return account;
       }
+      case "sign_in_mastodon":
+        return signInMastodon(String(args.server ?? ""), args.role as Role);
+      case "cancel_sign_in":
+        cancelPendingSignIn?.();
+        return null;
       case "connect_bluesky": {
         if (failing === "connect") fail("network", "https://bsky.social/ did not accept that handle and app password (AuthenticationRequired). Check both and try again.");
         const handle = String(args.handle).replace(/^@/, "");

@@ -13,9 +13,13 @@ import {
   lastSyncText,
   needsAttention,
   parseKeywords,
+  reconnectHelp,
   reconnectPrefill,
   sameKeywords,
   secretName,
+  serverLabel,
+  signInRequest,
+  signInWaitingText,
   stateLabel,
   syncSummary,
   type ConnectForm,
@@ -148,6 +152,20 @@ describe("connectRequest", () => {
     });
   });
 
+  it("catches a Mastodon server that cannot be one", () => {
+    expect(problemOf({ ...mastodon, server: "mastodon .social", secret: "tok" })).toEqual({
+      field: "server",
+      message: "A server address has no spaces. Enter it like mastodon.social.",
+    });
+    expect(problemOf({ ...mastodon, server: "@brand@mastodon.social", secret: "tok" })).toEqual({
+      field: "server",
+      message: "Enter only the server, mastodon.social, not the account's handle.",
+    });
+    expect(problemOf({ ...mastodon, server: "brand@mastodon.social", secret: "tok" })?.field).toBe("server");
+    // A profile address still names its server; the engine takes it from there.
+    expect(problemOf({ ...mastodon, server: "https://mastodon.social/@brand", secret: "tok" })).toBeNull();
+  });
+
   it("builds the Mastodon request, trimmed, and ignores a handle", () => {
     expect(
       connectRequest({ ...mastodon, server: " mastodon.social ", handle: "x", secret: " tok\n", role: "marketing" }),
@@ -199,6 +217,42 @@ describe("connectRequest", () => {
   it("strips leading @ from handles", () => {
     expect(cleanHandle("  @@brand.bsky.social ")).toBe("brand.bsky.social");
     expect(cleanHandle("brand.bsky.social")).toBe("brand.bsky.social");
+  });
+});
+
+describe("browser sign-in", () => {
+  it("checks the server before starting, and sends it trimmed", () => {
+    expect(signInRequest("  https://mastodon.social \n")).toEqual({ ok: true, server: "https://mastodon.social" });
+    expect(signInRequest("mastodon.social")).toEqual({ ok: true, server: "mastodon.social" });
+    expect(signInRequest("   ")).toEqual({
+      ok: false,
+      problem: { field: "server", message: "Enter your Mastodon server's address, such as https://mastodon.social." },
+    });
+    expect(signInRequest("@brand@fosstodon.org")).toEqual({
+      ok: false,
+      problem: { field: "server", message: "Enter only the server, fosstodon.org, not the account's handle." },
+    });
+    expect(signInRequest("my server").ok).toBe(false);
+  });
+
+  it("names the server without its scheme or trailing slash", () => {
+    expect(serverLabel(" https://mastodon.social/ ")).toBe("mastodon.social");
+    expect(serverLabel("http://127.0.0.1:9")).toBe("127.0.0.1:9");
+    expect(serverLabel("mastodon.social")).toBe("mastodon.social");
+    expect(serverLabel("https://social.example/path//")).toBe("social.example/path");
+  });
+
+  it("says what it waits for, and where", () => {
+    expect(signInWaitingText("https://mastodon.social/")).toBe(
+      "Approve Earshot in the browser window that opened for mastodon.social. Waiting…",
+    );
+  });
+
+  it("offers the browser first when reconnecting a Mastodon account", () => {
+    expect(reconnectHelp("mastodon", "@brand@mastodon.social")).toBe(
+      "Sign in with your browser as @brand@mastodon.social to connect it again, or use a new access token.",
+    );
+    expect(reconnectHelp("bluesky", "@brand.bsky.social")).toBe("Paste a new app password for @brand.bsky.social.");
   });
 });
 

@@ -138,9 +138,8 @@ export function connectRequest(
   const server = form.server.trim();
   const secret = form.secret.trim();
   if (form.network === "mastodon") {
-    if (server === "") {
-      return problem("server", "Enter your Mastodon server's address, such as https://mastodon.social.");
-    }
+    const bad = mastodonServerProblem(server);
+    if (bad) return problem("server", bad);
     if (secret === "") return problem("secret", "Paste an access token from your Mastodon server.");
     return { ok: true, request: { network: "mastodon", server, token: secret, role: form.role } };
   }
@@ -152,6 +151,45 @@ export function connectRequest(
     return problem("server", "A server address has no spaces. Leave it blank for bsky.social.");
   }
   return { ok: true, request: { network: "bluesky", service: server, handle, appPassword: secret, role: form.role } };
+}
+
+/** What is wrong with a Mastodon server address as typed (already trimmed), before anything is sent; null if nothing. */
+function mastodonServerProblem(server: string): string | null {
+  if (server === "") return "Enter your Mastodon server's address, such as https://mastodon.social.";
+  if (/\s/.test(server)) return "A server address has no spaces. Enter it like mastodon.social.";
+  // "@brand@mastodon.social" is the account, not its server: name the server it is on.
+  const handle = /^@?[^@\s/]+@([^@\s/]+)$/.exec(server);
+  if (handle) return `Enter only the server, ${handle[1]}, not the account's handle.`;
+  return null;
+}
+
+/**
+ * Checks the server before a browser sign-in starts (nothing secret is typed for it): the server to send, trimmed,
+ * or the problem to show at the server field.
+ */
+export function signInRequest(server: string): { ok: true; server: string } | { ok: false; problem: ConnectProblem } {
+  const trimmed = server.trim();
+  const bad = mastodonServerProblem(trimmed);
+  if (bad) return problem("server", bad);
+  return { ok: true, server: trimmed };
+}
+
+/** "https://mastodon.social/" → "mastodon.social": a server as sentences name it. */
+export function serverLabel(server: string): string {
+  return server.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/+$/, "");
+}
+
+/** What the form says while Earshot waits for the person to approve it in the browser. */
+export function signInWaitingText(server: string): string {
+  return `Approve Earshot in the browser window that opened for ${serverLabel(server)}. Waiting…`;
+}
+
+/** The line under the form's title while it is filled in to reconnect an account. */
+export function reconnectHelp(network: ConnectNetwork, handle: string): string {
+  if (network === "mastodon") {
+    return `Sign in with your browser as ${handle} to connect it again, or use a new access token.`;
+  }
+  return `Paste a new ${secretName(network)} for ${handle}.`;
 }
 
 function problem(field: ConnectField, message: string): { ok: false; problem: ConnectProblem } {

@@ -10,6 +10,8 @@ const commands = vi.hoisted(() => ({
   openLink: vi.fn(),
   listAccounts: vi.fn(),
   connectMastodon: vi.fn(),
+  signInMastodon: vi.fn(),
+  cancelSignIn: vi.fn(),
   syncAccount: vi.fn(),
   connectBluesky: vi.fn(),
   updateAccount: vi.fn(),
@@ -115,6 +117,30 @@ describe("api", () => {
     await expect(api.syncAccount("acc1", (p) => seen.push(p))).resolves.toMatchObject({ imported: 3 });
     expect(commands.syncAccount.mock.calls[0]?.[0]).toBe("acc1");
     expect(seen).toEqual([{ done: 1, total: 0, phase: "Fetching mentions" }]);
+  });
+
+  it("wraps the browser sign-in and its cancel", async () => {
+    const view = { id: "5", network: "mastodon", account: "brand@mastodon.social", role: "marketing", keywords: [] };
+    commands.signInMastodon.mockResolvedValue({ status: "ok", data: view });
+    await expect(api.signInMastodon("https://mastodon.social", "marketing")).resolves.toEqual(view);
+    expect(commands.signInMastodon).toHaveBeenCalledWith("https://mastodon.social", "marketing");
+
+    const refused = {
+      code: "invalid_input",
+      message: "The server did not give Earshot access (access_denied). Connect again to retry.",
+    };
+    commands.signInMastodon.mockResolvedValue({ status: "error", error: refused });
+    await expect(api.signInMastodon("mastodon.social", "support")).rejects.toMatchObject(refused);
+    const cancelled = { code: "invalid_input", message: "Connecting was cancelled." };
+    commands.signInMastodon.mockResolvedValue({ status: "error", error: cancelled });
+    await expect(api.signInMastodon("mastodon.social", "support")).rejects.toMatchObject(cancelled);
+
+    // cancel_sign_in answers with nothing, not a Result.
+    commands.cancelSignIn.mockResolvedValue(null);
+    await expect(api.cancelSignIn()).resolves.toBeUndefined();
+    expect(commands.cancelSignIn).toHaveBeenCalledWith();
+    commands.cancelSignIn.mockRejectedValueOnce("command cancel_sign_in not found");
+    await expect(api.cancelSignIn()).rejects.toMatchObject({ message: api.GENERIC_FAILURE, code: "unexpected" });
   });
 
   it("wraps the Bluesky and account editing commands", async () => {

@@ -125,6 +125,24 @@ export function connectMastodon(server: string, token: string, role: Role): Prom
   return call(() => commands.connectMastodon(server, token, role));
 }
 
+/**
+ * Connects a Mastodon account by approving Earshot in the system browser: Rust registers Earshot with the server,
+ * opens the browser there and waits. Resolves once the person approves; fails when they refuse, after five
+ * minutes, when the server cannot be reached, or when `cancelSignIn` is called ("Connecting was cancelled.").
+ */
+export function signInMastodon(server: string, role: Role): Promise<AccountView> {
+  return call(() => commands.signInMastodon(server, role));
+}
+
+/** Stops the browser sign-in that is waiting, if any; its `signInMastodon` then fails. Not a `Result` command. */
+export async function cancelSignIn(): Promise<void> {
+  try {
+    await commands.cancelSignIn();
+  } catch (e) {
+    throw toFailure(e);
+  }
+}
+
 export function syncAccount(id: string, onProgress: (progress: Progress) => void): Promise<SyncReport> {
   return call(() => commands.syncAccount(id, new Channel<Progress>(onProgress)));
 }
