@@ -67,8 +67,34 @@ fn data_dir_arg(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
     None
 }
 
+/// The app's log: `earshot.log` in the data folder (moved to `earshot.old.log` once over 5 MB) and standard
+/// error. `EARSHOT_LOG` takes a filter such as `debug` or `earshot::http=debug`. No event carries a secret.
+fn init_logging(dir: &std::path::Path) {
+    use tracing_subscriber::prelude::*;
+    use tracing_subscriber::{fmt, EnvFilter};
+    let filter = EnvFilter::try_from_env("EARSHOT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let path = dir.join("earshot.log");
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() > 5_000_000) {
+        let _ = std::fs::rename(&path, dir.join("earshot.old.log"));
+    }
+    let file = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::OpenOptions::new().create(true).append(true).open(&path))
+        .ok();
+    let to_file = file.map(|f| {
+        fmt::layer()
+            .with_ansi(false)
+            .with_writer(std::sync::Mutex::new(f))
+    });
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt::layer().with_writer(std::io::stderr))
+        .with(to_file)
+        .try_init();
+}
+
 fn open_engine() -> Result<Engine, ApiError> {
     let dir = resolve_data_dir(data_dir_arg(std::env::args().skip(1))).map_err(ApiError::from)?;
+    init_logging(&dir);
     tauri::async_runtime::block_on(Engine::open(dir, Arc::new(SystemClock))).map_err(|e| {
         let api = ApiError::from(e);
         ApiError {

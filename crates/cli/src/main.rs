@@ -82,6 +82,9 @@ enum Command {
         /// Put a failed action back in the queue and try it now.
         #[arg(long, value_name = "ID")]
         retry: Option<String>,
+        /// Send what is due now, then list.
+        #[arg(long)]
+        send: bool,
     },
     /// Measure import and query speed on generated mentions, against raw SQLite inserts.
     Bench {
@@ -375,10 +378,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Dm(a) => act(cli.data_dir, ActionKind::Dm, a.item, a.from, Some(a.text), a.yes).await,
         Command::Boost(a) => act(cli.data_dir, ActionKind::Boost, a.item, a.from, None, a.yes).await,
         Command::Like(a) => act(cli.data_dir, ActionKind::Like, a.item, a.from, None, a.yes).await,
-        Command::Outbox { json, retry } => {
+        Command::Outbox { json, retry, send } => {
             let engine = open(cli.data_dir).await?;
-            if let Some(id) = retry {
-                engine.retry_action(&id).await?;
+            if let Some(id) = &retry {
+                engine.retry_action(id).await?;
+            }
+            if send || retry.is_some() {
                 engine.send_due().await?;
             }
             output::outbox(&engine.outbox(None).await?, json)?;
@@ -463,8 +468,21 @@ async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> a
     Ok(ExitCode::SUCCESS)
 }
 
+/// Warnings (a skipped entry, a dropped stream, a failed send) go to standard error; `EARSHOT_LOG` takes a
+/// filter such as `info` or `earshot::http=debug` for more.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("EARSHOT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

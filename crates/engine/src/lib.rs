@@ -17,6 +17,7 @@ mod secrets;
 mod service;
 pub mod source;
 mod views;
+mod worker;
 
 pub use accounts::{AccountView, SyncReport};
 pub use clock::{Clock, FixedClock, SystemClock};

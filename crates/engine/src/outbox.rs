@@ -25,6 +25,8 @@ use crate::{secrets, Engine, EngineError};
 const CLAIM: Duration = Duration::minutes(2);
 /// Tries before an action is marked failed and waits for a person.
 const MAX_ATTEMPTS: u32 = 8;
+/// The most actions one call of `send_due` sends, so syncing is not held up for long.
+const SENDS_PER_ROUND: usize = 20;
 
 /// What an agent can do to an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -383,13 +385,17 @@ impl Engine {
     /// Sends every due action once. Each is marked sent, put back with a later try, or failed with the
     /// reason. Returns what was tried.
     pub async fn send_due(&self) -> Result<Vec<OutboxView>, EngineError> {
-        let now = self.clock.now();
-        let claimed = {
-            let mut conn = earshot_store::acquire(&self.db).await?;
-            outbox::claim_due(&mut conn, now, CLAIM, 20).await?
-        };
-        let mut out = Vec::with_capacity(claimed.len());
-        for row in claimed {
+        self.release_dead_claims().await?;
+        let mut out = Vec::new();
+        // One at a time, so a process that is killed strands at most the one it was sending.
+        for _ in 0..SENDS_PER_ROUND {
+            let claimed = {
+                let mut conn = earshot_store::acquire(&self.db).await?;
+                outbox::claim_due(&mut conn, self.clock.now(), CLAIM, 1, &self.worker.name).await?
+            };
+            let Some(row) = claimed.into_iter().next() else {
+                break;
+            };
             let result = self.send_one(&row).await;
             let now = self.clock.now();
             let mut conn = earshot_store::acquire(&self.db).await?;
@@ -419,6 +425,20 @@ impl Engine {
             }
         }
         Ok(out)
+    }
+
+    /// Takes over the claims of processes that have ended (killed mid-send, say), so their actions are sent
+    /// now rather than when the claims expire. Sending again is safe: each action's idempotency key makes a
+    /// second try find the first one's post instead of making another.
+    async fn release_dead_claims(&self) -> Result<(), EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        for owner in outbox::claimants(&mut conn, self.clock.now()).await? {
+            if self.worker.is_gone(&owner) {
+                let released = outbox::release_claims(&mut conn, &owner).await?;
+                tracing::info!(released, "took over the outbox claims of a process that ended");
+            }
+        }
+        Ok(())
     }
 
     /// Sends one action: returns the new post's ID and public address.

@@ -31,6 +31,8 @@ pub struct Engine {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) weights: PriorityWeights,
     pub(crate) http: earshot_networks::HttpClient,
+    /// This process's mark on the outbox claims it holds (see `worker`).
+    pub(crate) worker: Arc<crate::worker::WorkerLock>,
     data_dir: PathBuf,
 }
 
@@ -99,11 +101,13 @@ impl Engine {
             source,
         })?;
         let db = earshot_store::open(&data_dir.join(DATABASE_FILE)).await?;
+        let worker = Arc::new(crate::worker::WorkerLock::take(&data_dir)?);
         Ok(Self {
             db,
             clock,
             weights: PriorityWeights::default(),
             http: earshot_networks::http_client(),
+            worker,
             data_dir,
         })
     }

@@ -6,6 +6,9 @@ use chrono::{DateTime, Utc};
 pub mod bluesky;
 pub mod mastodon;
 
+/// The tracing target of the one debug event each request to a network makes (`EARSHOT_LOG=earshot::http=debug`).
+pub const HTTP_LOG: &str = "earshot::http";
+
 /// A response from a network that Earshot could not use. It names what was wrong so it can be logged with
 /// context and the item skipped, never a panic.
 #[derive(Debug, thiserror::Error)]

@@ -152,15 +152,16 @@ pub async fn enqueue(
     Ok(OutboxId(id))
 }
 
-/// Claims up to `limit` due rows for `hold`, counting a try on each, oldest first.
+/// Claims up to `limit` due rows for `hold` on behalf of `owner`, counting a try on each, oldest first.
 pub async fn claim_due(
     conn: &mut SqliteConnection,
     now: DateTime<Utc>,
     hold: Duration,
     limit: u32,
+    owner: &str,
 ) -> Result<Vec<OutboxRow>, StoreError> {
     let rows: Vec<Stored> = sqlx::query_as(&format!(
-        "UPDATE outbox SET claimed_until = ?, attempts = attempts + 1
+        "UPDATE outbox SET claimed_until = ?, claimed_by = ?, attempts = attempts + 1
           WHERE id IN (SELECT id FROM outbox
                         WHERE state = 'pending' AND next_attempt_at <= ?
                           AND (claimed_until IS NULL OR claimed_until < ?)
@@ -168,6 +169,7 @@ pub async fn claim_due(
           RETURNING {COLUMNS}"
     ))
     .bind(to_millis(now + hold))
+    .bind(owner)
     .bind(to_millis(now))
     .bind(to_millis(now))
     .bind(limit)
@@ -179,6 +181,29 @@ pub async fn claim_due(
         .collect::<Result<Vec<_>, _>>()?;
     rows.sort_by_key(|r| r.id.0);
     Ok(rows)
+}
+
+/// Who holds live claims on pending rows.
+pub async fn claimants(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT claimed_by FROM outbox
+          WHERE state = 'pending' AND claimed_by IS NOT NULL AND claimed_until >= ?",
+    )
+    .bind(to_millis(now))
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Lets go of every claim `owner` holds (it has ended), so the rows are due again at once. The tries they
+/// counted stay counted.
+pub async fn release_claims(conn: &mut SqliteConnection, owner: &str) -> Result<u64, StoreError> {
+    Ok(
+        sqlx::query("UPDATE outbox SET claimed_until = NULL, claimed_by = NULL WHERE state = 'pending' AND claimed_by = ?")
+            .bind(owner)
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// The network has it.

@@ -278,12 +278,13 @@ impl BlueskyClient {
         })
     }
 
-    /// The newest notifications as (reason, author handle): every kind, not only mentions. For diagnostics
-    /// and for tests that check what an action did.
+    /// The newest notifications as (reason, author handle, the post it is about): every kind, not only
+    /// mentions. The post is the liked or reposted one, or the one replied to. For diagnostics and for
+    /// tests that check what an action did.
     pub async fn notification_reasons(
         &self,
         now: DateTime<Utc>,
-    ) -> Result<Vec<(String, String)>, FetchError> {
+    ) -> Result<Vec<(String, String, Option<String>)>, FetchError> {
         #[derive(Serialize)]
         struct Params {
             limit: u8,
@@ -299,17 +300,27 @@ impl BlueskyClient {
             .notifications
             .iter()
             .filter_map(|n| {
+                let subject = n
+                    .get("reasonSubject")
+                    .or_else(|| n.pointer("/record/reply/parent/uri"))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned);
                 Some((
                     n.get("reason")?.as_str()?.to_owned(),
                     n.get("author")?.get("handle")?.as_str()?.to_owned(),
+                    subject,
                 ))
             })
             .collect())
     }
 
-    /// The URIs of the newest records (up to 100) in this account's own repository under `collection`,
+    /// The URIs and contents of the newest records (up to 100) in this account's own repository under `collection`,
     /// read from the PDS itself, which knows at once (the AppView learns a moment later).
-    pub async fn own_records(&self, collection: &str, now: DateTime<Utc>) -> Result<Vec<String>, FetchError> {
+    pub async fn own_records(
+        &self,
+        collection: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, serde_json::Value)>, FetchError> {
         #[derive(Serialize)]
         struct Params<'a> {
             repo: String,
@@ -338,7 +349,7 @@ impl BlueskyClient {
         Ok(raw
             .records
             .iter()
-            .filter_map(|r| Some(r.get("uri")?.as_str()?.to_owned()))
+            .filter_map(|r| Some((r.get("uri")?.as_str()?.to_owned(), r.get("value")?.clone())))
             .collect())
     }
 

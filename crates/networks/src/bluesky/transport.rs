@@ -57,6 +57,7 @@ pub(crate) fn rate_limit(headers: &http::HeaderMap) -> Option<RateLimit> {
 impl HttpClient for Transport {
     async fn send_http(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, BoxError> {
         let (parts, body) = request.into_parts();
+        let (method, path) = (parts.method.clone(), parts.uri.path().to_owned());
         let response = self
             .http
             .request(parts.method, parts.uri.to_string())
@@ -65,6 +66,9 @@ impl HttpClient for Transport {
             .send()
             .await
             .map_err(|e| Box::new(e.without_url()) as BoxError)?;
+        // One event per request (never its query, body or headers): for debugging and for counting.
+        tracing::debug!(target: crate::HTTP_LOG, network = "Bluesky", %method, %path,
+            status = response.status().as_u16(), "request");
         if let Some(limit) = rate_limit(response.headers()) {
             *self
                 .last_rate_limit

@@ -131,6 +131,8 @@ impl MastodonClient {
                 reason: e.without_url().to_string(),
             })?;
         let status = response.status();
+        tracing::debug!(target: crate::HTTP_LOG, network = NETWORK, path = response.url().path(),
+            status = status.as_u16(), "request");
         let headers = response.headers().clone();
         match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {

@@ -103,20 +103,25 @@ fn query_value(url: &str, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// Newest first, after `min_id`, at most 40, as Mastodon pages them.
+/// At most 40, newest first, as Mastodon pages them: with `min_id`, the 40 just after it (so paging
+/// forward from a cursor skips nothing); without, the newest 40.
 fn page(mut items: Vec<Value>, min_id: Option<&str>) -> Vec<Value> {
+    let key = |v: &Value| {
+        let id = v["id"].as_str().unwrap_or_default().to_owned();
+        (id.len(), id)
+    };
     items.retain(|v| {
         let id = v["id"].as_str().unwrap_or_default();
         min_id.is_none_or(|m| id_after(id, m))
     });
-    items.sort_by(|a, b| {
-        let (a, b) = (
-            a["id"].as_str().unwrap_or_default(),
-            b["id"].as_str().unwrap_or_default(),
-        );
-        (b.len(), b).cmp(&(a.len(), a))
-    });
-    items.truncate(40);
+    items.sort_by_key(key);
+    if min_id.is_some() {
+        items.truncate(40);
+    } else {
+        let skip = items.len().saturating_sub(40);
+        items.drain(..skip);
+    }
+    items.reverse();
     items
 }
 
