@@ -321,7 +321,15 @@ impl Engine {
                 let mut conn = earshot_store::acquire(&self.db).await?;
                 cursor_time(accounts::cursor(&mut conn, row.id, &name).await?.as_deref())
             };
+            let started = self.clock.now();
             let walk = match self.walk(client, row, keyword.as_deref(), since).await {
+                // A first sync that finds nothing still marks where it looked from, or the next sync would
+                // be a first sync too and read only the newest pages of what came in between. The margin
+                // allows for the server's clock; repeats are absorbed by the dedupe key.
+                Ok(mut walk) if since.is_none() && walk.newest.is_none() => {
+                    walk.newest = Some(started - Duration::minutes(10));
+                    walk
+                }
                 Ok(walk) => walk,
                 Err(e) => {
                     fetched.problem = Some(e);

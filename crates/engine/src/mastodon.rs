@@ -96,12 +96,19 @@ impl Engine {
             let mut conn = earshot_store::acquire(&self.db).await?;
             accounts::cursor(&mut conn, row.id, NOTIFICATIONS).await?
         };
+        let first = cursor.is_none();
         let mut source = MastodonSource::new(&client, cursor.as_deref(), self.clock.as_ref());
         let outcome = self
             .ingest_into(&mut source, Some((row.id, NOTIFICATIONS)), counts, progress)
             .await;
         report.pages = source.pages;
         outcome?;
+        if first && source.found_nothing {
+            // An account with no notifications yet: everything that comes later has a higher ID, so the
+            // next sync catches up on all of it instead of taking only the newest page.
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            accounts::set_cursor(&mut conn, row.id, NOTIFICATIONS, "0").await?;
+        }
         for keyword in &row.keywords {
             let name = format!("search:{keyword}");
             let since = {
@@ -129,10 +136,9 @@ impl Engine {
                     entry(i + 1, found)
                 })
                 .collect();
-            let mut one = OneBatch(Some(Batch {
-                entries,
-                cursor: page.newest_id,
-            }));
+            // A first search that finds nothing anchors at 0, so the next one catches up on everything new.
+            let cursor = page.newest_id.or_else(|| since.is_none().then(|| "0".to_owned()));
+            let mut one = OneBatch(Some(Batch { entries, cursor }));
             self.ingest_into(&mut one, Some((row.id, &name)), counts, progress)
                 .await?;
             if let Some(until) = pause_until(page.rate_limit.as_ref(), self.clock.as_ref()) {
@@ -298,6 +304,8 @@ struct MastodonSource<'a> {
     pages: u32,
     /// Set when the last page said the budget is nearly spent: the next call stops the sync.
     paused_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// The first page was empty.
+    found_nothing: bool,
 }
 
 impl<'a> MastodonSource<'a> {
@@ -308,6 +316,7 @@ impl<'a> MastodonSource<'a> {
             next: Some(client.mentions_url(cursor)),
             pages: 0,
             paused_until: None,
+            found_nothing: false,
         }
     }
 }
@@ -332,6 +341,9 @@ impl MentionSource for MastodonSource<'_> {
         }
         let page = self.client.fetch(url, self.clock.now()).await?;
         self.pages += 1;
+        if self.pages == 1 && page.newest_id.is_none() {
+            self.found_nothing = true;
+        }
         let entries = page
             .entries
             .into_iter()

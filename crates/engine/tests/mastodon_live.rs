@@ -78,7 +78,7 @@ async fn a_dropped_stream_reconnects_and_catches_up_without_gaps_or_duplicates()
             [frames("status.update"), frames("delete")].concat(),
         ],
         notifications: vec![(1, first), (2, second)],
-        statuses: Vec::new(),
+        ..Default::default()
     };
     let server = serve_mastodon_live(plan);
     let dir = tempfile::tempdir().unwrap();
@@ -218,5 +218,33 @@ async fn keyword_search_finds_posts_that_name_the_brand_and_resumes_from_its_cur
             .iter()
             .any(|r| r.starts_with("/api/v2/search") && r.contains(&format!("min_id={newest}"))),
         "the second search asks only for newer posts: {requests:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_account_with_no_mentions_yet_catches_up_on_every_one_that_comes_later() {
+    use earshot_networks::replay::live::numbered_notifications;
+    // Nothing at first; then 100 mentions while Earshot is away: more than one page of 40.
+    let server = serve_mastodon_live(StreamPlan {
+        notifications: numbered_notifications(100, 500)
+            .into_iter()
+            .map(|n| (1, n))
+            .collect(),
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir).await;
+    let account = engine
+        .connect_mastodon(server.base.as_str(), "empty-token-4", Role::Support)
+        .await
+        .unwrap();
+    let first = engine.sync_account(&account.id, &mut quiet()).await.unwrap();
+    assert_eq!((first.imported, first.problem), (0, None));
+    server.stage.store(1, Ordering::SeqCst);
+    let second = engine.sync_account(&account.id, &mut quiet()).await.unwrap();
+    assert_eq!(second.imported, 100, "{second:?}");
+    assert_eq!(
+        second.pages, 4,
+        "three pages of 40 or fewer, and the empty page that ends the catch-up"
     );
 }

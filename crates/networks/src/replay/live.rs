@@ -29,6 +29,8 @@ pub struct StreamPlan {
     pub notifications: Vec<(usize, Value)>,
     /// Statuses `/api/v2/search` can find.
     pub statuses: Vec<Value>,
+    /// The instance names a streaming server that refuses connections, so only polling works.
+    pub no_streaming: bool,
 }
 
 /// A running replay: the API's address, and what it saw.
@@ -40,6 +42,10 @@ pub struct LiveReplay {
     pub connections: Arc<AtomicUsize>,
     /// WebSocket handshakes refused for a bad token.
     pub refused: Arc<AtomicUsize>,
+    /// Raise it to show the notifications of a later stage without a new connection.
+    pub stage: Arc<AtomicUsize>,
+    /// Frames for the open connection (the plan's last) to send now.
+    pub push: Arc<Mutex<Vec<String>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -145,7 +151,17 @@ fn check_token(request: &WsRequest, response: WsResponse) -> Result<WsResponse, 
 /// Starts the API and streaming servers on free loopback ports. The token `expired` is refused by both.
 pub fn serve_mastodon_live(plan: StreamPlan) -> LiveReplay {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port for streaming");
-    let streaming = format!("ws://{}", listener.local_addr().expect("a local address"));
+    let streaming = if plan.no_streaming {
+        // A port nobody listens on: each connection is refused.
+        let closed = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let address = closed.local_addr().expect("a local address");
+        drop(closed);
+        format!("ws://{address}")
+    } else {
+        format!("ws://{}", listener.local_addr().expect("a local address"))
+    };
+    let stage = Arc::new(AtomicUsize::new(0));
+    let push = Arc::new(Mutex::new(Vec::<String>::new()));
     let connections = Arc::new(AtomicUsize::new(0));
     let refused = Arc::new(AtomicUsize::new(0));
 
@@ -165,11 +181,17 @@ pub fn serve_mastodon_live(plan: StreamPlan) -> LiveReplay {
         .parse()
         .expect("a loopback URL");
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let (log, count, own) = (Arc::clone(&seen), Arc::clone(&connections), base.clone());
+    let (log, count, own, shown) = (
+        Arc::clone(&seen),
+        Arc::clone(&connections),
+        base.clone(),
+        Arc::clone(&stage),
+    );
     let StreamPlan {
         connections: frames,
         notifications,
         statuses,
+        ..
     } = plan;
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
@@ -191,7 +213,7 @@ pub fn serve_mastodon_live(plan: StreamPlan) -> LiveReplay {
                 }
                 "/api/v1/accounts/verify_credentials" => (200, me.clone(), None),
                 "/api/v1/notifications" => {
-                    let made = count.load(Ordering::SeqCst);
+                    let made = count.load(Ordering::SeqCst).max(shown.load(Ordering::SeqCst));
                     let visible = notifications
                         .iter()
                         .filter(|(from, _)| made >= *from)
@@ -235,7 +257,7 @@ pub fn serve_mastodon_live(plan: StreamPlan) -> LiveReplay {
         }
     });
 
-    let (count, turned_away) = (Arc::clone(&connections), Arc::clone(&refused));
+    let (count, turned_away, pushed) = (Arc::clone(&connections), Arc::clone(&refused), Arc::clone(&push));
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { continue };
@@ -246,6 +268,7 @@ pub fn serve_mastodon_live(plan: StreamPlan) -> LiveReplay {
             let n = count.fetch_add(1, Ordering::SeqCst);
             let script = frames.get(n).cloned().unwrap_or_default();
             let last = n + 1 >= frames.len();
+            let pushed = Arc::clone(&pushed);
             std::thread::spawn(move || {
                 for text in script {
                     if socket.send(tungstenite::Message::text(text)).is_err() {
@@ -253,8 +276,27 @@ pub fn serve_mastodon_live(plan: StreamPlan) -> LiveReplay {
                     }
                 }
                 if last {
-                    // Stay open until the client leaves.
-                    while socket.read().is_ok() {}
+                    // Stay open until the client leaves, sending whatever is pushed.
+                    let _ = socket
+                        .get_mut()
+                        .set_read_timeout(Some(std::time::Duration::from_millis(5)));
+                    loop {
+                        let now: Vec<String> = std::mem::take(&mut *lock(&pushed));
+                        for text in now {
+                            if socket.send(tungstenite::Message::text(text)).is_err() {
+                                return;
+                            }
+                        }
+                        match socket.read() {
+                            Ok(_) => {}
+                            Err(tungstenite::Error::Io(e))
+                                if matches!(
+                                    e.kind(),
+                                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                                ) => {}
+                            Err(_) => return,
+                        }
+                    }
                 } else {
                     // A drop: the TCP connection ends with no close frame.
                     let _ = socket.get_mut().shutdown(std::net::Shutdown::Both);
@@ -267,5 +309,26 @@ pub fn serve_mastodon_live(plan: StreamPlan) -> LiveReplay {
         seen,
         connections,
         refused,
+        stage,
+        push,
     }
+}
+
+/// `count` distinct mention notifications with IDs from `first_id` up, each a copy of a recorded one with
+/// its own status URI and one of 50 authors, for benchmarks.
+pub fn numbered_notifications(count: usize, first_id: u64) -> Vec<Value> {
+    let model = recorded_notifications().remove(0);
+    (0..count)
+        .map(|i| {
+            let id = first_id + i as u64;
+            let mut n = model.clone();
+            n["id"] = Value::String(id.to_string());
+            let status = &mut n["status"];
+            status["id"] = Value::String(format!("9{id}"));
+            status["uri"] = Value::String(format!("http://localhost:3000/ap/statuses/bench-{id}"));
+            status["url"] = Value::String(format!("http://localhost:3000/@bench/{id}"));
+            status["account"]["acct"] = Value::String(format!("author{}", i % 50));
+            n
+        })
+        .collect()
 }
