@@ -99,6 +99,8 @@ export type AuthorView = {
 	verified: boolean,
 	/**  The account says it is automated. */
 	bot: boolean,
+	/**  Moderation labels on the account, as the network names them (`spam`, `impersonation`…). */
+	labels: string[],
 	created_at: string | null,
 	profile_url: string | null,
 };

@@ -39,6 +39,9 @@ pub struct RawAuthor {
     /// The account says it is automated.
     #[serde(default)]
     pub bot: bool,
+    /// Moderation labels on the account (Bluesky's `spam`, `impersonation`, a self-label…).
+    #[serde(default)]
+    pub labels: Vec<String>,
     pub created_at: Option<DateTime<Utc>>,
     pub profile_url: Option<String>,
 }
@@ -140,6 +143,19 @@ impl RawHandle {
     }
 }
 
+/// At most 20 labels, each a short word: they come from the network and are shown as they are.
+fn clean_labels(labels: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = labels
+        .into_iter()
+        .map(|l| l.trim().chars().take(64).collect::<String>())
+        .filter(|l| !l.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out.truncate(20);
+    out
+}
+
 impl RawMention {
     pub fn validate(self) -> Result<Mention, CoreError> {
         let network: Network = required(self.network, "network")?.parse()?;
@@ -152,6 +168,7 @@ impl RawMention {
             followers: raw_author.followers,
             verified: raw_author.verified,
             bot: raw_author.bot,
+            labels: clean_labels(raw_author.labels),
             created_at: raw_author.created_at,
             profile_url: optional_link(raw_author.profile_url, "author.profile_url")?,
         };

@@ -12,6 +12,8 @@ pub struct Author {
     pub verified: bool,
     /// The account says it is automated (Mastodon's bot flag).
     pub bot: bool,
+    /// Moderation labels on the account, as the network names them (Bluesky).
+    pub labels: Vec<String>,
     /// When the author's account was created, if the network says.
     pub created_at: Option<DateTime<Utc>>,
     /// Only ever an `http` or `https` address.

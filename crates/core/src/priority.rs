@@ -211,6 +211,7 @@ mod tests {
             followers,
             verified,
             bot: false,
+            labels: Vec::new(),
             created_at: Some(at - Duration::days(age_days)),
             profile_url: None,
         }

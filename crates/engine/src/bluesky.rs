@@ -294,6 +294,7 @@ impl Engine {
                 followers: facts.followers,
                 verified: facts.verified,
                 created_at: facts.created_at,
+                labels: facts.labels,
             };
             profiles::put(&mut tx, Network::Bluesky, &cached, now).await?;
             known.push(cached);
@@ -392,6 +393,7 @@ fn collect(walk: Walk, profiles: &[CachedProfile]) -> CollectedSource {
                             followers: p.followers,
                             created_at: p.created_at,
                             verified: p.verified,
+                            labels: p.labels.clone(),
                         },
                     );
                 }

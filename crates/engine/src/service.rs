@@ -342,6 +342,7 @@ impl Engine {
                 followers: clamp_u32(item.author.followers),
                 verified: item.author.verified,
                 bot: item.author.bot,
+                labels: item.author.labels,
                 created_at: item.author.created_at.map(rfc3339),
                 profile_url: item.author.profile_url,
             },

@@ -66,6 +66,8 @@ pub struct AuthorView {
     pub verified: bool,
     /// The account says it is automated.
     pub bot: bool,
+    /// Moderation labels on the account, as the network names them (`spam`, `impersonation`…).
+    pub labels: Vec<String>,
     pub created_at: Option<String>,
     pub profile_url: Option<String>,
 }

@@ -30,11 +30,11 @@ pub async fn ingest(
 ) -> Result<IngestOutcome, StoreError> {
     let author = &mention.author;
     let author_id: i64 = sqlx::query_scalar(
-        "INSERT INTO authors (network, handle, display_name, followers, verified, bot, created_at, profile_url)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO authors (network, handle, display_name, followers, verified, bot, labels, created_at, profile_url)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (network, handle) DO UPDATE SET
              display_name = COALESCE(excluded.display_name, authors.display_name),
-             followers = excluded.followers, verified = excluded.verified, bot = excluded.bot,
+             followers = excluded.followers, verified = excluded.verified, bot = excluded.bot, labels = excluded.labels,
              created_at = COALESCE(excluded.created_at, authors.created_at),
              profile_url = COALESCE(excluded.profile_url, authors.profile_url)
          RETURNING id",
@@ -45,6 +45,7 @@ pub async fn ingest(
     .bind(i64::try_from(author.followers).unwrap_or(i64::MAX))
     .bind(author.verified)
     .bind(author.bot)
+    .bind(serde_json::to_string(&author.labels).unwrap_or_else(|_| "[]".into()))
     .bind(author.created_at.map(to_millis))
     .bind(&author.profile_url)
     .fetch_one(&mut *conn)
@@ -161,6 +162,7 @@ pub struct AuthorRow {
     pub followers: i64,
     pub verified: bool,
     pub bot: bool,
+    pub labels: Vec<String>,
     pub created_at: Option<DateTime<Utc>>,
     pub profile_url: Option<String>,
 }
@@ -187,6 +189,7 @@ struct StoredItem {
     author_followers: i64,
     author_verified: bool,
     author_bot: bool,
+    author_labels: String,
     author_created_at: Option<i64>,
     author_profile_url: Option<String>,
 }
@@ -201,7 +204,7 @@ pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<ItemR
         "SELECT m.id, m.network, m.remote_id, m.url, m.text, m.facets, m.created_at, m.first_seen_at,
                 m.reply_to, m.quote_of, m.conversation_root, m.status, m.waiting_per_hour, m.reasons,
                 a.handle AS author_handle, a.display_name AS author_name, a.followers AS author_followers,
-                a.verified AS author_verified, a.bot AS author_bot, a.created_at AS author_created_at,
+                a.verified AS author_verified, a.bot AS author_bot, a.labels AS author_labels, a.created_at AS author_created_at,
                 a.profile_url AS author_profile_url
            FROM mentions m JOIN authors a ON a.id = m.author_id WHERE m.id = ?",
     )
@@ -246,6 +249,7 @@ impl StoredItem {
                 followers: self.author_followers,
                 verified: self.author_verified,
                 bot: self.author_bot,
+                labels: serde_json::from_str(&self.author_labels).map_err(|e| corrupt(id, e))?,
                 created_at: self.author_created_at.map(from_millis),
                 profile_url: self.author_profile_url,
             },

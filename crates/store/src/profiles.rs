@@ -13,6 +13,7 @@ pub struct CachedProfile {
     pub followers: u64,
     pub verified: bool,
     pub created_at: Option<DateTime<Utc>>,
+    pub labels: Vec<String>,
 }
 
 /// The cached profiles among `users` fetched at or after `fresh_since`.
@@ -24,8 +25,8 @@ pub async fn fresh(
 ) -> Result<Vec<CachedProfile>, StoreError> {
     let mut out = Vec::new();
     for user in users {
-        let row: Option<(i64, bool, Option<i64>)> = sqlx::query_as(
-            "SELECT followers, verified, created_at FROM author_profiles
+        let row: Option<(i64, bool, Option<i64>, String)> = sqlx::query_as(
+            "SELECT followers, verified, created_at, labels FROM author_profiles
               WHERE network = ? AND remote_user = ? AND fetched_at >= ?",
         )
         .bind(network.as_str())
@@ -33,12 +34,14 @@ pub async fn fresh(
         .bind(to_millis(fresh_since))
         .fetch_optional(&mut *conn)
         .await?;
-        if let Some((followers, verified, created_at)) = row {
+        if let Some((followers, verified, created_at, labels)) = row {
             out.push(CachedProfile {
                 remote_user: user.clone(),
                 followers: u64::try_from(followers).unwrap_or(0),
                 verified,
                 created_at: created_at.map(from_millis),
+                // A cache row that cannot be read is treated as unlabelled; the next lookup rewrites it.
+                labels: serde_json::from_str(&labels).unwrap_or_default(),
             });
         }
     }
@@ -52,10 +55,11 @@ pub async fn put(
     fetched_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO author_profiles (network, remote_user, followers, verified, created_at, fetched_at)
-         VALUES (?, ?, ?, ?, ?, ?)
+        "INSERT INTO author_profiles (network, remote_user, followers, verified, created_at, fetched_at, labels)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (network, remote_user) DO UPDATE SET followers = excluded.followers,
-             verified = excluded.verified, created_at = excluded.created_at, fetched_at = excluded.fetched_at",
+             verified = excluded.verified, created_at = excluded.created_at, fetched_at = excluded.fetched_at,
+             labels = excluded.labels",
     )
     .bind(network.as_str())
     .bind(&profile.remote_user)
@@ -63,6 +67,7 @@ pub async fn put(
     .bind(profile.verified)
     .bind(profile.created_at.map(to_millis))
     .bind(to_millis(fetched_at))
+    .bind(serde_json::to_string(&profile.labels).unwrap_or_else(|_| "[]".into()))
     .execute(conn)
     .await?;
     Ok(())

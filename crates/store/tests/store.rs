@@ -22,6 +22,7 @@ fn mention(id: &str, author: &str, followers: u64, text: &str, mentions: &[&str]
             followers,
             verified: false,
             bot: false,
+            labels: Vec::new(),
             created_at: None,
             profile_url: None,
         },

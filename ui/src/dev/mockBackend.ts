@@ -525,6 +525,7 @@ export function installMockBackend(params: URLSearchParams): void {
         followers: s.followers,
         verified: r.author_verified,
         bot: false,
+        labels: [],
         created_at: "2021-03-02T10:00:00Z",
         profile_url: `https://${r.network === "x" ? "x.example" : "bsky.app"}/profile/${r.author_handle}`,
       },

@@ -27,6 +27,8 @@ pub struct ProfileFacts {
     pub followers: u64,
     pub created_at: Option<DateTime<Utc>>,
     pub verified: bool,
+    /// Moderation labels on the account, as the AppView reports them.
+    pub labels: Vec<String>,
 }
 
 /// The public web address of a profile or post. Bluesky's own app is where people open them.
@@ -51,6 +53,21 @@ struct Who<'a> {
     display_name: Option<&'a str>,
     created_at: Option<DateTime<Utc>>,
     verified: bool,
+    labels: Vec<String>,
+}
+
+/// The labels in force: a label with `neg` set takes one back.
+fn label_values(labels: Option<&Vec<atrium_api::com::atproto::label::defs::Label>>) -> Vec<String> {
+    let all = labels.map(Vec::as_slice).unwrap_or_default();
+    let taken_back: Vec<&str> = all
+        .iter()
+        .filter(|l| l.neg == Some(true))
+        .map(|l| l.val.as_str())
+        .collect();
+    all.iter()
+        .filter(|l| l.neg != Some(true) && !taken_back.contains(&l.val.as_str()))
+        .map(|l| l.val.clone())
+        .collect()
 }
 
 fn verified(v: Option<&atrium_api::app::bsky::actor::defs::VerificationState>) -> bool {
@@ -65,6 +82,7 @@ impl<'a> From<&'a ProfileView> for Who<'a> {
             display_name: p.display_name.as_deref(),
             created_at: p.created_at.as_ref().map(utc),
             verified: verified(p.verification.as_ref()),
+            labels: label_values(p.labels.as_ref()),
         }
     }
 }
@@ -77,6 +95,7 @@ impl<'a> From<&'a ProfileViewBasic> for Who<'a> {
             display_name: p.display_name.as_deref(),
             created_at: p.created_at.as_ref().map(utc),
             verified: verified(p.verification.as_ref()),
+            labels: label_values(p.labels.as_ref()),
         }
     }
 }
@@ -90,6 +109,7 @@ pub fn profile_facts(p: &ProfileViewDetailed) -> ProfileFacts {
         followers: p.followers_count.and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
         created_at: p.created_at.as_ref().map(utc),
         verified: verified(p.verification.as_ref()),
+        labels: label_values(p.labels.as_ref()),
     }
 }
 
@@ -155,6 +175,7 @@ fn mention(
             followers: 0,
             verified: who.verified,
             bot: false,
+            labels: who.labels,
             created_at: who.created_at,
             profile_url: Some(format!("{WEB}/profile/{}", who.did)),
         }),
@@ -210,6 +231,11 @@ pub fn mention_from_post_view(mut value: serde_json::Value, me: &str) -> Result<
 pub fn enrich(mention: &mut Mention, facts: &ProfileFacts) {
     mention.author.followers = facts.followers;
     mention.author.verified |= facts.verified;
+    for label in &facts.labels {
+        if !mention.author.labels.contains(label) {
+            mention.author.labels.push(label.clone());
+        }
+    }
     if mention.author.created_at.is_none() {
         mention.author.created_at = facts.created_at;
     }
@@ -237,6 +263,26 @@ mod tests {
 
     fn post(text: &str) -> serde_json::Value {
         json!({"$type": "app.bsky.feed.post", "text": text, "createdAt": "2026-11-28T10:00:00.000Z"})
+    }
+
+    #[test]
+    fn the_authors_labels_in_force_reach_the_mention() {
+        let mut n = notification("mention", post("@support.earshot.test hi"));
+        let label = |val: &str, neg: bool| {
+            json!({"src": "did:plc:labeler", "uri": "did:plc:alice", "val": val, "neg": neg,
+                   "cts": "2026-11-01T00:00:00.000Z"})
+        };
+        n["author"]["labels"] = json!([
+            label("spam", false),
+            label("impersonation", false),
+            label("impersonation", true)
+        ]);
+        let (m, _) = mention_from_notification(n, "support.earshot.test").unwrap();
+        assert_eq!(
+            m.author.labels,
+            vec!["spam".to_owned()],
+            "a negated label is taken back"
+        );
     }
 
     #[test]

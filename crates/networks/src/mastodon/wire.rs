@@ -102,6 +102,7 @@ impl Status {
                 followers: self.account.followers_count.unwrap_or(0),
                 verified: self.account.fields.iter().any(|f| f.verified_at.is_some()),
                 bot: self.account.bot,
+                labels: Vec::new(),
                 created_at: self.account.created_at,
                 profile_url: self.account.url,
             }),
