@@ -23,8 +23,8 @@ cargo build --workspace --tests --locked
 # PLC, PDS and AppView from @atproto/dev-env, on loopback (it installs Node 22 and the packages on first use).
 tests/e2e/harness.sh tests/support/with-bsky-net.sh cargo test --workspace --locked --no-fail-fast
 
-step "End to end: the real app window"
+step "End to end: the real app window (and the real Bluesky servers for connecting and replying)"
 cargo build --locked -p earshot-app -p earshot-cli
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys;print(json.load(sys.stdin)["target_directory"])')
 APP="$target_dir/debug/earshot-app" CLI="$target_dir/debug/earshot" \
-  tests/e2e/harness.sh python3 tests/e2e/inbox_e2e.py
+  tests/e2e/harness.sh tests/support/with-bsky-net.sh python3 tests/e2e/inbox_e2e.py

@@ -9,9 +9,12 @@ Two sessions, each on a fresh data folder:
   3. The Accounts dialog opens with `a`; connecting with an access token to an unreachable server fails with a
      message in words.
   4. A 100,000-item inbox keeps only a window of rows in the DOM, and End reaches the last item.
+  5. On the real Bluesky dev network (tests/support/with-bsky-net.sh): the support handle is connected in the
+     Accounts dialog; a mention Alice posts arrives with "Sync now"; `r` opens the composer, Ctrl+Enter sends
+     the reply through the outbox, the composer shows it sent, and the PDS holds it exactly once.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
-import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.request
+import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.parse, urllib.request
 
 APP = os.environ["APP"]
 CLI = os.environ["CLI"]
@@ -236,6 +239,89 @@ def test_accounts_dialog_reports_an_unreachable_server(tmp):
         w.close()
 
 
+def xrpc(base, method, params=None, body=None, token=None):
+    """One XRPC call to the dev network's PDS."""
+    url = f"{base.rstrip('/')}/xrpc/{method}"
+    if params:
+        url += "?" + urllib.parse.urlencode(params)
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET", headers=headers)
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.load(r)
+
+
+def test_bluesky_connect_sync_and_reply(tmp):
+    """The support handle on the real Bluesky dev network: connect, sync a new mention, answer it from the composer."""
+    info_path = os.environ.get("EARSHOT_BSKY_NET")
+    assert info_path, "EARSHOT_BSKY_NET is not set: run inside tests/support/with-bsky-net.sh, as scripts/test.sh does"
+    with open(info_path) as f:
+        net = json.load(f)
+    pds = net["pdsUrl"]
+    password = {a["handle"]: a["password"] for a in net["accounts"]}
+    sign_in = lambda handle: xrpc(pds, "com.atproto.server.createSession", body={"identifier": handle, "password": password[handle]})
+    support = sign_in("support.earshot.test")
+    alice = sign_in("alice.test")
+    marker = f"e2e{int(time.time() * 1000)}"
+    text = f"@support.earshot.test my {marker} order has not arrived"
+    mention_end = len("@support.earshot.test".encode())
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    xrpc(pds, "com.atproto.repo.createRecord", token=alice["accessJwt"], body={
+        "repo": alice["did"], "collection": "app.bsky.feed.post",
+        "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": now, "facets": [{
+            "index": {"byteStart": 0, "byteEnd": mention_end},
+            "features": [{"$type": "app.bsky.richtext.facet#mention", "did": support["did"]}]}]}})
+
+    w = Window(os.path.join(tmp, "bluesky"))
+    try:
+        wait_for("the window", lambda: w.find("#load-demo"))
+        w.keys("a")
+        wait_for("the accounts dialog", lambda: w.js("const d=document.getElementById('accounts');return !!d&&d.open===true"))
+        # The network is a segmented radio group: choose Bluesky as a click on its radio does.
+        w.js("document.getElementById('connect-network-bluesky').click()")
+        fill = lambda css, value: call("POST", f"{w.s}/element/{wait_for(css, lambda: w.find(css))[0]}/value", {"text": value})
+        fill("#bluesky-handle", "support.earshot.test")
+        fill("#bluesky-password", password["support.earshot.test"])
+        fill("#bluesky-server", pds)
+        w.click("#bluesky-connect")
+        wait_for("the connected account", lambda: "@support.earshot.test" in w.js(
+            "return document.getElementById('accounts').innerText"), timeout=40)
+        assert w.js("return document.getElementById('bluesky-password').value") == "", "the password is not kept in the form"
+
+        def synced():
+            if w.js("return !!document.querySelector('#accounts button[data-action=sync]:not([disabled])')"):
+                w.click("#accounts button[data-action=sync]")
+            time.sleep(0.5)
+            return any(marker in r["excerpt"] for r in json.loads(cli(os.path.join(tmp, "bluesky"), "inbox", "--json")))
+        wait_for("Alice's mention after Sync now", synced, timeout=60)
+        w.keys("\ue00c")  # Escape closes the dialog
+        wait_for("the dialog to close", lambda: w.js("const d=document.getElementById('accounts');return !d||d.open===false"))
+        row = wait_for("the mention's row", lambda: w.js(
+            "const r=[...document.querySelectorAll('[data-testid=inbox-row]')].find(r=>r.innerText.includes(arguments[0]));"
+            "return r&&r.dataset.id", marker))
+        w.click(f"[data-testid=inbox-row][data-id='{row}']")
+        w.keys("r")
+        wait_for("r to focus the reply box", lambda: w.js("return document.activeElement&&document.activeElement.id") == "composer-text")
+        reply = f"Sorry about that! We are checking {marker} now. - Sam"
+        fill("#composer-text", reply)
+        call("POST", w.s + "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": "\ue009"}, {"type": "keyDown", "value": "\ue007"},
+            {"type": "keyUp", "value": "\ue007"}, {"type": "keyUp", "value": "\ue009"}]}]})
+        state = lambda: w.js("const r=document.querySelector('#composer-outbox [data-state]');return r&&r.dataset.state")
+        wait_for(f"the reply to be sent (state {state()})", lambda: state() == "sent", timeout=40)
+        w.screenshot("composer.png")
+        posts = xrpc(pds, "com.atproto.repo.listRecords",
+                     params={"repo": support["did"], "collection": "app.bsky.feed.post", "limit": 100},
+                     token=support["accessJwt"])["records"]
+        copies = [p for p in posts if p["value"].get("text") == reply]
+        assert len(copies) == 1, f"the reply is on the PDS exactly once: {len(copies)}"
+        assert copies[0]["value"]["reply"]["parent"]["uri"].startswith(f"at://{alice['did']}/"), "it answers Alice's post"
+    finally:
+        w.close()
+
+
 def main():
     driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -244,7 +330,7 @@ def main():
     try:
         wait_for("WebKitWebDriver", lambda: call("GET", "/status"), timeout=20)
         for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_accounts_dialog_reports_an_unreachable_server,
-                     test_large_inbox_is_virtualised):
+                     test_bluesky_connect_sync_and_reply, test_large_inbox_is_virtualised):
             t0 = time.time()
             try:
                 test(tmp)
