@@ -5,6 +5,7 @@ import {
   alreadyDone,
   announce,
   canAnswer,
+  chooseSender,
   counter,
   hasText,
   kindLabel,
@@ -14,6 +15,8 @@ import {
   outboxTone,
   pickFrom,
   queuedMessage,
+  quickActionLabel,
+  reactFromLabel,
   senderLabel,
   senders,
 } from "./composer";
@@ -30,6 +33,7 @@ function account(id: string, over: Partial<AccountView> = {}): AccountView {
     rate_limited_until: null,
     last_sync_at: null,
     keywords: [],
+    live_since: null,
     ...over,
   };
 }
@@ -135,6 +139,65 @@ describe("senders", () => {
       /^@x\.bsky\.social · Support \(reconnect/,
     );
     expect(senderLabel(account("y", { account: "y.bsky.social", state: "unreachable" }))).toMatch(/unreachable/);
+  });
+});
+
+describe("the quick actions' own sender", () => {
+  const item = {
+    network: "bluesky" as const,
+    handles: [handle("help.bsky.social"), handle("brand.bsky.social", { role: "marketing" })],
+  };
+  const accounts = [
+    account("masto", { network: "mastodon", account: "brand@mastodon.example", role: "marketing" }),
+    account("help", { account: "help.bsky.social" }),
+    account("brand", { account: "brand.bsky.social", role: "marketing" }),
+    account("other"),
+  ];
+
+  it("defaults to the boost default (the marketing handle), listed first", () => {
+    const react = chooseSender(accounts, item, null, "brand");
+    expect(react.id).toBe("brand");
+    expect(react.handle).toBe("@brand.bsky.social");
+    expect(react.candidates.map((a) => a.id)).toEqual(["brand", "help", "other"]);
+  });
+
+  it("leaves the reply sender to its own (support) default", () => {
+    const reply = chooseSender(accounts, item, null, "help");
+    const react = chooseSender(accounts, item, null, "brand");
+    expect([reply.id, react.id]).toEqual(["help", "brand"]);
+  });
+
+  it("follows the person's choice over the default", () => {
+    expect(chooseSender(accounts, item, "other", "brand").id).toBe("other");
+  });
+
+  it("falls back to the first account on the item's network without a usable default", () => {
+    // No default yet (the check has not answered), none at all, or one on another network or since removed.
+    expect(chooseSender(accounts, item, null, null).id).toBe("help");
+    expect(chooseSender(accounts, item, null, "masto").id).toBe("help");
+    expect(chooseSender(accounts, item, "gone", "also-gone").id).toBe("help");
+    expect(chooseSender(accounts, { network: "bluesky", handles: [] }, null, null).id).toBe("help");
+  });
+
+  it("has nobody when no account is on the network", () => {
+    expect(chooseSender(accounts, { network: "x", handles: [] }, "brand", "brand")).toEqual({
+      candidates: [],
+      id: null,
+      account: null,
+      handle: "",
+    });
+  });
+
+  it("labels the select in the network's words", () => {
+    expect(reactFromLabel("bluesky")).toBe("Repost or like from");
+    expect(reactFromLabel("mastodon")).toBe("Boost or favourite from");
+  });
+
+  it("names the acting handle on each button", () => {
+    const [boost, like] = actionsFor("mastodon").filter((a) => !a.hasText);
+    expect(quickActionLabel(boost!, "brand@mastodon.example", false)).toBe("Boost from @brand@mastodon.example");
+    expect(quickActionLabel(like!, "@brand@mastodon.example", true)).toBe("Favourited from @brand@mastodon.example");
+    expect(quickActionLabel(boost!, "", false)).toBe("Boost");
   });
 });
 

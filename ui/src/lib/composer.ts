@@ -100,6 +100,44 @@ export function pickFrom(
   return candidates[0]?.id ?? null;
 }
 
+/** Who sends one kind of action: the accounts that can (for its select), the one picked, and its handle. */
+export interface SenderChoice {
+  candidates: AccountView[];
+  /** The account that would act; null when none can. */
+  id: string | null;
+  account: AccountView | null;
+  /** "@brand.bsky.social", or "" when none can. */
+  handle: string;
+}
+
+/**
+ * The sender for one select: candidates ordered by `senders`, then the person's choice, else `defaultFrom`
+ * (compose_check's default for that kind), else the first candidate on the item's network. The reply select
+ * passes the reply default (support first); the quick actions pass the boost default (marketing first).
+ */
+export function chooseSender(
+  accounts: readonly AccountView[],
+  item: { network: Network; handles: readonly HandleRef[] },
+  chosen: string | null,
+  defaultFrom: string | null,
+): SenderChoice {
+  const candidates = senders(accounts, item, defaultFrom);
+  const id = pickFrom(candidates, chosen, defaultFrom);
+  const account = candidates.find((a) => a.id === id) ?? null;
+  return { candidates, id: account?.id ?? null, account, handle: account ? atHandle(account.account) : "" };
+}
+
+/** The label of the quick actions' own select, in the network's words: "Repost or like from". */
+export function reactFromLabel(network: Network): string {
+  return `${kindLabel("boost", network)} or ${kindLabel("like", network).toLowerCase()} from`;
+}
+
+/** A quick action's button, naming the handle that acts: "Boost from @brand", "Favourited from @brand". */
+export function quickActionLabel(action: Pick<ActionInfo, "label" | "done">, handle: string, done: boolean): string {
+  const what = done ? action.done : action.label;
+  return handle.trim() === "" ? what : `${what} from ${atHandle(handle.trim())}`;
+}
+
 /** An option of the "Reply from" select: "@help.example.com · Support", with a note when it cannot send. */
 export function senderLabel(account: Pick<AccountView, "account" | "role" | "state">): string {
   const base = `${atHandle(account.account)} · ${ROLE_LABELS[account.role] ?? account.role}`;
