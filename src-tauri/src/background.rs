@@ -19,11 +19,9 @@ pub fn start(app: AppHandle, engine: Engine) {
         let heard = app.clone();
         let mut listeners = Listeners::new(
             engine.clone(),
-            Arc::new(move |report: &SyncReport| {
-                if report.imported + report.merged > 0 {
-                    changed(&heard, "stream");
-                }
-            }),
+            // After a catch-up, a pushed mention, or a stream going live or ending: the window refreshes the
+            // inbox and the accounts' live marks.
+            Arc::new(move |_: &SyncReport| changed(&heard, "stream")),
         );
         loop {
             if let Err(e) = listeners.refresh().await {

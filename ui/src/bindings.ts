@@ -68,6 +68,11 @@ export type AccountView = {
 	last_sync_at: string | null,
 	/**  Brand keywords searched for this account. */
 	keywords: string[],
+	/**
+	 *  Since when new mentions have been arriving live (Mastodon's streaming API); absent when they are
+	 *  fetched every few minutes instead.
+	 */
+	live_since: string | null,
 };
 
 /**  What an agent can do to an item. */

@@ -26,6 +26,9 @@ pub struct AccountView {
     pub last_sync_at: Option<String>,
     /// Brand keywords searched for this account.
     pub keywords: Vec<String>,
+    /// Since when new mentions have been arriving live (Mastodon's streaming API); absent when they are
+    /// fetched every few minutes instead.
+    pub live_since: Option<String>,
 }
 
 /// What one sync did.
@@ -57,6 +60,7 @@ fn view(row: AccountRow) -> AccountView {
         rate_limited_until: row.rate_limited_until.map(crate::service::rfc3339),
         last_sync_at: row.last_sync_at.map(crate::service::rfc3339),
         keywords: row.keywords,
+        live_since: row.live_since.map(crate::service::rfc3339),
     }
 }
 
@@ -145,7 +149,7 @@ impl Engine {
         keywords: Option<Vec<String>>,
     ) -> Result<AccountView, EngineError> {
         let account_id = Self::account_id(id)?;
-        let row = self.account(account_id).await?;
+        self.account(account_id).await?;
         let mut tx = earshot_store::begin(&self.db).await?;
         if let Some(role) = role {
             let handle_id = accounts::get(&mut tx, account_id)
@@ -166,11 +170,6 @@ impl Engine {
                 return Err(EngineError::Invalid(format!(
                     "The keyword '{long}' is longer than 100 characters. Use a shorter phrase."
                 )));
-            }
-            if row.network == Network::Mastodon && !clean.is_empty() {
-                tracing::info!(
-                    "keywords saved for a Mastodon account; Mastodon keyword search is not synced yet"
-                );
             }
             accounts::set_keywords(&mut tx, account_id, &clean).await?;
         }
@@ -205,6 +204,13 @@ impl Engine {
         let mut conn = earshot_store::acquire(&self.db).await?;
         let synced_at = synced.then(|| self.clock.now());
         accounts::set_state(&mut conn, id, state, problem.as_deref(), until, synced_at).await?;
+        Ok(())
+    }
+
+    /// Clears every account's live mark (see [`crate::Listeners`]).
+    pub(crate) async fn clear_live(&self) -> Result<(), EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        accounts::clear_live(&mut conn).await?;
         Ok(())
     }
 

@@ -17,6 +17,7 @@ pub struct Listeners {
     engine: Engine,
     changed: OnChange,
     running: HashMap<String, (watch::Sender<bool>, JoinHandle<()>)>,
+    started: bool,
 }
 
 impl Listeners {
@@ -25,6 +26,7 @@ impl Listeners {
             engine,
             changed,
             running: HashMap::new(),
+            started: false,
         }
     }
 
@@ -32,6 +34,11 @@ impl Listeners {
     /// its token was refused), and stops those of removed accounts. Call it after accounts change, and now
     /// and then.
     pub async fn refresh(&mut self) -> Result<(), EngineError> {
+        if !self.started {
+            // Live marks left by a process that ended without clearing them are not true any more.
+            self.engine.clear_live().await?;
+            self.started = true;
+        }
         let accounts = self.engine.accounts().await?;
         self.running.retain(|id, (stop, task)| {
             let kept = accounts.iter().any(|a| &a.id == id) && !task.is_finished();

@@ -239,7 +239,23 @@ impl Engine {
         }
     }
 
+    /// One connection, from opening to its end. The account shows as live between its catch-up and its end.
     async fn stream_once(
+        &self,
+        row: &AccountRow,
+        stop: &mut watch::Receiver<bool>,
+        changed: &(dyn Fn(&SyncReport) + Send + Sync),
+        backoff: &mut Duration,
+    ) -> Result<Ended, EngineError> {
+        let ended = self.stream_connected(row, stop, changed, backoff).await;
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        accounts::set_live(&mut conn, row.id, None).await?;
+        drop(conn);
+        changed(&SyncReport::default());
+        ended
+    }
+
+    async fn stream_connected(
         &self,
         row: &AccountRow,
         stop: &mut watch::Receiver<bool>,
@@ -256,6 +272,10 @@ impl Engine {
             stream.close().await;
             tracing::warn!(account = %row.account, %problem, "catching up failed; the stream waits");
             return Ok(Ended::Dropped(None));
+        }
+        {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            accounts::set_live(&mut conn, row.id, Some(self.clock.now())).await?;
         }
         changed(&caught_up);
         // Connected and caught up: a later drop starts its backoff afresh.

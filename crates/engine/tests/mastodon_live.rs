@@ -99,6 +99,14 @@ async fn a_dropped_stream_reconnects_and_catches_up_without_gaps_or_duplicates()
     })
     .await;
     assert!(arrived, "both mentions arrive; requests: {:?}", seen(&server));
+    let live = wait_for(Duration::from_secs(10), || async {
+        engine.accounts().await.unwrap()[0].live_since.is_some()
+    })
+    .await;
+    assert!(
+        live,
+        "the Accounts screen shows the account as live while the stream is open"
+    );
     stop.send(true).unwrap();
     tokio::time::timeout(Duration::from_secs(5), listener)
         .await
@@ -121,6 +129,7 @@ async fn a_dropped_stream_reconnects_and_catches_up_without_gaps_or_duplicates()
     );
     let after = engine.accounts().await.unwrap();
     assert_eq!(after[0].state, "healthy", "{after:?}");
+    assert_eq!(after[0].live_since, None, "not live once the stream is closed");
 
     // Once more from the stored cursor: nothing new, nothing repeated.
     let again = engine.sync_account(&account.id, &mut quiet()).await.unwrap();

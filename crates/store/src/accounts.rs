@@ -60,6 +60,8 @@ pub struct AccountRow {
     pub remote_user: Option<String>,
     /// Brand keywords searched for this account.
     pub keywords: Vec<String>,
+    /// Since when a live stream has been delivering this account's mentions; `None` when it is not.
+    pub live_since: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -76,6 +78,7 @@ struct StoredAccount {
     last_sync_at: Option<i64>,
     remote_user: Option<String>,
     keywords: String,
+    live_since: Option<i64>,
 }
 
 impl StoredAccount {
@@ -94,13 +97,14 @@ impl StoredAccount {
             last_sync_at: self.last_sync_at.map(from_millis),
             remote_user: self.remote_user.clone(),
             keywords: serde_json::from_str(&self.keywords).map_err(|e| bad(format!("keywords: {e}")))?,
+            live_since: self.live_since.map(from_millis),
         })
     }
 }
 
 const SELECT: &str =
     "SELECT a.id, a.handle_id, h.network, h.account, h.role, a.service_url, a.state, a.problem,
-                             a.rate_limited_until, a.last_sync_at, a.remote_user, a.keywords
+                             a.rate_limited_until, a.last_sync_at, a.remote_user, a.keywords, a.live_since
                         FROM accounts a JOIN handles h ON h.id = a.handle_id";
 
 /// Connects an account to one of our handles (a handle has at most one account). Reconnecting the same
@@ -163,6 +167,28 @@ pub async fn set_state(
     .bind(id.0)
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Marks the account as listening live since `since`, or not listening (`None`).
+pub async fn set_live(
+    conn: &mut SqliteConnection,
+    id: AccountId,
+    since: Option<DateTime<Utc>>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET live_since = ? WHERE id = ?")
+        .bind(since.map(to_millis))
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Clears every live mark: for a process starting its listeners, as marks left by one that died are stale.
+pub async fn clear_live(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET live_since = NULL")
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -213,6 +213,7 @@ export function installMockBackend(params: URLSearchParams): void {
             rate_limited_until: null,
             last_sync_at: new Date(Date.now() - 5 * 60_000).toISOString(),
             keywords: [],
+            live_since: new Date(Date.now() - 40 * 60_000).toISOString(),
           },
           {
             id: "a2",
@@ -225,6 +226,7 @@ export function installMockBackend(params: URLSearchParams): void {
             rate_limited_until: null,
             last_sync_at: "2026-03-04T12:00:00Z",
             keywords: [],
+            live_since: null,
           },
           {
             id: "a3",
@@ -237,6 +239,7 @@ export function installMockBackend(params: URLSearchParams): void {
             rate_limited_until: null,
             last_sync_at: new Date(Date.now() - 2 * 60_000).toISOString(),
             keywords: ["Spokewise", "spokewise bikes"],
+            live_since: null,
           },
           {
             id: "a4",
@@ -249,6 +252,7 @@ export function installMockBackend(params: URLSearchParams): void {
             rate_limited_until: null,
             last_sync_at: null,
             keywords: [],
+            live_since: null,
           },
         ];
 
@@ -275,6 +279,7 @@ export function installMockBackend(params: URLSearchParams): void {
       rate_limited_until: null,
       last_sync_at: existing?.last_sync_at ?? null,
       keywords: existing?.keywords ?? [],
+      live_since: null,
     };
     accounts = existing ? accounts.map((a) => (a.id === existing.id ? account : a)) : [...accounts, account];
     void emit("inbox-changed", { reason: "accounts" });
@@ -609,6 +614,7 @@ export function installMockBackend(params: URLSearchParams): void {
           rate_limited_until: null,
           last_sync_at: null,
           keywords: [],
+          live_since: null,
         };
         accounts = [...accounts, account];
         return account;
@@ -634,6 +640,7 @@ export function installMockBackend(params: URLSearchParams): void {
           rate_limited_until: null,
           last_sync_at: null,
           keywords: existing >= 0 ? accounts[existing]!.keywords : [],
+          live_since: null,
         };
         accounts = existing >= 0 ? accounts.map((a, i) => (i === existing ? account : a)) : [...accounts, account];
         return account;

@@ -11,6 +11,7 @@ import {
   keywordsSavedText,
   keywordsText,
   lastSyncText,
+  liveText,
   needsAttention,
   parseKeywords,
   reconnectHelp,
@@ -99,6 +100,16 @@ describe("attention", () => {
     expect(accountsButtonLabel(0)).toBe("Accounts");
     expect(accountsButtonLabel(1)).toBe("Accounts — 1 needs attention");
     expect(accountsButtonLabel(3)).toBe("Accounts — 3 need attention");
+  });
+});
+
+describe("liveText", () => {
+  it("says live only for a healthy account with a live mark", () => {
+    const since = new Date(2026, 10, 28, 14, 5).toISOString();
+    expect(liveText({ state: "healthy", live_since: since })?.text).toBe("Live since 14:05");
+    expect(liveText({ state: "healthy", live_since: null })).toBeNull();
+    expect(liveText({ state: "token_invalid", live_since: since })).toBeNull();
+    expect(liveText({ state: "healthy", live_since: "garbage" })?.text).toBe("Live");
   });
 });
 
@@ -267,6 +278,7 @@ const account = (over: Partial<AccountView>): AccountView => ({
   rate_limited_until: null,
   last_sync_at: null,
   keywords: [],
+  live_since: null,
   ...over,
 });
 

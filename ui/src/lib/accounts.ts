@@ -59,6 +59,19 @@ export function stateLabel(
   }
 }
 
+/**
+ * "Live since 14:05" while the account's mentions arrive the moment they are posted (Mastodon's streaming
+ * API), with what it means for a person; null when they are fetched every few minutes instead.
+ */
+export function liveText(account: Pick<AccountView, "state" | "live_since">): { text: string; title: string } | null {
+  if (account.live_since === null || account.state !== "healthy") return null;
+  const since = clockTime(account.live_since);
+  return {
+    text: since ? `Live since ${since}` : "Live",
+    title: "New mentions arrive the moment they are posted",
+  };
+}
+
 /** "Last sync 5 min ago", "Last sync just now", "Last sync on Mar 4", "Never synced". */
 export function lastSyncText(iso: string | null, now: number): string {
   const t = parseTime(iso);
