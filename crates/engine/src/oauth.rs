@@ -93,8 +93,14 @@ async fn respond(stream: &mut TcpStream, status: &str, page: &str) {
 /// Answers browser requests on the loopback address until one carries this sign-in's answer.
 async fn wait_for_code(listener: &TcpListener, state: &str) -> Result<String, EngineError> {
     loop {
-        let Ok((mut stream, _)) = listener.accept().await else {
-            continue;
+        let mut stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file handles, say: wait a moment rather than spin.
+                tracing::warn!(error = %e, "the sign-in listener could not accept a connection");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
         };
         let mut head = Vec::new();
         let mut buf = [0u8; 2048];

@@ -601,7 +601,7 @@ export function installMockBackend(params: URLSearchParams): void {
       case "list_accounts":
         return accounts;
       case "connect_mastodon": {
-        if (failing === "connect") fail("network", "The server refused this token. Check it has the read scope, then try again.");
+        if (failing === "connect") fail("network", "The server refused this token. Check it has the read and write scopes, then try again.");
         const host = String(args.server).replace(/^https?:\/\//, "").replace(/\/.*$/, "");
         const account: AccountView = {
           id: `a${accounts.length + 1}`,

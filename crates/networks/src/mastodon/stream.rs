@@ -73,7 +73,14 @@ impl MastodonClient {
     /// Where this server streams from: `configuration.urls.streaming` of `/api/v2/instance` (often another
     /// host or port than the API), or the server itself when it names none.
     pub async fn streaming_base(&self, now: DateTime<Utc>) -> Result<Url, FetchError> {
-        let (_, body) = self.get(self.endpoint("/api/v2/instance"), now).await?;
+        let body = match self.get(self.endpoint("/api/v2/instance"), now).await {
+            Ok((_, body)) => body,
+            // Servers older than Mastodon 4.0 have no v2 instance information; they stream from themselves.
+            Err(FetchError::Rejected {
+                status: 404 | 410, ..
+            }) => return Ok(default_streaming(self.base())),
+            Err(e) => return Err(e),
+        };
         let value: serde_json::Value = serde_json::from_str(&body).map_err(|e| NetworkError::Malformed {
             network: NETWORK,
             reason: format!("instance: {e}"),
