@@ -66,6 +66,10 @@ impl MentionSource for OneBatch {
     }
 }
 
+/// At most this many parents are looked up on the server per batch; the rest stay unlinked (a reply still
+/// arrives, only without its thread).
+const PARENT_LOOKUPS_PER_BATCH: usize = 20;
+
 /// How one streaming connection ended.
 enum Ended {
     Stopped,
@@ -73,6 +77,47 @@ enum Ended {
 }
 
 impl Engine {
+    /// Links each reply to its parent: Mastodon names a parent only by its server-local ID, so each is
+    /// looked up once (`GET /api/v1/statuses/:id`). A reply to a post we hold joins that post's thread (the
+    /// store does it); a reply to one of our own sent answers joins the thread of the item we answered.
+    async fn link_parents(
+        &self,
+        client: &MastodonClient,
+        found: &mut [(Result<Mention, Skipped>, Option<String>)],
+    ) -> Result<(), EngineError> {
+        let mut lookups = 0;
+        let mut known: Vec<(String, Option<String>)> = Vec::new();
+        for (entry, parent) in found.iter_mut() {
+            let (Ok(mention), Some(parent)) = (entry, parent.as_deref()) else {
+                continue;
+            };
+            let uri = match known.iter().find(|(id, _)| id == parent) {
+                Some((_, uri)) => uri.clone(),
+                None if lookups < PARENT_LOOKUPS_PER_BATCH => {
+                    lookups += 1;
+                    let uri = match client.status_uri(parent, self.clock.now()).await {
+                        Ok(uri) => uri,
+                        Err(e) if e.is_transient() => return Err(e.into()),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not look up the post a Mastodon reply answers");
+                            None
+                        }
+                    };
+                    known.push((parent.to_owned(), uri.clone()));
+                    uri
+                }
+                None => None,
+            };
+            let Some(uri) = uri else { continue };
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            if let Some(root) = earshot_store::outbox::thread_of_result(&mut conn, &uri).await? {
+                mention.conversation_root = root;
+            }
+            mention.reply_to = Some(uri);
+        }
+        Ok(())
+    }
+
     pub(crate) fn mastodon_client(&self, row: &AccountRow) -> Result<MastodonClient, EngineError> {
         let Some(token) = secrets::load(&secret_key(row.network, &row.account))? else {
             return Err(EngineError::Network(FetchError::Unauthorized {
@@ -97,7 +142,7 @@ impl Engine {
             accounts::cursor(&mut conn, row.id, NOTIFICATIONS).await?
         };
         let first = cursor.is_none();
-        let mut source = MastodonSource::new(&client, cursor.as_deref(), self.clock.as_ref());
+        let mut source = MastodonSource::new(self, &client, cursor.as_deref());
         let outcome = self
             .ingest_into(&mut source, Some((row.id, NOTIFICATIONS)), counts, progress)
             .await;
@@ -119,11 +164,15 @@ impl Engine {
                 .search_statuses(keyword, since.as_deref(), self.clock.now())
                 .await?;
             report.pages += 1;
+            let mut found: Vec<_> = page.entries.into_iter().zip(page.parents).collect();
+            // Newest first as found; stored oldest first, so a reply finds its parent already stored.
+            found.reverse();
+            self.link_parents(&client, &mut found).await?;
             let me =
                 Account::new("account", &row.account).map_err(|e| EngineError::Invalid(e.to_string()))?;
-            let entries = page
-                .entries
+            let entries = found
                 .into_iter()
+                .map(|(entry, _)| entry)
                 .enumerate()
                 .filter_map(|(i, found)| {
                     // A post that names the brand without mentioning a handle still belongs to this one.
@@ -156,9 +205,14 @@ impl Engine {
     async fn store_streamed(
         &self,
         row: &AccountRow,
+        client: &MastodonClient,
         id: String,
         converted: Result<Mention, Skipped>,
+        parent: Option<String>,
     ) -> Result<ImportReport, EngineError> {
+        let mut found = [(converted, parent)];
+        self.link_parents(client, &mut found).await?;
+        let [(converted, _)] = found;
         let stored = {
             let mut conn = earshot_store::acquire(&self.db).await?;
             accounts::cursor(&mut conn, row.id, NOTIFICATIONS).await?
@@ -289,8 +343,10 @@ impl Engine {
                 }
             };
             match event {
-                Ok(Some(StreamEvent::Notification { id, entry })) => {
-                    let counts = self.store_streamed(row, id, entry.map(|m| *m)).await?;
+                Ok(Some(StreamEvent::Notification { id, entry, parent })) => {
+                    let counts = self
+                        .store_streamed(row, &client, id, entry.map(|m| *m), parent)
+                        .await?;
                     if counts.imported + counts.merged + counts.failed > 0 {
                         changed(&SyncReport {
                             account: format!("@{}", row.account),
@@ -318,8 +374,8 @@ fn pause_until(limit: Option<&RateLimit>, clock: &dyn Clock) -> Option<chrono::D
 
 /// A Mastodon account's mention notifications as a [`MentionSource`]: one page a batch, newest ID as cursor.
 struct MastodonSource<'a> {
+    engine: &'a Engine,
     client: &'a MastodonClient,
-    clock: &'a dyn Clock,
     next: Option<Url>,
     pages: u32,
     /// Set when the last page said the budget is nearly spent: the next call stops the sync.
@@ -329,10 +385,10 @@ struct MastodonSource<'a> {
 }
 
 impl<'a> MastodonSource<'a> {
-    fn new(client: &'a MastodonClient, cursor: Option<&str>, clock: &'a dyn Clock) -> Self {
+    fn new(engine: &'a Engine, client: &'a MastodonClient, cursor: Option<&str>) -> Self {
         Self {
+            engine,
             client,
-            clock,
             next: Some(client.mentions_url(cursor)),
             pages: 0,
             paused_until: None,
@@ -359,19 +415,22 @@ impl MentionSource for MastodonSource<'_> {
                 until,
             }));
         }
-        let page = self.client.fetch(url, self.clock.now()).await?;
+        let page = self.client.fetch(url, self.engine.clock.now()).await?;
         self.pages += 1;
         if self.pages == 1 && page.newest_id.is_none() {
             self.found_nothing = true;
         }
-        let entries = page
-            .entries
+        let mut found: Vec<_> = page.entries.into_iter().zip(page.parents).collect();
+        // Pages come newest first; store oldest first, so a reply finds the post it answers already stored.
+        found.reverse();
+        self.engine.link_parents(self.client, &mut found).await?;
+        let entries = found
             .into_iter()
             .enumerate()
-            .filter_map(|(i, converted)| entry(i + 1, converted))
+            .filter_map(|(i, (converted, _))| entry(i + 1, converted))
             .collect();
         self.next = page.newer;
-        self.paused_until = pause_until(page.rate_limit.as_ref(), self.clock);
+        self.paused_until = pause_until(page.rate_limit.as_ref(), self.engine.clock.as_ref());
         Ok(Some(Batch {
             entries,
             cursor: page.newest_id,

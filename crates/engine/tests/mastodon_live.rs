@@ -257,3 +257,56 @@ async fn an_account_with_no_mentions_yet_catches_up_on_every_one_that_comes_late
         "three pages of 40 or fewer, and the empty page that ends the catch-up"
     );
 }
+
+#[tokio::test]
+async fn a_reply_joins_the_thread_of_the_post_it_answers() {
+    use earshot_networks::replay::live::numbered_notifications;
+    let question = numbered_notifications(1, 700).remove(0);
+    let mut answer = numbered_notifications(1, 701).remove(0);
+    answer["status"]["in_reply_to_id"] = question["status"]["id"].clone();
+    let mut orphan = numbered_notifications(1, 702).remove(0);
+    orphan["status"]["in_reply_to_id"] = "404404".into();
+    let server = serve_mastodon_live(StreamPlan {
+        notifications: vec![(0, question.clone()), (0, answer.clone()), (0, orphan.clone())],
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir).await;
+    let account = engine
+        .connect_mastodon(server.base.as_str(), "thread-token-5", Role::Support)
+        .await
+        .unwrap();
+    let report = engine.sync_account(&account.id, &mut quiet()).await.unwrap();
+    assert_eq!((report.imported, report.problem.clone()), (3, None), "{report:?}");
+
+    let rows = engine.inbox(&InboxQuery::default(), 0, 10).await.unwrap().rows;
+    let mut items = Vec::new();
+    for r in &rows {
+        items.push(engine.item(&r.id).await.unwrap());
+    }
+    let item_of = |n: &serde_json::Value| {
+        let uri = n["status"]["uri"].as_str().unwrap();
+        items
+            .iter()
+            .find(|i| i.remote_id == uri)
+            .unwrap_or_else(|| panic!("{uri} is in the inbox"))
+            .clone()
+    };
+    let item = item_of(&answer);
+    let thread: Vec<_> = item.conversation.iter().map(|c| c.segments.clone()).collect();
+    assert_eq!(
+        item.conversation.len(),
+        2,
+        "the answer shows with the post it answers: {thread:?}"
+    );
+    let lone = item_of(&orphan);
+    assert!(
+        lone.conversation.is_empty(),
+        "a reply to a post the server cannot find stands alone"
+    );
+    let requests = seen(&server);
+    assert!(
+        requests.iter().any(|r| r.starts_with("/api/v1/statuses/9700")),
+        "the parent was looked up by its ID: {requests:?}"
+    );
+}

@@ -183,6 +183,18 @@ pub async fn claim_due(
     Ok(rows)
 }
 
+/// The thread of the item that one of our sent posts (by its URI) answered, so a reply to our answer joins
+/// the conversation it belongs to.
+pub async fn thread_of_result(conn: &mut SqliteConnection, uri: &str) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT m.conversation_root FROM outbox o JOIN mentions m ON m.id = o.item_id
+          WHERE o.result_id = ? AND o.state = 'sent' LIMIT 1",
+    )
+    .bind(uri)
+    .fetch_optional(conn)
+    .await?)
+}
+
 /// Who holds live claims on pending rows.
 pub async fn claimants(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
     Ok(sqlx::query_scalar(

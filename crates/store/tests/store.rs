@@ -167,3 +167,61 @@ async fn inbox_orders_by_rank_then_age_and_searches_text_and_authors() {
     let page2 = inbox::page(&mut conn, &open_only, 1, 10).await.unwrap();
     assert_eq!(page2.len(), 1, "offset pages through the list");
 }
+
+#[tokio::test]
+async fn a_sent_answer_leads_back_to_the_thread_of_the_item_it_answered() {
+    use earshot_store::{accounts, outbox};
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(&dir.path().join("db.sqlite3")).await.unwrap();
+    let question = mention(
+        "https://m.example/q1",
+        "ann@m.example",
+        10,
+        "where is my order",
+        &["help@acme.social"],
+    );
+    let IngestOutcome::Inserted(item) = store(&question, &db).await else {
+        panic!("the question is new");
+    };
+    let mut conn = db.acquire().await.unwrap();
+    let handle = handles::upsert(
+        &mut conn,
+        &Handle {
+            network: Network::Mastodon,
+            account: Account::new("a", "help@acme.social").unwrap(),
+            role: Role::Support,
+            display_name: None,
+        },
+    )
+    .await
+    .unwrap();
+    let account = accounts::upsert(&mut conn, handle, "https://acme.social/", None, at())
+        .await
+        .unwrap();
+    let action = outbox::NewAction {
+        idempotency_key: "3kaaaaaaaaa22",
+        account,
+        item: Some(item),
+        kind: "reply",
+        target: &question.remote_id,
+        body: Some("On its way!"),
+        requested_by: None,
+    };
+    let id = outbox::enqueue(&mut conn, &action, at()).await.unwrap();
+    assert_eq!(
+        outbox::thread_of_result(&mut conn, "https://acme.social/statuses/77")
+            .await
+            .unwrap(),
+        None,
+        "nothing is sent yet"
+    );
+    outbox::mark_sent(&mut conn, id, "https://acme.social/statuses/77", None, at())
+        .await
+        .unwrap();
+    assert_eq!(
+        outbox::thread_of_result(&mut conn, "https://acme.social/statuses/77")
+            .await
+            .unwrap(),
+        Some(question.conversation_root.clone())
+    );
+}

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use url::Url;
 
 use super::link::parse_link_header;
-use super::wire::{mention_from_status, parse_page};
+use super::wire::{mention_from_status, parent_id, parse_page};
 use crate::{FetchError, NetworkError, RateLimit, Skipped};
 
 const NETWORK: &str = "Mastodon";
@@ -16,6 +16,8 @@ const NETWORK: &str = "Mastodon";
 #[derive(Debug)]
 pub struct MentionPage {
     pub entries: Vec<Result<Mention, Skipped>>,
+    /// For each entry, in the same order: the server-local ID of the status it replies to, if any.
+    pub parents: Vec<Option<String>>,
     /// The newest notification ID on the page: the cursor to ask from next time. `None` on an empty page.
     pub newest_id: Option<String>,
     /// The page of still newer notifications, if the server says there is one.
@@ -211,7 +213,8 @@ impl MastodonClient {
     pub async fn fetch(&self, url: Url, now: DateTime<Utc>) -> Result<MentionPage, FetchError> {
         let (headers, body) = self.get(url, now).await?;
         let rate_limit = rate_limit(&headers);
-        let (newest_id, entries) = parse_page(&body, &self.host)?;
+        let (newest_id, parsed) = parse_page(&body, &self.host)?;
+        let (entries, parents) = parsed.into_iter().unzip();
         let newer = headers
             .get(LINK)
             .and_then(|v| v.to_str().ok())
@@ -220,6 +223,7 @@ impl MastodonClient {
             .filter(|_| newest_id.is_some());
         Ok(MentionPage {
             entries,
+            parents,
             newest_id,
             newer,
             rate_limit,
@@ -231,6 +235,8 @@ impl MastodonClient {
 #[derive(Debug)]
 pub struct SearchPage {
     pub entries: Vec<Result<Mention, Skipped>>,
+    /// For each entry, in the same order: the server-local ID of the status it replies to, if any.
+    pub parents: Vec<Option<String>>,
     /// The newest status ID found: the cursor for the next search. `None` when nothing was found.
     pub newest_id: Option<String>,
     pub rate_limit: Option<RateLimit>,
@@ -275,12 +281,16 @@ impl MastodonClient {
             .iter()
             .filter_map(|v| v.get("id")?.as_str().map(str::to_owned))
             .max_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-        let entries = statuses
+        let (entries, parents) = statuses
             .into_iter()
-            .map(|v| mention_from_status(v, &self.host))
-            .collect();
+            .map(|v| {
+                let parent = parent_id(Some(&v));
+                (mention_from_status(v, &self.host), parent)
+            })
+            .unzip();
         Ok(SearchPage {
             entries,
+            parents,
             newest_id,
             rate_limit: rate_limit(&headers),
         })
@@ -347,6 +357,19 @@ impl MastodonClient {
         {
             Some(status) => posted(&status.to_string(), "search").map(Some),
             None => Ok(None),
+        }
+    }
+
+    /// The URI of a status by its server-local ID (to link a reply to its parent). `None` when the server
+    /// no longer has it or will not show it.
+    pub async fn status_uri(&self, local_id: &str, now: DateTime<Utc>) -> Result<Option<String>, FetchError> {
+        let path = format!("/api/v1/statuses/{}", urlencode(local_id));
+        match self.get(self.endpoint(&path), now).await {
+            Ok((_, body)) => Ok(posted(&body, "status").ok().map(|p| p.uri)),
+            Err(FetchError::Rejected {
+                status: 404 | 410, ..
+            }) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 

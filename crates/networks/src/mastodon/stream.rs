@@ -31,6 +31,8 @@ pub enum StreamEvent {
     Notification {
         id: String,
         entry: Result<Box<Mention>, Skipped>,
+        /// The server-local ID of the status it replies to, if any.
+        parent: Option<String>,
     },
     /// Another event (`update`, `delete`, `status.update`, `conversation`…), by its name. Earshot reads
     /// mentions only through notifications.
@@ -205,9 +207,11 @@ pub fn parse_event(text: &str, server_host: &str) -> Result<StreamEvent, String>
         .and_then(|i| i.as_str())
         .ok_or("a notification without an ID")?
         .to_owned();
+    let parent = super::wire::parent_id(value.get("status"));
     Ok(StreamEvent::Notification {
         id,
         entry: mention_from_notification(value, server_host).map(Box::new),
+        parent,
     })
 }
 
@@ -244,7 +248,7 @@ mod tests {
         .unwrap();
         assert!(matches!(
             follow,
-            StreamEvent::Notification { id, entry: Err(Skipped::NotAMention(_)) } if id == "7"
+            StreamEvent::Notification { id, entry: Err(Skipped::NotAMention(_)), parent: None } if id == "7"
         ));
     }
 }

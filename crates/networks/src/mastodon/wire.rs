@@ -143,11 +143,22 @@ pub fn mentions_from_notifications(
     body: &str,
     server_host: &str,
 ) -> Result<Vec<Result<Mention, Skipped>>, NetworkError> {
-    Ok(parse_page(body, server_host)?.1)
+    Ok(parse_page(body, server_host)?
+        .1
+        .into_iter()
+        .map(|(m, _)| m)
+        .collect())
 }
 
-/// A page's newest notification ID (the cursor), and each entry's mention or why it was skipped.
-pub(crate) type ParsedPage = (Option<String>, Vec<Result<Mention, Skipped>>);
+/// A page's newest notification ID (the cursor), and each entry's mention or why it was skipped, with the
+/// server-local ID of the status it replies to, if any.
+pub(crate) type ParsedPage = (Option<String>, Vec<(Result<Mention, Skipped>, Option<String>)>);
+
+/// The server-local ID of the status that `status` (JSON) replies to. Mastodon names a parent only this way;
+/// the caller resolves it to a URI.
+pub(crate) fn parent_id(status: Option<&serde_json::Value>) -> Option<String> {
+    status?.get("in_reply_to_id")?.as_str().map(str::to_owned)
+}
 
 /// Like [`mentions_from_notifications`], and also the newest notification ID on the page (the cursor).
 pub(crate) fn parse_page(body: &str, server_host: &str) -> Result<ParsedPage, NetworkError> {
@@ -162,7 +173,10 @@ pub(crate) fn parse_page(body: &str, server_host: &str) -> Result<ParsedPage, Ne
         .max_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     let entries = values
         .into_iter()
-        .map(|v| mention_from_notification(v, server_host))
+        .map(|v| {
+            let parent = parent_id(v.get("status"));
+            (mention_from_notification(v, server_host), parent)
+        })
         .collect();
     Ok((newest, entries))
 }

@@ -228,6 +228,18 @@ pub fn serve_mastodon_live(plan: StreamPlan) -> LiveReplay {
                     });
                     (200, Value::Array(found).to_string(), link)
                 }
+                p if p.starts_with("/api/v1/statuses/") => {
+                    // One status by its server-local ID, from those the server knows.
+                    let id = p.trim_start_matches("/api/v1/statuses/");
+                    let known = statuses
+                        .iter()
+                        .chain(notifications.iter().map(|(_, n)| &n["status"]))
+                        .find(|s| s["id"].as_str() == Some(id));
+                    match known {
+                        Some(status) => (200, status.to_string(), None),
+                        None => (404, r#"{"error":"Record not found"}"#.into(), None),
+                    }
+                }
                 "/api/v2/search" => {
                     let q = query_value(&url, "q").unwrap_or_default().to_lowercase();
                     let hits = statuses
