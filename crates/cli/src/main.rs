@@ -170,6 +170,10 @@ enum AddCommand {
         /// Read an access token from standard input instead of signing in with the browser.
         #[arg(long)]
         token_stdin: bool,
+        /// Only print the address to approve Earshot at, for a machine without a browser (open it in a
+        /// browser on the same machine, or through an SSH tunnel to the printed port).
+        #[arg(long, conflicts_with = "token_stdin")]
+        no_browser: bool,
         #[arg(long, value_parser = parse_role)]
         role: Role,
     },
@@ -284,6 +288,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Account(AccountCommand::Add(AddCommand::Mastodon {
             instance,
             token_stdin,
+            no_browser,
             role,
         })) => {
             let engine = open(cli.data_dir).await?;
@@ -298,12 +303,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                 });
                 let show = |url: &url::Url| {
-                    eprintln!(
-                        "Approve Earshot in your browser. If it did not open, open this address:\n  {url}"
-                    );
+                    if no_browser {
+                        eprintln!(
+                            "Open this address in a browser on this machine to approve Earshot:\n  {url}"
+                        );
+                    } else {
+                        eprintln!(
+                            "Approve Earshot in your browser. If it did not open, open this address:\n  {url}"
+                        );
+                        // Where no browser can be opened, the printed address is the way.
+                        let _ = open::that_detached(url.as_str());
+                    }
                     eprintln!("Waiting up to 5 minutes (Ctrl-C cancels)…");
-                    // Where no browser can be opened (a server, a test), the printed address is the way.
-                    let _ = open::that_detached(url.as_str());
                 };
                 engine.sign_in_mastodon(&instance, role, &show, cancelled).await?
             };

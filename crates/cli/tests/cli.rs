@@ -169,3 +169,64 @@ fn a_mastodon_account_connects_from_stdin_lists_and_syncs() {
     );
     assert!(listed[0]["last_sync_at"].is_string(), "the last sync is recorded");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mastodon_account_connects_by_approving_the_printed_address() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let server = earshot_networks::replay::oauth::serve_mastodon_oauth(true);
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_earshot"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "account",
+            "add",
+            "mastodon",
+            "--instance",
+            server.base.as_str(),
+            "--no-browser",
+        ])
+        .args(["--role", "support"])
+        .env_remove("EARSHOT_DATA_DIR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(url) = line.trim().strip_prefix("http") {
+                let _ = tx.send(format!("http{url}"));
+            }
+        }
+    });
+    let address = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the CLI prints the address to approve Earshot at");
+    assert!(address.contains("/oauth/authorize?") && address.contains("code_challenge_method=S256"));
+    // The person approves: the server sends the browser back to the CLI's loopback address.
+    let page = earshot_networks::http_client()
+        .get(&address)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Earshot is connected"), "{page}");
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Connected @mastodonpy_test@"), "{said}");
+    let accounts = json(
+        &earshot(&dir)
+            .args(["account", "list", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(accounts.as_array().unwrap().len(), 1);
+}

@@ -29,6 +29,9 @@ const MAX_REQUEST: usize = 16 * 1024;
 const DONE_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Earshot</title>\
 <body style=\"font:16px system-ui;margin:3em\"><h1>Earshot is connected</h1>\
 <p>You can close this tab and go back to Earshot.</p>";
+const FAILED_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Earshot</title>\
+<body style=\"font:16px system-ui;margin:3em\"><h1>Earshot could not finish connecting</h1>\
+<p>Go back to Earshot to see why and try again.</p>";
 const REFUSED_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Earshot</title>\
 <body style=\"font:16px system-ui;margin:3em\"><h1>Earshot was not connected</h1>\
 <p>The server did not give Earshot access. Go back to Earshot to try again.</p>";
@@ -90,8 +93,9 @@ async fn respond(stream: &mut TcpStream, status: &str, page: &str) {
     let _ = stream.shutdown().await;
 }
 
-/// Answers browser requests on the loopback address until one carries this sign-in's answer.
-async fn wait_for_code(listener: &TcpListener, state: &str) -> Result<String, EngineError> {
+/// Answers browser requests on the loopback address until one carries this sign-in's answer. The browser's
+/// connection is kept, to tell it how connecting ended.
+async fn wait_for_code(listener: &TcpListener, state: &str) -> Result<(String, TcpStream), EngineError> {
     loop {
         let mut stream = match listener.accept().await {
             Ok((stream, _)) => stream,
@@ -118,10 +122,7 @@ async fn wait_for_code(listener: &TcpListener, state: &str) -> Result<String, En
             .and_then(|rest| rest.split(' ').next())
             .unwrap_or_default();
         match read_callback(target, state) {
-            Callback::Code(code) => {
-                respond(&mut stream, "200 OK", DONE_PAGE).await;
-                return Ok(code);
-            }
+            Callback::Code(code) => return Ok((code, stream)),
             Callback::Refused(said) => {
                 respond(&mut stream, "200 OK", REFUSED_PAGE).await;
                 return Err(EngineError::Invalid(format!(
@@ -177,7 +178,7 @@ impl Engine {
         let state = random_text(24)?;
         let address = oauth::authorize_url(&endpoints, &app, &redirect, &state, &challenge(&verifier));
         open(&address);
-        let code = tokio::select! {
+        let (code, mut browser) = tokio::select! {
             code = wait_for_code(&listener, &state) => code?,
             _ = tokio::time::sleep(APPROVAL_TIME) => {
                 return Err(EngineError::Invalid(
@@ -189,10 +190,15 @@ impl Engine {
             }
         };
         drop(listener);
-        let token = oauth::exchange_code(&self.http, &endpoints, &app, &code, &redirect, &verifier)
-            .await
-            .map_err(|e| sign_in_error(&base, e))?;
-        self.connect_mastodon(base.as_str(), &token, role).await
+        let connected =
+            match oauth::exchange_code(&self.http, &endpoints, &app, &code, &redirect, &verifier).await {
+                Ok(token) => self.connect_mastodon(base.as_str(), &token, role).await,
+                Err(e) => Err(sign_in_error(&base, e)),
+            };
+        // Only now does the browser tab say how it ended, so "connected" is true when it says so.
+        let page = if connected.is_ok() { DONE_PAGE } else { FAILED_PAGE };
+        respond(&mut browser, "200 OK", page).await;
+        connected
     }
 }
 
