@@ -132,6 +132,7 @@ pub async fn sign_in_mastodon(
     sign_in: State<'_, SignIn>,
     server: String,
     role: Role,
+    on_address: Channel<String>,
 ) -> Result<AccountView, ApiError> {
     let (cancel, cancelled) = tokio::sync::watch::channel(false);
     if let Some(old) = sign_in
@@ -144,6 +145,8 @@ pub async fn sign_in_mastodon(
     }
     let opener = app.clone();
     let open = move |url: &url::Url| {
+        // The window shows the address too, for when no browser opens.
+        let _ = on_address.send(url.to_string());
         if let Err(e) = opener.opener().open_url(url.as_str(), None::<&str>) {
             tracing::warn!(error = %e, "could not open the browser for the Mastodon sign-in");
         }

@@ -23,7 +23,7 @@ export const commands = {
 	 *  loopback address). Resolves when the person approves or refuses there, after five minutes, or when
 	 *  `cancel_sign_in` is called. Only one sign-in runs at a time; a new one cancels the old.
 	 */
-	signInMastodon: (server: string, role: Role) => typedError<AccountView, ApiError>(__TAURI_INVOKE("sign_in_mastodon", { server, role })),
+	signInMastodon: (server: string, role: Role, onAddress: Channel<string>) => typedError<AccountView, ApiError>(__TAURI_INVOKE("sign_in_mastodon", { server, role, onAddress })),
 	/**  Cancels the browser sign-in in progress, if any. */
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	/**  Fetches one account's new mentions now. */

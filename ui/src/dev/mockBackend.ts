@@ -286,7 +286,7 @@ export function installMockBackend(params: URLSearchParams): void {
     return account;
   }
 
-  function signInMastodon(server: string, role: Role): Promise<AccountView> {
+  function signInMastodon(server: string, role: Role, onAddress?: Channel<string>): Promise<AccountView> {
     const trimmed = server.trim();
     if (trimmed === "" || /\s/.test(trimmed)) {
       fail("invalid_input", `'${server}' is not a server address. Use one like https://mastodon.social.`);
@@ -297,6 +297,8 @@ export function installMockBackend(params: URLSearchParams): void {
     }
     // Only one sign-in waits at a time: a new one cancels the old.
     cancelPendingSignIn?.();
+    const base = /^https?:\/\//.test(trimmed) ? trimmed.replace(/\/+$/, "") : `https://${trimmed}`;
+    onAddress?.onmessage(`${base}/oauth/authorize?response_type=code&client_id=mock&scope=read+write`);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cancelPendingSignIn = null;
@@ -620,7 +622,7 @@ export function installMockBackend(params: URLSearchParams): void {
         return account;
       }
       case "sign_in_mastodon":
-        return signInMastodon(String(args.server ?? ""), args.role as Role);
+        return signInMastodon(String(args.server ?? ""), args.role as Role, args.onAddress as Channel<string>);
       case "cancel_sign_in":
         cancelPendingSignIn?.();
         return null;

@@ -129,9 +129,14 @@ export function connectMastodon(server: string, token: string, role: Role): Prom
  * Connects a Mastodon account by approving Earshot in the system browser: Rust registers Earshot with the server,
  * opens the browser there and waits. Resolves once the person approves; fails when they refuse, after five
  * minutes, when the server cannot be reached, or when `cancelSignIn` is called ("Connecting was cancelled.").
+ * `onAddress` hears the address the browser was sent to, for when no browser opens.
  */
-export function signInMastodon(server: string, role: Role): Promise<AccountView> {
-  return call(() => commands.signInMastodon(server, role));
+export function signInMastodon(
+  server: string,
+  role: Role,
+  onAddress: (address: string) => void = () => {},
+): Promise<AccountView> {
+  return call(() => commands.signInMastodon(server, role, new Channel<string>(onAddress)));
 }
 
 /** Stops the browser sign-in that is waiting, if any; its `signInMastodon` then fails. Not a `Result` command. */
