@@ -122,13 +122,43 @@ fn limit(network: Network) -> u32 {
     }
 }
 
-/// Text length as the network counts it: graphemes on Bluesky, characters on Mastodon.
+/// Text length as the network counts it: graphemes on Bluesky; on Mastodon, characters, with every link
+/// counted as 23 and a mention of someone on another server (`@user@server`) as just `@user`.
 fn used(network: Network, text: &str) -> u32 {
     let n = match network {
         Network::Bluesky => text.graphemes(true).count(),
-        _ => text.chars().count(),
+        Network::Mastodon => mastodon_length(text),
+        Network::X => text.chars().count(),
     };
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Mastodon's own count (its `StatusLengthValidator`): each URL is 23 characters whatever its length, and
+/// the server part of a remote mention is free.
+fn mastodon_length(text: &str) -> usize {
+    const URL_LENGTH: usize = 23;
+    let trailing = |word: &str| {
+        word.chars()
+            .rev()
+            .take_while(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '\'' | '"'))
+            .count()
+    };
+    let mut total = 0;
+    for (i, piece) in text.split(char::is_whitespace).enumerate() {
+        if i > 0 {
+            total += 1; // the whitespace character the split consumed
+        }
+        let lower = piece.to_ascii_lowercase();
+        if (lower.starts_with("https://") || lower.starts_with("http://")) && piece.chars().count() > 8 {
+            total += URL_LENGTH + trailing(piece);
+        } else if let Some(rest) = piece.strip_prefix('@').filter(|r| r.contains('@')) {
+            let user = rest.split('@').next().unwrap_or_default();
+            total += 1 + user.chars().count() + trailing(piece);
+        } else {
+            total += piece.chars().count();
+        }
+    }
+    total
 }
 
 /// A new idempotency key: a TID (which Bluesky requires of record keys) with a random clock ID, so two
@@ -593,6 +623,24 @@ mod tests {
             used(Network::Bluesky, "e\u{301}"),
             1,
             "a combining accent is one grapheme"
+        );
+    }
+
+    #[test]
+    fn mastodon_counts_links_as_23_and_remote_mentions_by_their_user() {
+        let text = "Hi @alice@mastodon.social, see https://example.com/a/very/long/path/indeed/yes.";
+        // "Hi " 3 + "@alice" 6 + "," 1 + " see " 5 + 23 + "." 1
+        assert_eq!(used(Network::Mastodon, text), 39);
+        assert_eq!(
+            used(Network::Mastodon, "@bob hello"),
+            10,
+            "a local mention counts in full"
+        );
+        assert_eq!(used(Network::Mastodon, "x\n\ny"), 4, "line breaks count");
+        assert_eq!(
+            used(Network::Mastodon, "https://"),
+            8,
+            "a bare scheme is not a link"
         );
     }
 
