@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use earshot_engine::{Engine, InboxQuery, SystemClock};
-use earshot_networks::bluesky::{new_record_key, BlueskyClient};
+use earshot_networks::bluesky::new_record_key;
+use earshot_networks::replay::bsky_net::DevNet;
 use earshot_networks::replay::live::{
     numbered_notifications, serve_mastodon_live, ws_frame, LiveReplay, StreamPlan,
 };
@@ -98,37 +99,6 @@ async fn inbox_total(dir: &std::path::Path) -> u32 {
     engine.inbox(&InboxQuery::default(), 0, 1).await.unwrap().total
 }
 
-struct DevNet {
-    pds: url::Url,
-    passwords: Vec<(String, String)>,
-}
-
-fn dev_net() -> DevNet {
-    let path = std::env::var("EARSHOT_BSKY_NET")
-        .expect("EARSHOT_BSKY_NET is not set: run inside tests/support/with-bsky-net.sh");
-    let info: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    DevNet {
-        pds: info["pdsUrl"].as_str().unwrap().parse().unwrap(),
-        passwords: info["accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| {
-                (
-                    a["handle"].as_str().unwrap().to_owned(),
-                    a["password"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect(),
-    }
-}
-
-impl DevNet {
-    fn password(&self, handle: &str) -> &str {
-        &self.passwords.iter().find(|(h, _)| h == handle).unwrap().1
-    }
-}
-
 async fn mastodon_backlog() {
     // One old mention, synced; then 1,000 arrive while Earshot is away.
     let mut notifications = vec![(0, numbered_notifications(1, 100).remove(0))];
@@ -163,12 +133,7 @@ async fn bluesky_backlog(net: &DevNet) {
     let before = inbox_total(dir.path()).await;
     let mut people = Vec::new();
     for handle in ["alice.test", "bob.test"] {
-        let client = BlueskyClient::new(earshot_networks::http_client(), &net.pds);
-        client
-            .login(handle, net.password(handle), Utc::now())
-            .await
-            .unwrap();
-        people.push(client);
+        people.push(net.person(handle).await);
     }
     let started = Instant::now();
     for i in 0..BACKLOG {
@@ -352,7 +317,7 @@ async fn main() {
     // `cargo bench` passes --bench; a filter word picks one benchmark.
     let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let wants = |name: &str| only.as_deref().is_none_or(|o| name.contains(o));
-    let net = dev_net();
+    let net = DevNet::get();
     if wants("backlog") {
         mastodon_backlog().await;
         bluesky_backlog(&net).await;

@@ -12,48 +12,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use earshot_engine::{ActionKind, ActionRequest, Engine, InboxQuery, SystemClock};
 use earshot_networks::bluesky::{new_record_key, BlueskyClient};
+use earshot_networks::replay::bsky_net::DevNet;
 
 const ROUNDS: usize = 20;
 const POSTS_PER_ROUND: usize = 6;
-
-struct DevNet {
-    pds: url::Url,
-    passwords: BTreeMap<String, String>,
-}
-
-impl DevNet {
-    /// Fails, never skips, when the network is not running.
-    fn get() -> Self {
-        let path = std::env::var("EARSHOT_BSKY_NET").unwrap_or_else(|_| {
-            panic!("EARSHOT_BSKY_NET is not set: run the tests inside tests/support/with-bsky-net.sh, as scripts/test.sh does")
-        });
-        let info: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("the network's info file")).unwrap();
-        DevNet {
-            pds: info["pdsUrl"].as_str().unwrap().parse().unwrap(),
-            passwords: info["accounts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| {
-                    (
-                        a["handle"].as_str().unwrap().to_owned(),
-                        a["password"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect(),
-        }
-    }
-
-    async fn person(&self, handle: &str) -> BlueskyClient {
-        let client = BlueskyClient::new(earshot_networks::http_client(), &self.pds);
-        client
-            .login(handle, &self.passwords[handle], Utc::now())
-            .await
-            .expect("sign in");
-        client
-    }
-}
 
 /// A fixed sequence of pseudo-random numbers, so a failure can be replayed.
 struct Lcg(u64);
@@ -168,7 +130,7 @@ async fn killing_earshot_at_random_moments_loses_and_repeats_nothing() {
     {
         use std::io::Write;
         let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{}", net.passwords["support.earshot.test"]).unwrap();
+        writeln!(stdin, "{}", net.password("support.earshot.test")).unwrap();
     }
     assert!(child.wait().unwrap().success(), "the account connects");
     // Catch up on whatever the network already holds, and time a whole run of a sync with new posts.

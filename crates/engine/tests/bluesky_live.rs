@@ -10,57 +10,7 @@ use chrono::Utc;
 use earshot_core::{ItemStatus, Role};
 use earshot_engine::{AccountView, Engine, InboxQuery, Progress, SystemClock};
 use earshot_networks::bluesky::{new_record_key, BlueskyClient};
-
-struct Account {
-    handle: String,
-    password: String,
-}
-
-struct DevNet {
-    pds: url::Url,
-    accounts: Vec<Account>,
-}
-
-impl DevNet {
-    /// The running network, described by the file tests/support/with-bsky-net.sh names. A test that needs it
-    /// fails when it is missing: it never passes by skipping.
-    fn get() -> Self {
-        let path = std::env::var("EARSHOT_BSKY_NET").unwrap_or_else(|_| {
-            panic!("EARSHOT_BSKY_NET is not set: run the tests inside tests/support/with-bsky-net.sh, as scripts/test.sh does")
-        });
-        let info: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).expect("the network's info file")).unwrap();
-        DevNet {
-            pds: info["pdsUrl"].as_str().unwrap().parse().unwrap(),
-            accounts: info["accounts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| Account {
-                    handle: a["handle"].as_str().unwrap().to_owned(),
-                    password: a["password"].as_str().unwrap().to_owned(),
-                })
-                .collect(),
-        }
-    }
-
-    fn account(&self, handle: &str) -> &Account {
-        self.accounts
-            .iter()
-            .find(|a| a.handle == handle)
-            .unwrap_or_else(|| panic!("the dev network has no {handle}"))
-    }
-
-    /// Someone else on the network, signed in, to write posts at our handles.
-    async fn person(&self, handle: &str) -> BlueskyClient {
-        let client = BlueskyClient::new(reqwest::Client::new(), &self.pds);
-        client
-            .login(handle, &self.account(handle).password, Utc::now())
-            .await
-            .expect("sign in");
-        client
-    }
-}
+use earshot_networks::replay::bsky_net::DevNet;
 
 async fn post(client: &BlueskyClient, text: &str) -> String {
     let now = Utc::now();

@@ -5,6 +5,7 @@
 //! `Link` to newer ones, the empty page that ends a catch-up, 401 for a revoked token (the token `expired`)
 //! and 429 with a reset time (the token `slow`). Nothing else: any other path gets 404.
 
+pub mod bsky_net;
 pub mod cassette;
 pub mod live;
 pub mod oauth;
