@@ -311,6 +311,9 @@ def test_bluesky_connect_sync_and_reply(tmp):
             {"type": "keyUp", "value": "\ue007"}, {"type": "keyUp", "value": "\ue009"}]}]})
         state = lambda: w.js("const r=document.querySelector('#composer-outbox [data-state]');return r&&r.dataset.state")
         wait_for(f"the reply to be sent (state {state()})", lambda: state() == "sent", timeout=40)
+        assert w.js("return document.getElementById('composer-text').value") == "", "the sent text leaves the box"
+        wait_for("the counter to start again", lambda: w.js(
+            "return document.getElementById('composer-count').innerText").strip().startswith("0 /"), timeout=10)
         w.screenshot("composer.png")
         posts = xrpc(pds, "com.atproto.repo.listRecords",
                      params={"repo": support["did"], "collection": "app.bsky.feed.post", "limit": 100},
