@@ -66,6 +66,23 @@ fn oauth_error(body: &str, status: StatusCode) -> FetchError {
     }
 }
 
+/// Posts a form to an OAuth endpoint and reads the JSON answer as `T`; `what` names it in errors.
+async fn post_form<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &Url,
+    form: &[(&str, &str)],
+    what: &str,
+) -> Result<T, FetchError> {
+    let response = http
+        .post(url.clone())
+        .form(form)
+        .send()
+        .await
+        .map_err(unreachable)?;
+    let body = answer(response).await?;
+    serde_json::from_str(&body).map_err(|e| malformed(what, e))
+}
+
 async fn answer(response: reqwest::Response) -> Result<String, FetchError> {
     let status = response.status();
     let body = response.text().await.map_err(unreachable)?;
@@ -133,19 +150,12 @@ pub async fn register_app(
         ("redirect_uris", redirect_uri),
         ("scopes", SCOPES),
     ];
-    let response = http
-        .post(endpoints.registration.clone())
-        .form(&form)
-        .send()
-        .await
-        .map_err(unreachable)?;
-    let body = answer(response).await?;
     #[derive(Deserialize)]
     struct Registered {
         client_id: String,
         client_secret: String,
     }
-    let r: Registered = serde_json::from_str(&body).map_err(|e| malformed("app registration", e))?;
+    let r: Registered = post_form(http, &endpoints.registration, &form, "app registration").await?;
     Ok(App {
         client_id: r.client_id,
         client_secret: r.client_secret,
@@ -191,17 +201,10 @@ pub async fn exchange_code(
         ("code_verifier", verifier),
         ("scope", SCOPES),
     ];
-    let response = http
-        .post(endpoints.token.clone())
-        .form(&form)
-        .send()
-        .await
-        .map_err(unreachable)?;
-    let body = answer(response).await?;
     #[derive(Deserialize)]
     struct Token {
         access_token: String,
     }
-    let t: Token = serde_json::from_str(&body).map_err(|e| malformed("token", e))?;
+    let t: Token = post_form(http, &endpoints.token, &form, "token").await?;
     Ok(t.access_token)
 }
