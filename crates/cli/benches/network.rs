@@ -50,46 +50,41 @@ fn requests_of(dir: &std::path::Path, args: &[&str]) -> (usize, String) {
     (log.lines().filter(|l| l.contains(" request")).count(), log)
 }
 
-fn add_mastodon(dir: &std::path::Path, server: &LiveReplay, token: &str) {
+/// Connects an account through the CLI, the secret read from standard input as a person would pipe it.
+fn add_account(dir: &std::path::Path, args: &[&str], secret: &str) {
     let mut child = earshot(dir)
-        .args([
-            "account",
-            "add",
-            "mastodon",
-            "--instance",
-            server.base.as_str(),
-            "--token-stdin",
-            "--role",
-            "support",
-        ])
+        .args(["account", "add"])
+        .args(args)
+        .args(["--role", "support"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
-    assert!(child.wait().unwrap().success(), "the Mastodon account connects");
+    writeln!(child.stdin.take().unwrap(), "{secret}").unwrap();
+    assert!(child.wait().unwrap().success(), "earshot account add {args:?}");
+}
+
+fn add_mastodon(dir: &std::path::Path, server: &LiveReplay, token: &str) {
+    add_account(
+        dir,
+        &["mastodon", "--instance", server.base.as_str(), "--token-stdin"],
+        token,
+    );
 }
 
 fn add_bluesky(dir: &std::path::Path, pds: &str, handle: &str, password: &str) {
-    let mut child = earshot(dir)
-        .args([
-            "account",
-            "add",
+    add_account(
+        dir,
+        &[
             "bluesky",
             "--service",
             pds,
             "--handle",
             handle,
             "--app-password-stdin",
-            "--role",
-            "support",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    assert!(child.wait().unwrap().success(), "{handle} connects");
+        ],
+        password,
+    );
 }
 
 async fn inbox_total(dir: &std::path::Path) -> u32 {
