@@ -9,6 +9,7 @@ pub mod bsky_net;
 pub mod cassette;
 pub mod live;
 pub mod oauth;
+pub mod x;
 
 use std::sync::{Arc, Mutex};
 
