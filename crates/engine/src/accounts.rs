@@ -255,15 +255,25 @@ impl Engine {
         self.record(id, AccountState::Syncing, None, None, false).await?;
         let mut counts = ImportReport::default();
         let outcome = match row.network {
-            Network::Mastodon => self.sync_mastodon(&row, &mut report, &mut counts, progress).await,
-            Network::Bluesky => self.sync_bluesky(&row, &mut report, &mut counts, progress).await,
-            Network::X => Err(EngineError::Invalid("X accounts cannot be synced yet.".into())),
+            Network::Mastodon => self
+                .sync_mastodon(&row, &mut report, &mut counts, progress)
+                .await
+                .map(|()| None),
+            Network::Bluesky => self
+                .sync_bluesky(&row, &mut report, &mut counts, progress)
+                .await
+                .map(|()| None),
+            // X may say that the spend budget paused part of it.
+            Network::X => self.sync_x(&row, &mut report, &mut counts, progress).await,
         };
         report.imported = counts.imported;
         report.merged = counts.merged;
         report.skipped = counts.failed;
         match outcome {
-            Ok(()) => self.record(id, AccountState::Healthy, None, None, true).await?,
+            Ok(note) => {
+                report.problem.clone_from(&note);
+                self.record(id, AccountState::Healthy, note, None, true).await?;
+            }
             Err(EngineError::Network(e)) => {
                 let (state, until) = match &e {
                     FetchError::Unauthorized { .. } => (AccountState::TokenInvalid, None),

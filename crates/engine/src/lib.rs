@@ -15,9 +15,11 @@ mod outbox;
 mod paths;
 mod secrets;
 mod service;
+mod spend;
 pub mod source;
 mod views;
 mod worker;
+mod x;
 
 pub use accounts::{AccountView, SyncReport};
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -27,4 +29,6 @@ pub use live::{Listeners, OnChange};
 pub use outbox::{ActionKind, ActionRequest, ComposeCheck, OutboxView};
 pub use paths::{resolve_data_dir, DATABASE_FILE, DATA_DIR_ENV};
 pub use service::Engine;
+pub use spend::{SpendLine, SpendView, XPrice};
+pub use x::DEFAULT_REDIRECT_PORT as X_REDIRECT_PORT;
 pub use views::*;
