@@ -95,7 +95,10 @@ pub(crate) async fn respond(stream: &mut TcpStream, status: &str, page: &str) {
 
 /// Answers browser requests on the loopback address until one carries this sign-in's answer. The browser's
 /// connection is kept, to tell it how connecting ended.
-pub(crate) async fn wait_for_code(listener: &TcpListener, state: &str) -> Result<(String, TcpStream), EngineError> {
+pub(crate) async fn wait_for_code(
+    listener: &TcpListener,
+    state: &str,
+) -> Result<(String, TcpStream), EngineError> {
     loop {
         let mut stream = match listener.accept().await {
             Ok((stream, _)) => stream,

@@ -349,7 +349,8 @@ impl Engine {
         }
         let body = match request.kind {
             ActionKind::Dm
-                if item.network == Network::Mastodon && !text.contains(&format!("@{}", item.author.handle)) =>
+                if item.network == Network::Mastodon
+                    && !text.contains(&format!("@{}", item.author.handle)) =>
             {
                 // A Mastodon direct message reaches only the accounts it mentions.
                 Some(format!("@{} {text}", item.author.handle))
@@ -672,9 +673,16 @@ mod tests {
     #[test]
     fn x_counts_links_as_23_and_wide_characters_as_2() {
         assert_eq!(used(Network::X, "hello"), 5);
-        assert_eq!(used(Network::X, "see https://example.com/a/very/long/path/indeed ok"), 4 + 23 + 3);
+        assert_eq!(
+            used(Network::X, "see https://example.com/a/very/long/path/indeed ok"),
+            4 + 23 + 3
+        );
         assert_eq!(used(Network::X, "日本"), 4);
-        assert_eq!(used(Network::X, "café – ok"), 9, "Latin and general punctuation count 1");
+        assert_eq!(
+            used(Network::X, "café – ok"),
+            9,
+            "Latin and general punctuation count 1"
+        );
     }
 
     #[test]

@@ -121,7 +121,7 @@ fn price_key(kind: Billable) -> String {
 }
 
 fn micros(usd: f64) -> Result<i64, EngineError> {
-    if !usd.is_finite() || usd < 0.0 || usd > 1_000_000_000.0 {
+    if !usd.is_finite() || !(0.0..=1_000_000_000.0).contains(&usd) {
         return Err(EngineError::Invalid(format!(
             "{usd} is not an amount of dollars Earshot can use. Give a number such as 0.005."
         )));
@@ -163,7 +163,11 @@ impl Engine {
     }
 
     /// Per handle: reads, writes and cost in millionths of a dollar, over the UTC days `from..=to`.
-    async fn spend_lines(&self, from: NaiveDate, to: NaiveDate) -> Result<(Vec<SpendLine>, i64), EngineError> {
+    async fn spend_lines(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(Vec<SpendLine>, i64), EngineError> {
         let prices = self.prices().await?;
         let rows = {
             let mut conn = earshot_store::acquire(&self.db).await?;
@@ -171,14 +175,20 @@ impl Engine {
         };
         let mut lines: Vec<(SpendLine, i64)> = Vec::new();
         for (handle, kind, count) in rows {
-            let Some(kind) = Billable::parse(&kind) else { continue };
-            let price = prices.iter().find(|(k, _, _)| *k == kind).map_or(0, |(_, p, _)| *p);
+            let Some(kind) = Billable::parse(&kind) else {
+                continue;
+            };
+            let price = prices
+                .iter()
+                .find(|(k, _, _)| *k == kind)
+                .map_or(0, |(_, p, _)| *p);
+            let handle = format!("@{handle}");
             let at = match lines.iter().position(|(l, _)| l.handle == handle) {
                 Some(i) => i,
                 None => {
                     lines.push((
                         SpendLine {
-                            handle: format!("@{handle}"),
+                            handle,
                             reads: 0,
                             writes: 0,
                             usd: 0.0,
@@ -289,10 +299,13 @@ impl Engine {
                     Billable::ALL.map(Billable::as_str).join(", ")
                 ))
             })?;
-            earshot_store::workspace::set(&mut tx, &price_key(billable), &micros(*price)?.to_string()).await?;
+            earshot_store::workspace::set(&mut tx, &price_key(billable), &micros(*price)?.to_string())
+                .await?;
         }
         match budget_usd {
-            Some(Some(b)) => earshot_store::workspace::set(&mut tx, BUDGET_KEY, &micros(b)?.to_string()).await?,
+            Some(Some(b)) => {
+                earshot_store::workspace::set(&mut tx, BUDGET_KEY, &micros(b)?.to_string()).await?
+            }
             Some(None) => earshot_store::workspace::delete(&mut tx, BUDGET_KEY).await?,
             None => {}
         }

@@ -19,8 +19,8 @@ use tokio::sync::watch;
 use url::Url;
 
 use crate::accounts::{secret_key, server_url, AccountView, SyncReport};
-use crate::outbox::ActionKind;
 use crate::oauth::{challenge, random_text, respond, wait_for_code, APPROVAL_TIME, DONE_PAGE, FAILED_PAGE};
+use crate::outbox::ActionKind;
 use crate::source::{Batch, Entry, MentionSource};
 use crate::spend::{Billable, BudgetState};
 use crate::{secrets, Engine, EngineError, ImportReport, Progress};
@@ -103,7 +103,11 @@ impl Engine {
             renewed: false,
         };
         let now = self.clock.now();
-        if session.tokens.expires_at.is_some_and(|t| t <= now + chrono::Duration::seconds(60)) {
+        if session
+            .tokens
+            .expires_at
+            .is_some_and(|t| t <= now + chrono::Duration::seconds(60))
+        {
             self.renew(&mut session).await?;
         }
         Ok(session)
@@ -128,17 +132,23 @@ impl Engine {
             let fresh = oauth::refresh(&self.http, &session.base, &saved, self.clock.now())
                 .await
                 .map_err(|e| match e {
-                    FetchError::Unauthorized { reason, .. } => EngineError::Network(FetchError::Unauthorized {
-                        network: NETWORK,
-                        reason: format!("X would not renew the sign-in: {reason}"),
-                    }),
+                    FetchError::Unauthorized { reason, .. } => {
+                        EngineError::Network(FetchError::Unauthorized {
+                            network: NETWORK,
+                            reason: format!("X would not renew the sign-in: {reason}"),
+                        })
+                    }
                     other => EngineError::Network(other),
                 })?;
             save_tokens(&session.key, &fresh)?;
             tracing::info!(account = %session.username, "renewed the X sign-in");
             session.tokens = fresh;
         }
-        session.client = XClient::new(self.http.clone(), session.base.clone(), session.tokens.access_token.clone());
+        session.client = XClient::new(
+            self.http.clone(),
+            session.base.clone(),
+            session.tokens.access_token.clone(),
+        );
         Ok(())
     }
 
@@ -166,7 +176,9 @@ impl Engine {
                 expires_in: Option<i64>,
             }
             let given: Given = serde_json::from_str(secret).map_err(|e| {
-                EngineError::Invalid(format!("The token JSON could not be read ({e}). It needs access_token."))
+                EngineError::Invalid(format!(
+                    "The token JSON could not be read ({e}). It needs access_token."
+                ))
             })?;
             Tokens {
                 access_token: given.access_token,
@@ -193,23 +205,25 @@ impl Engine {
     ) -> Result<AccountView, EngineError> {
         if tokens.client_id.is_empty() {
             return Err(EngineError::Invalid(
-                "The X app's client ID is missing. Find it under Keys and tokens in the X Developer Console.".into(),
+                "The X app's client ID is missing. Find it under Keys and tokens in the X Developer Console."
+                    .into(),
             ));
         }
         let base = server_url(server.unwrap_or(API_BASE))?;
         let client = XClient::new(self.http.clone(), base.clone(), tokens.access_token.clone());
         let me = client.me(self.clock.now()).await.map_err(|e| match e {
-            FetchError::Unauthorized { reason, .. } => {
-                EngineError::Invalid(format!("X refused the token ({reason}). Sign in again to get a new one."))
-            }
-            FetchError::Unreachable { reason, .. } => {
-                EngineError::Invalid(format!("X could not be reached ({reason}). Check your connection."))
-            }
+            FetchError::Unauthorized { reason, .. } => EngineError::Invalid(format!(
+                "X refused the token ({reason}). Sign in again to get a new one."
+            )),
+            FetchError::Unreachable { reason, .. } => EngineError::Invalid(format!(
+                "X could not be reached ({reason}). Check your connection."
+            )),
             other => EngineError::Invalid(format!("X could not connect this account: {other}")),
         })?;
         let handle = Handle {
             network: Network::X,
-            account: Account::new("account", &me.username).map_err(|e| EngineError::Invalid(e.to_string()))?,
+            account: Account::new("account", &me.username)
+                .map_err(|e| EngineError::Invalid(e.to_string()))?,
             role,
             display_name: me.name,
         };
@@ -374,7 +388,13 @@ impl Engine {
                 None => {
                     session
                         .client
-                        .mentions(&session.user_id, since.as_deref(), until.as_deref(), token.as_deref(), now)
+                        .mentions(
+                            &session.user_id,
+                            since.as_deref(),
+                            until.as_deref(),
+                            token.as_deref(),
+                            now,
+                        )
                         .await
                 }
                 Some(q) => {
@@ -434,7 +454,10 @@ impl Engine {
                     }
                 })
                 .collect();
-            let mut one = OneBatch(Some(Batch { entries, cursor: None }));
+            let mut one = OneBatch(Some(Batch {
+                entries,
+                cursor: None,
+            }));
             self.ingest_into(&mut one, Some((row.id, name)), counts, progress)
                 .await?;
             token = page.next_token;
@@ -454,14 +477,18 @@ impl Engine {
                 // Carry on below the oldest post stored so far at the next sync.
                 if let (Some(oldest), Some(newest)) = (&oldest, &newest) {
                     let mut conn = earshot_store::acquire(&self.db).await?;
-                    accounts::set_cursor(&mut conn, row.id, &resume_name, &format!("{oldest} {newest}")).await?;
+                    accounts::set_cursor(&mut conn, row.id, &resume_name, &format!("{oldest} {newest}"))
+                        .await?;
                 }
                 if nearly_spent {
                     let until = page
                         .rate_limit
                         .and_then(|r| r.reset)
                         .unwrap_or(self.clock.now() + chrono::Duration::minutes(15));
-                    return Err(EngineError::Network(FetchError::RateLimited { network: NETWORK, until }));
+                    return Err(EngineError::Network(FetchError::RateLimited {
+                        network: NETWORK,
+                        until,
+                    }));
                 }
                 return Ok(());
             }
@@ -509,6 +536,9 @@ impl Engine {
                         .into_iter()
                         .find(|p| p.in_reply_to.as_deref() == Some(row.target.as_str()) && p.text == text)
                     {
+                        // X billed the earlier try even though its answer was lost.
+                        self.bill(session, reply_kind(text), std::slice::from_ref(&done.id))
+                            .await?;
                         let url = format!("https://x.com/{}/status/{}", session.username, done.id);
                         return Ok((done.id, Some(url)));
                     }
@@ -516,12 +546,8 @@ impl Engine {
                 let created = client
                     .create_post(text, Some(&row.target), &session.username, now)
                     .await?;
-                let billed = if has_link(text) {
-                    Billable::ContentCreateWithUrl
-                } else {
-                    Billable::ContentCreate
-                };
-                self.bill(session, billed, std::slice::from_ref(&created.id)).await?;
+                self.bill(session, reply_kind(text), std::slice::from_ref(&created.id))
+                    .await?;
                 Ok((created.id, created.url))
             }
             ActionKind::Boost | ActionKind::Like => {
@@ -553,6 +579,8 @@ impl Engine {
                 if row.attempts > 1 {
                     let events = client.dm_events(&participant, now).await?;
                     if let Some((id, _)) = events.into_iter().find(|(_, t)| t == text) {
+                        self.bill(session, Billable::DmCreate, std::slice::from_ref(&id))
+                            .await?;
                         return Ok((id, None));
                     }
                 }
@@ -566,11 +594,16 @@ impl Engine {
 }
 
 /// X bills a post with a link at a higher price.
-fn has_link(text: &str) -> bool {
-    text.split_whitespace().any(|w| {
+fn reply_kind(text: &str) -> Billable {
+    let has_link = text.split_whitespace().any(|w| {
         let w = w.to_ascii_lowercase();
         w.starts_with("https://") || w.starts_with("http://")
-    })
+    });
+    if has_link {
+        Billable::ContentCreateWithUrl
+    } else {
+        Billable::ContentCreate
+    }
 }
 
 /// A batch already in hand, as a source.

@@ -637,6 +637,14 @@ impl XServer {
         })
     }
 
+    /// Signs a user out everywhere: every access and refresh token of theirs stops working.
+    pub fn revoke(&self, user_id: &str) {
+        self.with(|st| {
+            st.tokens.retain(|_, u| u != user_id);
+            st.refresh_tokens.retain(|_, (u, _)| u != user_id);
+        });
+    }
+
     pub fn fault(&self, fault: Fault) {
         self.with(|st| st.faults.push_back(fault));
     }
