@@ -462,6 +462,18 @@ impl Engine {
                 Err(e) => {
                     let transient = matches!(&e, EngineError::Network(f) if f.is_transient());
                     let message = e.to_string();
+                    if matches!(&e, EngineError::Network(FetchError::Unauthorized { .. })) {
+                        // Shown on the Accounts screen at once, not only on the action.
+                        accounts::set_state(
+                            &mut conn,
+                            row.account,
+                            accounts::AccountState::TokenInvalid,
+                            Some(&message),
+                            None,
+                            None,
+                        )
+                        .await?;
+                    }
                     tracing::warn!(action = row.id.0, kind = %row.kind, error = %message, "an outgoing action failed");
                     if transient && row.attempts < MAX_ATTEMPTS {
                         let wait = match &e {

@@ -523,3 +523,33 @@ async fn signing_in_in_the_browser_connects_with_pkce_and_a_refusal_says_so() {
     engine.remove_account(&account.id).await.unwrap();
     assert_clean(&x);
 }
+
+#[tokio::test]
+async fn a_send_refused_for_good_marks_the_account_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (x, engine, id) = connected(&dir, "RevokedHelp").await;
+    x.post("200", "@RevokedHelp hi", None);
+    engine.sync_account(&id, &mut quiet()).await.unwrap();
+    let item = engine
+        .inbox(&InboxQuery::default(), 0, 1)
+        .await
+        .unwrap()
+        .rows
+        .remove(0)
+        .id;
+    x.revoke("100");
+    engine
+        .queue_action(&ask(&item, &id, ActionKind::Reply, Some("Hello!")))
+        .await
+        .unwrap();
+    let sent = engine.send_due().await.unwrap();
+    assert_eq!(sent[0].state, "failed", "{sent:?}");
+    let account = engine.accounts().await.unwrap().remove(0);
+    assert_eq!(
+        account.state, "token_invalid",
+        "the Accounts screen shows it before the next sync"
+    );
+    assert!(account.problem.unwrap().contains("Reconnect"));
+    assert!(x.posts_by("100").is_empty());
+    assert_clean(&x);
+}
