@@ -6,12 +6,18 @@
 //   ?mock=N        start with N generated mentions (default 2000; 0 shows the welcome screen)
 //   ?latency=MS    delay every answer (default 30)
 //   ?fail=page     make inbox_page fail, to see the error banner
-//   ?fail=connect  make connect_mastodon (and the browser sign-in) fail, to see the error in the Accounts dialog
-//   ?accounts=0    start with no connected accounts (the empty state)
+//   ?fail=connect  make connect_mastodon, connect_x (and the browser sign-ins) fail, to see the error in the
+//                  Accounts dialog
+//   ?fail=spend    make x_spend and set_x_spend fail, to see the spend meter's errors
+//   ?accounts=0    start with no connected accounts (the empty state), and no X spend
 //   ?fail=send     the first try of every outgoing action fails for a while, to see "Retrying at"
 //
-// The browser sign-in (sign_in_mastodon) answers after about 3 s, as if the person approved Earshot; a server
-// with "deny" in it refuses instead. cancel_sign_in ends the waiting one with "Connecting was cancelled.".
+// The browser sign-ins (sign_in_mastodon, sign_in_x) answer after about 3 s, as if the person approved Earshot; a
+// server or client ID with "deny" in it refuses instead. cancel_sign_in ends the waiting one with "Connecting was
+// cancelled.".
+//
+// X's spend starts at about 95% of an $11.00 monthly budget, so keyword search is paused and the meter warns; a
+// sync of an X account bills a few more reads. Raise the budget (Edit budget and prices) to see it lift.
 //
 // Outgoing actions go queued -> sending -> sent over a few seconds. One sent from an account whose token or
 // app password was refused fails, with a Retry.
@@ -39,7 +45,10 @@ import type {
   Reason,
   Role,
   Segment,
+  SpendLine,
+  SpendView,
   WorkspaceInfo,
+  XPrice,
 } from "../bindings";
 
 interface Stored {
@@ -182,6 +191,30 @@ function textLength(network: Network, text: string): number {
   return [...text].length;
 }
 
+/** What X bills for, with its label and X's published price in millionths of a dollar (as in engine::spend). */
+const X_PRICES: { kind: string; label: string; micros: number; read: boolean }[] = [
+  { kind: "post_read", label: "Post read", micros: 5_000, read: true },
+  { kind: "user_read", label: "User read", micros: 10_000, read: true },
+  { kind: "content_create", label: "Post or reply", micros: 15_000, read: false },
+  { kind: "content_create_url", label: "Post or reply with a link", micros: 200_000, read: false },
+  { kind: "dm_create", label: "Direct message", micros: 15_000, read: false },
+  { kind: "interaction_create", label: "Repost or like", micros: 15_000, read: false },
+];
+
+/** Billable use: `today` is the current UTC day, otherwise earlier this month. */
+interface Billed {
+  handle: string;
+  kind: string;
+  count: number;
+  today: boolean;
+}
+
+/** "$9.13": dollars and cents, rounded half up, as Rust writes them in messages. */
+function dollars(micros: number): string {
+  const cents = Math.floor((micros + 5_000) / 10_000);
+  return `$${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+}
+
 /** One outgoing action and its timeline: it starts sending at `startAt` and is done at `doneAt`. */
 interface MockAction {
   view: OutboxView;
@@ -254,7 +287,122 @@ export function installMockBackend(params: URLSearchParams): void {
             keywords: [],
             live_since: null,
           },
+          {
+            id: "a5",
+            network: "x",
+            account: "SpokewiseBikes",
+            role: "marketing",
+            service_url: "https://api.x.com/",
+            state: "healthy",
+            // Set from the budget below, as a sync would.
+            problem: null,
+            rate_limited_until: null,
+            last_sync_at: new Date(Date.now() - 4 * 60_000).toISOString(),
+            keywords: ["Spokewise", "#bikelife"],
+            live_since: null,
+          },
         ];
+
+  // ---- X's spend ----------------------------------------------------------------
+
+  /** SpokewiseJobs is no longer connected; what it cost earlier this month still counts. */
+  const billed: Billed[] =
+    params.get("accounts") === "0"
+      ? []
+      : [
+          { handle: "SpokewiseBikes", kind: "post_read", count: 1416, today: false },
+          { handle: "SpokewiseBikes", kind: "user_read", count: 203, today: false },
+          { handle: "SpokewiseBikes", kind: "content_create", count: 8, today: false },
+          { handle: "SpokewiseBikes", kind: "interaction_create", count: 14, today: false },
+          { handle: "SpokewiseBikes", kind: "post_read", count: 64, today: true },
+          { handle: "SpokewiseBikes", kind: "user_read", count: 9, today: true },
+          { handle: "SpokewiseBikes", kind: "content_create", count: 1, today: true },
+          { handle: "SpokewiseJobs", kind: "post_read", count: 96, today: false },
+          { handle: "SpokewiseJobs", kind: "user_read", count: 10, today: false },
+        ];
+  /** Prices set here, in millionths; X's published price for the rest. */
+  const priceSet = new Map<string, number>();
+  let budgetMicros: number | null = params.get("accounts") === "0" ? null : 11_000_000;
+
+  function priceMicros(kind: string): number {
+    return priceSet.get(kind) ?? X_PRICES.find((p) => p.kind === kind)?.micros ?? 0;
+  }
+
+  function spendLines(todayOnly: boolean): { lines: SpendLine[]; micros: number } {
+    const lines = new Map<string, SpendLine & { micros: number }>();
+    for (const b of billed) {
+      if (todayOnly && !b.today) continue;
+      const line = lines.get(b.handle) ?? { handle: `@${b.handle}`, reads: 0, writes: 0, usd: 0, micros: 0 };
+      if (X_PRICES.find((p) => p.kind === b.kind)?.read) line.reads += b.count;
+      else line.writes += b.count;
+      line.micros += priceMicros(b.kind) * b.count;
+      line.usd = line.micros / 1_000_000;
+      lines.set(b.handle, line);
+    }
+    const all = [...lines.values()];
+    return { lines: all.map(({ micros: _, ...line }) => line), micros: all.reduce((sum, l) => sum + l.micros, 0) };
+  }
+
+  /** Like Rust: nothing paused under 90% of the budget, keyword search from 90%, mentions too at 100%. */
+  function pausedMessage(): string | null {
+    if (budgetMicros === null) return null;
+    const spent = spendLines(false).micros;
+    if (spent >= budgetMicros) {
+      return `X is paused: this month's estimated X spend, ${dollars(spent)}, has reached the ${dollars(budgetMicros)} budget, so neither mentions nor keyword searches are fetched. Replies still go out. Raise the budget to go on.`;
+    }
+    if (spent * 10 >= budgetMicros * 9) {
+      return `X keyword search is paused: this month's estimated X spend, ${dollars(spent)}, has reached 90% of the ${dollars(budgetMicros)} budget. Mentions are still fetched. Raise the budget to search again.`;
+    }
+    return null;
+  }
+
+  function spendView(): SpendView {
+    const today = spendLines(true);
+    const month = spendLines(false);
+    return {
+      today: today.lines,
+      month: month.lines,
+      today_usd: today.micros / 1_000_000,
+      month_usd: month.micros / 1_000_000,
+      budget_usd: budgetMicros === null ? null : budgetMicros / 1_000_000,
+      paused: pausedMessage(),
+      prices: X_PRICES.map(
+        (p): XPrice => ({ kind: p.kind, label: p.label, usd: priceMicros(p.kind) / 1_000_000, is_default: !priceSet.has(p.kind) }),
+      ),
+    };
+  }
+
+  /** The budget's pause shows on each X account as its problem, while its state stays healthy (as after a sync). */
+  function markBudget(): void {
+    const paused = pausedMessage();
+    accounts = accounts.map((a) => (a.network === "x" && a.state === "healthy" ? { ...a, problem: paused } : a));
+  }
+  markBudget();
+
+  function micros(usd: unknown): number {
+    if (typeof usd !== "number" || !Number.isFinite(usd) || usd < 0 || usd > 1_000_000_000) {
+      fail("invalid_input", `${String(usd)} is not an amount of dollars Earshot can use. Give a number such as 0.005.`);
+    }
+    return Math.round(usd * 1_000_000);
+  }
+
+  function setSpend(args: Record<string, unknown>): SpendView {
+    if (failing === "spend") fail("storage", "Earshot could not save the budget. Try again.");
+    const edits = (args.prices ?? []) as { kind: string; usd: number | null }[];
+    const prices = edits.map((e) => {
+      if (!X_PRICES.some((p) => p.kind === e.kind)) {
+        fail("invalid_input", `'${e.kind}' is not something X bills for. Use one of: ${X_PRICES.map((p) => p.kind).join(", ")}.`);
+      }
+      return [e.kind, micros(e.usd)] as const;
+    });
+    const budget = args.clearBudget === true ? null : args.budgetUsd == null ? undefined : micros(args.budgetUsd);
+    for (const [kind, m] of prices) priceSet.set(kind, m);
+    if (budget !== undefined) budgetMicros = budget;
+    // Rust leaves the problem until the next sync, which comes within minutes; here it follows at once.
+    markBudget();
+    void emit("inbox-changed", { reason: "accounts" });
+    return spendView();
+  }
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -286,6 +434,33 @@ export function installMockBackend(params: URLSearchParams): void {
     return account;
   }
 
+  /**
+   * Waits about 3 s for the person to approve in the browser: then `approve` (or the refusal when `deny`), unless
+   * cancel_sign_in or another sign-in comes first.
+   */
+  function waitForBrowser(deny: boolean, approve: () => AccountView): Promise<AccountView> {
+    // Only one sign-in waits at a time: a new one cancels the old.
+    cancelPendingSignIn?.();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cancelPendingSignIn = null;
+        if (deny) {
+          reject({
+            code: "invalid_input",
+            message: "The server did not give Earshot access (access_denied). Connect again to retry.",
+          } satisfies ApiError);
+        } else {
+          resolve(approve());
+        }
+      }, 3000);
+      cancelPendingSignIn = () => {
+        clearTimeout(timer);
+        cancelPendingSignIn = null;
+        reject({ code: "invalid_input", message: "Connecting was cancelled." } satisfies ApiError);
+      };
+    });
+  }
+
   function signInMastodon(server: string, role: Role, onAddress?: Channel<string>): Promise<AccountView> {
     const trimmed = server.trim();
     if (trimmed === "" || /\s/.test(trimmed)) {
@@ -295,28 +470,66 @@ export function installMockBackend(params: URLSearchParams): void {
       const base = /^https?:\/\//.test(trimmed) ? trimmed : `https://${trimmed}`;
       fail("invalid_input", `${base.replace(/\/+$/, "")}/ could not be reached (connection refused). Check the server address and your connection.`);
     }
-    // Only one sign-in waits at a time: a new one cancels the old.
     cancelPendingSignIn?.();
     const base = /^https?:\/\//.test(trimmed) ? trimmed.replace(/\/+$/, "") : `https://${trimmed}`;
     onAddress?.onmessage(`${base}/oauth/authorize?response_type=code&client_id=mock&scope=read+write`);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cancelPendingSignIn = null;
-        if (trimmed.toLowerCase().includes("deny")) {
-          reject({
-            code: "invalid_input",
-            message: "The server did not give Earshot access (access_denied). Connect again to retry.",
-          } satisfies ApiError);
-        } else {
-          resolve(approvedOn(trimmed, role));
-        }
-      }, 3000);
-      cancelPendingSignIn = () => {
-        clearTimeout(timer);
-        cancelPendingSignIn = null;
-        reject({ code: "invalid_input", message: "Connecting was cancelled." } satisfies ApiError);
-      };
-    });
+    return waitForBrowser(trimmed.toLowerCase().includes("deny"), () => approvedOn(trimmed, role));
+  }
+
+  /** Like Rust: the X account the person approved the brand's X app as (here always @SpokewiseHelp). */
+  function connectedX(role: Role): AccountView {
+    const existing = accounts.find((a) => a.network === "x" && a.account === "SpokewiseHelp");
+    const account: AccountView = {
+      id: existing?.id ?? `a${nextAccountId++}`,
+      network: "x",
+      account: "SpokewiseHelp",
+      role,
+      service_url: "https://api.x.com/",
+      state: "healthy",
+      problem: pausedMessage(),
+      rate_limited_until: null,
+      last_sync_at: existing?.last_sync_at ?? null,
+      keywords: existing?.keywords ?? [],
+      live_since: null,
+    };
+    accounts = existing ? accounts.map((a) => (a.id === existing.id ? account : a)) : [...accounts, account];
+    void emit("inbox-changed", { reason: "accounts" });
+    return account;
+  }
+
+  function checkClientId(clientId: string): string {
+    const trimmed = clientId.trim();
+    if (trimmed === "") fail("invalid_input", "Give your X app's OAuth 2.0 client ID (X Developer Console, Keys and tokens).");
+    return trimmed;
+  }
+
+  function signInX(clientId: string, role: Role, onAddress?: Channel<string>): Promise<AccountView> {
+    const id = checkClientId(clientId);
+    if (failing === "connect") {
+      fail("invalid_input", "Earshot could not listen on 127.0.0.1:53682 for X's answer (address in use). Close whatever uses that port, or register another port in your X app and give it here.");
+    }
+    cancelPendingSignIn?.();
+    const redirect = encodeURIComponent("http://127.0.0.1:53682/callback");
+    onAddress?.onmessage(
+      `https://x.com/i/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(id)}&redirect_uri=${redirect}&scope=tweet.read+tweet.write+users.read+like.write+dm.read+dm.write+offline.access&state=mock&code_challenge=mock&code_challenge_method=S256`,
+    );
+    return waitForBrowser(id.toLowerCase().includes("deny"), () => connectedX(role));
+  }
+
+  function connectX(clientId: string, token: string, role: Role): AccountView {
+    const secret = token.trim();
+    if (secret === "") fail("invalid_input", "The token is empty. Give an access token, or the JSON answer of X's token endpoint.");
+    if (secret.startsWith("{")) {
+      try {
+        const given = JSON.parse(secret) as { access_token?: unknown };
+        if (typeof given.access_token !== "string") throw new Error("missing field `access_token`");
+      } catch (e) {
+        fail("invalid_input", `The token JSON could not be read (${e instanceof Error ? e.message : String(e)}). It needs access_token.`);
+      }
+    }
+    if (clientId.trim() === "") fail("invalid_input", "The X app's client ID is missing. Find it under Keys and tokens in the X Developer Console.");
+    if (failing === "connect") fail("invalid_input", "X refused the token (Unauthorized). Sign in again to get a new one.");
+    return connectedX(role);
   }
 
   // ---- the outbox -------------------------------------------------------------
@@ -623,6 +836,15 @@ export function installMockBackend(params: URLSearchParams): void {
       }
       case "sign_in_mastodon":
         return signInMastodon(String(args.server ?? ""), args.role as Role, args.onAddress as Channel<string>);
+      case "sign_in_x":
+        return signInX(String(args.clientId ?? ""), args.role as Role, args.onAddress as Channel<string>);
+      case "connect_x":
+        return connectX(String(args.clientId ?? ""), String(args.token ?? ""), args.role as Role);
+      case "x_spend":
+        if (failing === "spend") fail("storage", "Earshot could not read X's spend. Try again.");
+        return spendView();
+      case "set_x_spend":
+        return setSpend(args);
       case "cancel_sign_in":
         cancelPendingSignIn?.();
         return null;
@@ -680,9 +902,18 @@ export function installMockBackend(params: URLSearchParams): void {
           channel.onmessage({ done, total: 3, phase: "Fetching mentions" });
           await sleep(300);
         }
-        accounts[at] = { ...found, last_sync_at: new Date().toISOString() };
+        let problem: string | null = null;
+        if (found.network === "x") {
+          // Three new mentions: three posts and their three authors read, unless the budget has paused X.
+          if (!pausedMessage()?.startsWith("X is paused")) {
+            billed.push({ handle: found.account, kind: "post_read", count: 3, today: true });
+            billed.push({ handle: found.account, kind: "user_read", count: 3, today: true });
+          }
+          problem = pausedMessage();
+        }
+        accounts[at] = { ...found, last_sync_at: new Date().toISOString(), ...(found.network === "x" ? { problem } : {}) };
         void emit("inbox-changed", { reason: "sync" });
-        return { account: found.account, imported: 3, merged: 0, skipped: 0, pages: 3, problem: null };
+        return { account: found.account, imported: problem?.startsWith("X is paused") ? 0 : 3, merged: 0, skipped: 0, pages: 3, problem };
       }
       case "compose_check":
         return composeCheck(args);
