@@ -20,10 +20,14 @@ import {
   secretName,
   serverLabel,
   signInRequest,
+  signInWaitingHelp,
   signInWaitingText,
+  signsInWithBrowser,
   stateLabel,
   syncSummary,
+  X_CALLBACK_ADDRESS,
   type ConnectForm,
+  type SignInForm,
 } from "./accounts";
 
 const NOW = Date.parse("2026-11-28T12:00:00Z");
@@ -144,8 +148,16 @@ describe("syncSummary", () => {
 });
 
 describe("connectRequest", () => {
-  const mastodon: ConnectForm = { network: "mastodon", server: "", handle: "", secret: "", role: "support" };
+  const mastodon: ConnectForm = {
+    network: "mastodon",
+    server: "",
+    handle: "",
+    clientId: "",
+    secret: "",
+    role: "support",
+  };
   const bluesky: ConnectForm = { ...mastodon, network: "bluesky" };
+  const x: ConnectForm = { ...mastodon, network: "x" };
   const problemOf = (form: ConnectForm) => {
     const built = connectRequest(form);
     return built.ok ? null : built.problem;
@@ -225,6 +237,47 @@ describe("connectRequest", () => {
     );
   });
 
+  it("asks X for the app's client ID, then the token", () => {
+    expect(problemOf({ ...x, secret: "tok" })).toEqual({
+      field: "clientId",
+      message:
+        "Enter your X app's OAuth 2.0 client ID. Find it in the X Developer Console: your app → Keys and tokens.",
+    });
+    expect(problemOf({ ...x, clientId: "abc def", secret: "tok" })?.message).toBe(
+      "A client ID has no spaces. Copy it again from Keys and tokens in the X Developer Console.",
+    );
+    expect(problemOf({ ...x, clientId: X_CALLBACK_ADDRESS, secret: "tok" })?.field).toBe("clientId");
+    expect(problemOf({ ...x, clientId: "abc", secret: "  " })).toEqual({
+      field: "secret",
+      message: "Paste an access token, or the JSON answer of X's token endpoint.",
+    });
+  });
+
+  it("checks X's token JSON before sending it", () => {
+    expect(problemOf({ ...x, clientId: "abc", secret: '{"access_token": "a"' })).toEqual({
+      field: "secret",
+      message: "The token JSON could not be read. Paste X's whole answer, from { to }.",
+    });
+    expect(problemOf({ ...x, clientId: "abc", secret: '{"refresh_token": "r"}' })?.message).toBe(
+      "The token JSON has no access_token. Paste the whole answer of X's token endpoint.",
+    );
+    expect(problemOf({ ...x, clientId: "abc", secret: "two words" })?.message).toBe(
+      "An access token has no spaces. Copy it again, or paste X's whole JSON answer.",
+    );
+  });
+
+  it("builds the X request, trimmed, with the JSON as pasted", () => {
+    const json = '{\n  "token_type": "bearer",\n  "access_token": "a1",\n  "refresh_token": "r1"\n}';
+    expect(connectRequest({ ...x, clientId: " abc123 ", secret: `  ${json}\n`, role: "marketing" })).toEqual({
+      ok: true,
+      request: { network: "x", clientId: "abc123", token: json, role: "marketing" },
+    });
+    expect(connectRequest({ ...x, clientId: "abc123", secret: "bare-token", server: "ignored" })).toEqual({
+      ok: true,
+      request: { network: "x", clientId: "abc123", token: "bare-token", role: "support" },
+    });
+  });
+
   it("strips leading @ from handles", () => {
     expect(cleanHandle("  @@brand.bsky.social ")).toBe("brand.bsky.social");
     expect(cleanHandle("brand.bsky.social")).toBe("brand.bsky.social");
@@ -232,18 +285,46 @@ describe("connectRequest", () => {
 });
 
 describe("browser sign-in", () => {
+  const mastodon = (server: string): SignInForm => ({ network: "mastodon", server, clientId: "", role: "support" });
+  const x = (clientId: string): SignInForm => ({ network: "x", server: "", clientId, role: "marketing" });
+
+  it("is the first way in for Mastodon and X, not Bluesky", () => {
+    expect(signsInWithBrowser("mastodon")).toBe(true);
+    expect(signsInWithBrowser("x")).toBe(true);
+    expect(signsInWithBrowser("bluesky")).toBe(false);
+  });
+
   it("checks the server before starting, and sends it trimmed", () => {
-    expect(signInRequest("  https://mastodon.social \n")).toEqual({ ok: true, server: "https://mastodon.social" });
-    expect(signInRequest("mastodon.social")).toEqual({ ok: true, server: "mastodon.social" });
-    expect(signInRequest("   ")).toEqual({
+    expect(signInRequest(mastodon("  https://mastodon.social \n"))).toEqual({
+      ok: true,
+      request: { network: "mastodon", server: "https://mastodon.social", role: "support" },
+    });
+    expect(signInRequest(mastodon("mastodon.social"))).toMatchObject({ ok: true, request: { server: "mastodon.social" } });
+    expect(signInRequest(mastodon("   "))).toEqual({
       ok: false,
       problem: { field: "server", message: "Enter your Mastodon server's address, such as https://mastodon.social." },
     });
-    expect(signInRequest("@brand@fosstodon.org")).toEqual({
+    expect(signInRequest(mastodon("@brand@fosstodon.org"))).toEqual({
       ok: false,
       problem: { field: "server", message: "Enter only the server, fosstodon.org, not the account's handle." },
     });
-    expect(signInRequest("my server").ok).toBe(false);
+    expect(signInRequest(mastodon("my server")).ok).toBe(false);
+  });
+
+  it("checks X's client ID before starting, and sends it trimmed", () => {
+    expect(signInRequest(x(" T2xhQ2xpZW50SWQ6MQ \t"))).toEqual({
+      ok: true,
+      request: { network: "x", clientId: "T2xhQ2xpZW50SWQ6MQ", role: "marketing" },
+    });
+    expect(signInRequest(x(""))).toMatchObject({ ok: false, problem: { field: "clientId" } });
+    expect(signInRequest({ ...x(" "), server: "mastodon.social" })).toMatchObject({
+      ok: false,
+      problem: { field: "clientId" },
+    });
+  });
+
+  it("names the callback address X must send the browser back to", () => {
+    expect(X_CALLBACK_ADDRESS).toBe("http://127.0.0.1:53682/callback");
   });
 
   it("names the server without its scheme or trailing slash", () => {
@@ -254,8 +335,17 @@ describe("browser sign-in", () => {
   });
 
   it("says what it waits for, and where", () => {
-    expect(signInWaitingText("https://mastodon.social/")).toBe(
+    expect(signInWaitingText({ network: "mastodon", server: "https://mastodon.social/", role: "support" })).toBe(
       "Approve Earshot in the browser window that opened for mastodon.social. Waiting…",
+    );
+    expect(signInWaitingText({ network: "x", clientId: "abc", role: "support" })).toBe(
+      "Authorize your X app in the browser window that opened on x.com. Waiting…",
+    );
+    expect(signInWaitingHelp("x")).toBe(
+      "Sign in to X there as the handle to connect and choose Authorize app. Earshot stops waiting after 5 minutes.",
+    );
+    expect(signInWaitingHelp("mastodon")).toBe(
+      "Sign in there as the account to connect and choose Authorize. Earshot stops waiting after 5 minutes.",
     );
   });
 
@@ -264,6 +354,9 @@ describe("browser sign-in", () => {
       "Sign in with your browser as @brand@mastodon.social to connect it again, or use a new access token.",
     );
     expect(reconnectHelp("bluesky", "@brand.bsky.social")).toBe("Paste a new app password for @brand.bsky.social.");
+    expect(reconnectHelp("x", "@SpokewiseBikes")).toBe(
+      "Sign in with X as @SpokewiseBikes to connect it again, or use a new token.",
+    );
   });
 });
 
@@ -298,13 +391,17 @@ describe("reconnect", () => {
         account({ network: "mastodon", account: "brand@mastodon.social", service_url: "https://mastodon.social/" }),
       ),
     ).toEqual({ network: "mastodon", server: "https://mastodon.social", handle: "", role: "support" });
-    expect(reconnectPrefill(account({ network: "x" }))).toBeNull();
+    expect(
+      reconnectPrefill(account({ network: "x", account: "SpokewiseBikes", service_url: "https://api.x.com/" })),
+    ).toEqual({ network: "x", server: "", handle: "", role: "support" });
+    expect(reconnectPrefill(account({ network: "threads" as AccountView["network"] }))).toBeNull();
   });
 
   it("is offered only for a refused secret on a network the dialog connects", () => {
     expect(canReconnect(account({ state: "token_invalid" }))).toBe(true);
     expect(canReconnect(account({ state: "token_invalid", network: "mastodon" }))).toBe(true);
-    expect(canReconnect(account({ state: "token_invalid", network: "x" }))).toBe(false);
+    expect(canReconnect(account({ state: "token_invalid", network: "x" }))).toBe(true);
+    expect(canReconnect(account({ state: "healthy", network: "x", problem: "X is paused" }))).toBe(false);
     expect(canReconnect(account({ state: "unreachable" }))).toBe(false);
     expect(canReconnect(account({ state: "healthy" }))).toBe(false);
   });

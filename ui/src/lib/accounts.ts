@@ -95,29 +95,45 @@ export function syncSummary(report: SyncReport): { text: string; ok: boolean } {
 // Connecting, editing and disconnecting accounts.
 
 /** The networks an account can be connected on from the dialog. */
-export type ConnectNetwork = Extract<Network, "bluesky" | "mastodon">;
+export type ConnectNetwork = Extract<Network, "bluesky" | "mastodon" | "x">;
 
 /** In the order the dialog offers them. */
-export const CONNECT_NETWORKS: readonly ConnectNetwork[] = ["bluesky", "mastodon"];
+export const CONNECT_NETWORKS: readonly ConnectNetwork[] = ["bluesky", "mastodon", "x"];
+
+/** The networks connected by approving Earshot in the browser first, with a token as the second way. */
+export type BrowserNetwork = Extract<ConnectNetwork, "mastodon" | "x">;
+
+export function signsInWithBrowser(network: ConnectNetwork): network is BrowserNetwork {
+  return network === "mastodon" || network === "x";
+}
+
+/**
+ * Where X sends the browser back after the person approves: the brand's X app must list it as a callback address.
+ * Rust listens there (engine::x::DEFAULT_REDIRECT_PORT).
+ */
+export const X_CALLBACK_ADDRESS = "http://127.0.0.1:53682/callback";
 
 /** Where a Bluesky account signs in when the Server field is left blank. */
 export const BLUESKY_DEFAULT_SERVICE = "https://bsky.social";
 
 /**
  * The connect form as typed. `server` is the field shown for the chosen network: required for Mastodon, optional
- * for Bluesky (its PDS). `secret` is the access token or app password, read from its field on submit only.
+ * for Bluesky (its PDS). `secret` is the access token, app password or X's token JSON, read from its field on
+ * submit only.
  */
 export interface ConnectForm {
   network: ConnectNetwork;
   server: string;
-  /** Bluesky only; Mastodon learns the account from the token. */
+  /** Bluesky only; Mastodon and X learn the account from the token. */
   handle: string;
+  /** X only: the OAuth 2.0 client ID of the brand's own X app. */
+  clientId: string;
   secret: string;
   role: Role;
 }
 
 /** The field a problem is about, so the form can mark it and move focus to it. */
-export type ConnectField = "server" | "handle" | "secret";
+export type ConnectField = "server" | "handle" | "clientId" | "secret";
 
 export interface ConnectProblem {
   field: ConnectField;
@@ -127,7 +143,8 @@ export interface ConnectProblem {
 /** Exactly the arguments of the network's connect command. */
 export type ConnectRequest =
   | { network: "bluesky"; service: string; handle: string; appPassword: string; role: Role }
-  | { network: "mastodon"; server: string; token: string; role: Role };
+  | { network: "mastodon"; server: string; token: string; role: Role }
+  | { network: "x"; clientId: string; token: string; role: Role };
 
 /** "@brand.bsky.social " → "brand.bsky.social". */
 export function cleanHandle(raw: string): string {
@@ -150,6 +167,14 @@ export function connectRequest(
 ): { ok: true; request: ConnectRequest } | { ok: false; problem: ConnectProblem } {
   const server = form.server.trim();
   const secret = form.secret.trim();
+  if (form.network === "x") {
+    const clientId = form.clientId.trim();
+    const bad = clientIdProblem(clientId);
+    if (bad) return problem("clientId", bad);
+    const badToken = xTokenProblem(secret);
+    if (badToken) return problem("secret", badToken);
+    return { ok: true, request: { network: "x", clientId, token: secret, role: form.role } };
+  }
   if (form.network === "mastodon") {
     const bad = mastodonServerProblem(server);
     if (bad) return problem("server", bad);
@@ -176,15 +201,70 @@ function mastodonServerProblem(server: string): string | null {
   return null;
 }
 
+/** What is wrong with an X app's client ID as typed (already trimmed); null if nothing. */
+function clientIdProblem(clientId: string): string | null {
+  if (clientId === "") {
+    return "Enter your X app's OAuth 2.0 client ID. Find it in the X Developer Console: your app → Keys and tokens.";
+  }
+  if (/^https?:\/\//i.test(clientId)) {
+    return "That is a web address. Enter the OAuth 2.0 client ID from Keys and tokens in the X Developer Console.";
+  }
+  if (/\s/.test(clientId)) {
+    return "A client ID has no spaces. Copy it again from Keys and tokens in the X Developer Console.";
+  }
+  return null;
+}
+
+/** What is wrong with an X token as pasted (already trimmed): a bare access token, or X's JSON answer. */
+function xTokenProblem(token: string): string | null {
+  if (token === "") return "Paste an access token, or the JSON answer of X's token endpoint.";
+  if (token.startsWith("{")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(token);
+    } catch {
+      return "The token JSON could not be read. Paste X's whole answer, from { to }.";
+    }
+    const access = (parsed as Record<string, unknown> | null)?.access_token;
+    if (typeof access !== "string" || access.trim() === "") {
+      return "The token JSON has no access_token. Paste the whole answer of X's token endpoint.";
+    }
+    return null;
+  }
+  if (/\s/.test(token)) return "An access token has no spaces. Copy it again, or paste X's whole JSON answer.";
+  return null;
+}
+
+/** The browser sign-in as typed: the Mastodon server, or the X app's client ID, and the role. */
+export interface SignInForm {
+  network: BrowserNetwork;
+  server: string;
+  clientId: string;
+  role: Role;
+}
+
+/** Exactly the arguments of the network's browser sign-in command. */
+export type SignInRequest =
+  | { network: "mastodon"; server: string; role: Role }
+  | { network: "x"; clientId: string; role: Role };
+
 /**
- * Checks the server before a browser sign-in starts (nothing secret is typed for it): the server to send, trimmed,
- * or the problem to show at the server field.
+ * Checks the form before a browser sign-in starts (nothing secret is typed for it): the request, trimmed, or the
+ * problem to show at its field.
  */
-export function signInRequest(server: string): { ok: true; server: string } | { ok: false; problem: ConnectProblem } {
-  const trimmed = server.trim();
-  const bad = mastodonServerProblem(trimmed);
+export function signInRequest(
+  form: SignInForm,
+): { ok: true; request: SignInRequest } | { ok: false; problem: ConnectProblem } {
+  if (form.network === "x") {
+    const clientId = form.clientId.trim();
+    const bad = clientIdProblem(clientId);
+    if (bad) return problem("clientId", bad);
+    return { ok: true, request: { network: "x", clientId, role: form.role } };
+  }
+  const server = form.server.trim();
+  const bad = mastodonServerProblem(server);
   if (bad) return problem("server", bad);
-  return { ok: true, server: trimmed };
+  return { ok: true, request: { network: "mastodon", server, role: form.role } };
 }
 
 /** "https://mastodon.social/" → "mastodon.social": a server as sentences name it. */
@@ -193,14 +273,27 @@ export function serverLabel(server: string): string {
 }
 
 /** What the form says while Earshot waits for the person to approve it in the browser. */
-export function signInWaitingText(server: string): string {
-  return `Approve Earshot in the browser window that opened for ${serverLabel(server)}. Waiting…`;
+export function signInWaitingText(request: SignInRequest): string {
+  if (request.network === "x") return "Authorize your X app in the browser window that opened on x.com. Waiting…";
+  return `Approve Earshot in the browser window that opened for ${serverLabel(request.server)}. Waiting…`;
+}
+
+/** What to do in the browser, under the waiting message. */
+export function signInWaitingHelp(network: BrowserNetwork): string {
+  const what =
+    network === "x"
+      ? "Sign in to X there as the handle to connect and choose Authorize app."
+      : "Sign in there as the account to connect and choose Authorize.";
+  return `${what} Earshot stops waiting after 5 minutes.`;
 }
 
 /** The line under the form's title while it is filled in to reconnect an account. */
 export function reconnectHelp(network: ConnectNetwork, handle: string): string {
   if (network === "mastodon") {
     return `Sign in with your browser as ${handle} to connect it again, or use a new access token.`;
+  }
+  if (network === "x") {
+    return `Sign in with X as ${handle} to connect it again, or use a new token.`;
   }
   return `Paste a new ${secretName(network)} for ${handle}.`;
 }
@@ -243,6 +336,9 @@ export function reconnectPrefill(
       };
     case "mastodon":
       return { network: "mastodon", server: displayUrl(account.service_url), handle: "", role: account.role };
+    case "x":
+      // The X app's client ID is not part of the account as the UI sees it: the form keeps whatever it has.
+      return { network: "x", server: "", handle: "", role: account.role };
     default:
       return null;
   }
