@@ -212,7 +212,7 @@ describe("spendSettings", () => {
     expect(spendSettings("ten", prices, { post_read: "" })).toEqual({
       ok: false,
       field: { budget: true },
-      message: "Enter the monthly budget as a number of US dollars, with a dot before the cents, such as 25.00.",
+      message: "Enter the monthly budget as a number of US dollars, such as 25.00 (with a dot, not a comma).",
     });
     expect(spendSettings("10", prices, { post_read: "0.005", user_read: "" })).toEqual({
       ok: false,

@@ -166,7 +166,7 @@ export function dollarsMessage(problem: DollarsProblem, subject: string, example
     case "empty":
       return `Enter ${subject} in US dollars, such as ${example}.`;
     case "not_number":
-      return `Enter ${subject} as a number of US dollars, with a dot before the cents, such as ${example}.`;
+      return `Enter ${subject} as a number of US dollars, such as ${example} (with a dot, not a comma).`;
     case "negative":
       return `${Subject} can't be below zero.`;
     case "too_precise":
