@@ -17,7 +17,8 @@
 // cancelled.".
 //
 // X's spend starts at about 95% of an $11.00 monthly budget, so keyword search is paused and the meter warns; a
-// sync of an X account bills a few more reads. Raise the budget (Edit budget and prices) to see it lift.
+// sync of an X account bills a few more reads. Raise the budget (Edit budget and prices) to see it lift. X sign-in
+// and token connect give @SpokewiseHelp, or reconnect @SpokewiseJobs while its sign-in is refused.
 //
 // Outgoing actions go queued -> sending -> sent over a few seconds. One sent from an account whose token or
 // app password was refused fails, with a Retry.
@@ -301,11 +302,24 @@ export function installMockBackend(params: URLSearchParams): void {
             keywords: ["Spokewise", "#bikelife"],
             live_since: null,
           },
+          {
+            id: "a6",
+            network: "x",
+            account: "SpokewiseJobs",
+            role: "other",
+            service_url: "https://api.x.com/",
+            state: "token_invalid",
+            problem: "X refused the saved sign-in (the token was revoked). Sign in with X again to reconnect.",
+            rate_limited_until: null,
+            last_sync_at: "2026-11-02T09:30:00Z",
+            keywords: [],
+            live_since: null,
+          },
         ];
 
   // ---- X's spend ----------------------------------------------------------------
 
-  /** SpokewiseJobs is no longer connected; what it cost earlier this month still counts. */
+  /** SpokewiseJobs' sign-in was revoked early in the month; what it cost before that still counts. */
   const billed: Billed[] =
     params.get("accounts") === "0"
       ? []
@@ -476,13 +490,17 @@ export function installMockBackend(params: URLSearchParams): void {
     return waitForBrowser(trimmed.toLowerCase().includes("deny"), () => approvedOn(trimmed, role));
   }
 
-  /** Like Rust: the X account the person approved the brand's X app as (here always @SpokewiseHelp). */
+  /**
+   * Like Rust: the X account the person approved the brand's X app as. Here that is the X account whose sign-in
+   * was refused, if there is one (as when reconnecting it), otherwise @SpokewiseHelp.
+   */
   function connectedX(role: Role): AccountView {
-    const existing = accounts.find((a) => a.network === "x" && a.account === "SpokewiseHelp");
+    const handle = accounts.find((a) => a.network === "x" && a.state === "token_invalid")?.account ?? "SpokewiseHelp";
+    const existing = accounts.find((a) => a.network === "x" && a.account === handle);
     const account: AccountView = {
       id: existing?.id ?? `a${nextAccountId++}`,
       network: "x",
-      account: "SpokewiseHelp",
+      account: handle,
       role,
       service_url: "https://api.x.com/",
       state: "healthy",
