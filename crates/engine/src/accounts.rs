@@ -258,6 +258,9 @@ impl Engine {
             Network::Mastodon => self.sync_mastodon(&row, &mut report, &mut counts, progress).await,
             Network::Bluesky => self.sync_bluesky(&row, &mut report, &mut counts, progress).await,
             Network::X => Err(EngineError::Invalid("X accounts cannot be synced yet.".into())),
+            Network::Web => Err(EngineError::Invalid(
+                "Listening sources cannot be synced yet.".into(),
+            )),
         };
         report.imported = counts.imported;
         report.merged = counts.merged;
