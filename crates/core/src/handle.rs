@@ -13,7 +13,7 @@ pub enum Network {
     Bluesky,
     Mastodon,
     X,
-    /// Pages on the open web (forums, blogs, review sites), read through their RSS or Atom feeds.
+    // Pages on the open web (forums, blogs, review sites), read through their RSS or Atom feeds.
     Web,
 }
 

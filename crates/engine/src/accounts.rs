@@ -43,6 +43,7 @@ pub struct SyncReport {
     /// Set when the sync stopped early, in words.
     pub problem: Option<String>,
     /// Set when a listening source was not fetched because it was fetched a moment ago: when it will be.
+    #[specta(optional)]
     pub next_fetch_at: Option<String>,
 }
 
