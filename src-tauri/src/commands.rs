@@ -3,7 +3,7 @@
 use earshot_core::{ItemStatus, Role};
 use earshot_engine::{
     AccountView, ActionKind, ActionRequest, ApiError, ComposeCheck, Engine, ErrorCode, HandleSummary,
-    ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SourceView, SyncReport,
+    ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SourceView, SpendView, SyncReport,
     WorkspaceInfo,
 };
 use tauri::ipc::Channel;
@@ -135,6 +135,24 @@ pub async fn sign_in_mastodon(
     role: Role,
     on_address: Channel<String>,
 ) -> Result<AccountView, ApiError> {
+    let (cancelled, open) = browser_sign_in(&app, &sign_in, on_address);
+    let account = engine(&state)?
+        .sign_in_mastodon(&server, role, &open, cancelled)
+        .await?;
+    changed(&app, "accounts");
+    Ok(account)
+}
+
+/// Starts a browser sign-in: cancels any other one in progress, and gives the cancel signal and what opens
+/// the approval address (in the system browser, and in the window for when no browser opens).
+fn browser_sign_in(
+    app: &AppHandle,
+    sign_in: &SignIn,
+    on_address: Channel<String>,
+) -> (
+    tokio::sync::watch::Receiver<bool>,
+    impl Fn(&url::Url) + Send + Sync,
+) {
     let (cancel, cancelled) = tokio::sync::watch::channel(false);
     if let Some(old) = sign_in
         .0
@@ -146,17 +164,83 @@ pub async fn sign_in_mastodon(
     }
     let opener = app.clone();
     let open = move |url: &url::Url| {
-        // The window shows the address too, for when no browser opens.
         let _ = on_address.send(url.to_string());
         if let Err(e) = opener.opener().open_url(url.as_str(), None::<&str>) {
-            tracing::warn!(error = %e, "could not open the browser for the Mastodon sign-in");
+            tracing::warn!(error = %e, "could not open the browser for a sign-in");
         }
     };
+    (cancelled, open)
+}
+
+/// Connects an X account through the brand's own X app by approving Earshot in the system browser (OAuth
+/// 2.0 with PKCE). The app must list `http://127.0.0.1:53682/callback` as a callback address.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_x(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    sign_in: State<'_, SignIn>,
+    client_id: String,
+    role: Role,
+    on_address: Channel<String>,
+) -> Result<AccountView, ApiError> {
+    let (cancelled, open) = browser_sign_in(&app, &sign_in, on_address);
     let account = engine(&state)?
-        .sign_in_mastodon(&server, role, &open, cancelled)
+        .sign_in_x(&client_id, role, None, None, &open, cancelled)
         .await?;
     changed(&app, "accounts");
     Ok(account)
+}
+
+/// Connects an X account with tokens in hand: an access token, or the JSON answer of X's token endpoint.
+/// They go straight to the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_x(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    client_id: String,
+    token: String,
+    role: Role,
+) -> Result<AccountView, ApiError> {
+    let account = engine(&state)?.connect_x(&client_id, &token, role, None).await?;
+    changed(&app, "accounts");
+    Ok(account)
+}
+
+/// X's estimated spend per handle, today and this month, with the prices and the monthly budget.
+#[tauri::command]
+#[specta::specta]
+pub async fn x_spend(state: State<'_, AppState>) -> Result<SpendView, ApiError> {
+    Ok(engine(&state)?.spend().await?)
+}
+
+/// A price to change: what X bills for (`post_read`…) and its new price in US dollars.
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+pub struct PriceEdit {
+    pub kind: String,
+    pub usd: f64,
+}
+
+/// Sets X's monthly budget (or removes it with `clear_budget`) and any prices given.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_x_spend(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    budget_usd: Option<f64>,
+    clear_budget: bool,
+    prices: Vec<PriceEdit>,
+) -> Result<SpendView, ApiError> {
+    let budget = if clear_budget {
+        Some(None)
+    } else {
+        budget_usd.map(Some)
+    };
+    let prices: Vec<(String, f64)> = prices.into_iter().map(|p| (p.kind, p.usd)).collect();
+    let view = engine(&state)?.set_spend_settings(budget, &prices).await?;
+    changed(&app, "accounts");
+    Ok(view)
 }
 
 /// Cancels the browser sign-in in progress, if any.

@@ -24,6 +24,20 @@ export const commands = {
 	 *  `cancel_sign_in` is called. Only one sign-in runs at a time; a new one cancels the old.
 	 */
 	signInMastodon: (server: string, role: Role, onAddress: Channel<string>) => typedError<AccountView, ApiError>(__TAURI_INVOKE("sign_in_mastodon", { server, role, onAddress })),
+	/**
+	 *  Connects an X account through the brand's own X app by approving Earshot in the system browser (OAuth
+	 *  2.0 with PKCE). The app must list `http://127.0.0.1:53682/callback` as a callback address.
+	 */
+	signInX: (clientId: string, role: Role, onAddress: Channel<string>) => typedError<AccountView, ApiError>(__TAURI_INVOKE("sign_in_x", { clientId, role, onAddress })),
+	/**
+	 *  Connects an X account with tokens in hand: an access token, or the JSON answer of X's token endpoint.
+	 *  They go straight to the OS keyring.
+	 */
+	connectX: (clientId: string, token: string, role: Role) => typedError<AccountView, ApiError>(__TAURI_INVOKE("connect_x", { clientId, token, role })),
+	/**  X's estimated spend per handle, today and this month, with the prices and the monthly budget. */
+	xSpend: () => typedError<SpendView, ApiError>(__TAURI_INVOKE("x_spend")),
+	/**  Sets X's monthly budget (or removes it with `clear_budget`) and any prices given. */
+	setXSpend: (budgetUsd: number | null, clearBudget: boolean, prices: PriceEdit[]) => typedError<SpendView, ApiError>(__TAURI_INVOKE("set_x_spend", { budgetUsd, clearBudget, prices })),
 	/**  Cancels the browser sign-in in progress, if any. */
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	/**  Fetches one account's new mentions now. */
@@ -272,6 +286,12 @@ export type OutboxView = {
 	next_attempt_at: string | null,
 };
 
+/**  A price to change: what X bills for (`post_read`…) and its new price in US dollars. */
+export type PriceEdit = {
+	kind: string,
+	usd: number | null,
+};
+
 /**  Progress of long work, such as an import. */
 export type Progress = {
 	done: number,
@@ -323,6 +343,27 @@ export type SourceView = {
 	items: number,
 };
 
+/**  One handle's billable use over a period. */
+export type SpendLine = {
+	handle: string,
+	reads: number,
+	writes: number,
+	usd: number | null,
+};
+
+/**  X's estimated spend, today and this month (UTC, as X bills), per handle. */
+export type SpendView = {
+	today: SpendLine[],
+	month: SpendLine[],
+	today_usd: number | null,
+	month_usd: number | null,
+	/**  The monthly budget, if one is set. */
+	budget_usd: number | null,
+	/**  What the budget has paused, in words; absent while nothing is paused. */
+	paused: string | null,
+	prices: XPrice[],
+};
+
 /**  What one sync did. */
 export type SyncReport = {
 	account: string,
@@ -344,6 +385,15 @@ export type WorkspaceInfo = {
 	open_items: number,
 	/**  True when the workspace holds the demo's sample data. */
 	is_demo: boolean,
+};
+
+/**  A price, as Settings shows and edits it. */
+export type XPrice = {
+	kind: string,
+	label: string,
+	/**  US dollars for one read resource or one write request. */
+	usd: number | null,
+	is_default: boolean,
 };
 
 /* Tauri Specta runtime */

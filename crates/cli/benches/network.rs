@@ -3,7 +3,7 @@
 //!
 //!   tests/e2e/harness.sh tests/support/with-bsky-net.sh cargo bench -p earshot-cli --bench network
 //!
-//! 1. API requests to catch up on 1,000 mentions of backlog (Mastodon and Bluesky), counted from the one
+//! 1. API requests to catch up on 1,000 mentions of backlog (Mastodon, X and Bluesky), counted from the one
 //!    debug event each request makes (`EARSHOT_LOG=earshot::http=debug`).
 //! 2. From a new mention on the server to the item in the inbox, Mastodon streaming versus polling.
 //! 3. Memory (peak and current resident set) of `earshot sync` with 10 accounts, after a sync round and
@@ -114,6 +114,52 @@ async fn mastodon_backlog() {
         "every mention of the backlog arrived"
     );
     println!("Mastodon: {requests} requests to catch up on {BACKLOG} mentions (pages of 40; authors come with each)");
+}
+
+async fn x_backlog() {
+    use earshot_networks::replay::x::{XServer, XUserSeed};
+    let x = XServer::start(vec![
+        XUserSeed::new("1", "BenchHelp", 100),
+        XUserSeed::new("2", "rider_a", 10),
+        XUserSeed::new("3", "rider_b", 10),
+    ]);
+    x.post("2", "@BenchHelp an old one", None);
+    let (access, refresh) = x.sign_in("1", "bench-app");
+    let dir = tempfile::tempdir().unwrap();
+    add_account(
+        dir.path(),
+        &[
+            "x",
+            "--client-id",
+            "bench-app",
+            "--server",
+            x.base.as_str(),
+            "--token-stdin",
+        ],
+        &format!("{{\"access_token\":\"{access}\",\"refresh_token\":\"{refresh}\"}}"),
+    );
+    requests_of(dir.path(), &["sync", "--once"]);
+    for i in 0..BACKLOG {
+        x.post(
+            if i % 2 == 0 { "2" } else { "3" },
+            &format!("@BenchHelp backlog {i}"),
+            None,
+        );
+    }
+    let (requests, _) = requests_of(dir.path(), &["sync", "--once"]);
+    assert_eq!(
+        inbox_total(dir.path()).await as usize,
+        BACKLOG + 1,
+        "every mention of the backlog arrived"
+    );
+    let spend = earshot(dir.path()).args(["spend", "--json"]).output().unwrap();
+    let spend: serde_json::Value = serde_json::from_slice(&spend.stdout).unwrap();
+    println!(
+        "X: {requests} requests to catch up on {BACKLOG} mentions (pages of 100; authors come with each); \
+         estimated X spend so far ${:.2}",
+        spend["today_usd"].as_f64().unwrap_or_default()
+    );
+    assert!(x.violations().is_empty(), "{:#?}", x.violations());
 }
 
 async fn bluesky_backlog(net: &DevNet) {
@@ -315,6 +361,7 @@ async fn main() {
     let net = DevNet::get();
     if wants("backlog") {
         mastodon_backlog().await;
+        x_backlog().await;
         bluesky_backlog(&net).await;
     }
     if wants("latency") {

@@ -31,6 +31,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// X's estimated spend per handle, today and this month (UTC, as X bills), with the prices and the
+    /// monthly budget. --budget and --price change them.
+    Spend {
+        #[arg(long)]
+        json: bool,
+        /// The monthly budget in US dollars, or `none`. At 90% keyword search pauses; at 100% mentions do too.
+        #[arg(long, value_name = "DOLLARS")]
+        budget: Option<String>,
+        /// A price, as KIND=DOLLARS (post_read, user_read, content_create, content_create_url, dm_create,
+        /// interaction_create). Repeat for several.
+        #[arg(long = "price", value_name = "KIND=DOLLARS")]
+        prices: Vec<String>,
+    },
     /// Import mentions and handles from a JSON Lines file in the canonical format (docs/mention-format.md).
     Import { file: PathBuf },
     /// Print the inbox in priority order, each item with the reasons for its rank.
@@ -230,6 +243,55 @@ enum AddCommand {
         #[arg(long, value_parser = parse_role)]
         role: Role,
     },
+    /// An X account, through your brand's own X app (OAuth 2.0 with PKCE): by default you approve Earshot in
+    /// your browser; with --token-stdin, tokens are read from standard input instead (an access token, or
+    /// the JSON answer of X's token endpoint with its refresh token).
+    X {
+        /// The OAuth 2.0 client ID of your X app (X Developer Console, Keys and tokens).
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        #[arg(long)]
+        token_stdin: bool,
+        /// Only print the address to approve Earshot at.
+        #[arg(long, conflicts_with = "token_stdin")]
+        no_browser: bool,
+        /// The port of the redirect address registered in your X app: http://127.0.0.1:PORT/callback.
+        #[arg(long, default_value_t = earshot_engine::X_REDIRECT_PORT, value_name = "PORT")]
+        redirect_port: u16,
+        /// The X API's address (default https://api.x.com), for a test server or a proxy.
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// A brand keyword to search for (repeat for several).
+        #[arg(long = "keyword", value_name = "TEXT")]
+        keywords: Vec<String>,
+    },
+}
+
+/// Shows the address to approve Earshot at, and opens the browser unless told not to.
+fn approve_at(no_browser: bool) -> impl Fn(&url::Url) + Send + Sync {
+    move |url: &url::Url| {
+        if no_browser {
+            eprintln!("Open this address in a browser on this machine to approve Earshot:\n  {url}");
+        } else {
+            eprintln!("Approve Earshot in your browser. If it did not open, open this address:\n  {url}");
+            // Where no browser can be opened, the printed address is the way.
+            let _ = open::that_detached(url.as_str());
+        }
+        eprintln!("Waiting up to 5 minutes (Ctrl-C cancels)…");
+    }
+}
+
+/// A cancel signal that Ctrl-C sets.
+fn cancel_on_ctrl_c() -> tokio::sync::watch::Receiver<bool> {
+    let (cancel, cancelled) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = cancel.send(true);
+        }
+    });
+    cancelled
 }
 
 fn read_secret(what: &str) -> anyhow::Result<String> {
@@ -349,32 +411,87 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let token = read_secret("token")?;
                 engine.connect_mastodon(&instance, &token, role).await?
             } else {
-                let (cancel, cancelled) = tokio::sync::watch::channel(false);
-                tokio::spawn(async move {
-                    if tokio::signal::ctrl_c().await.is_ok() {
-                        let _ = cancel.send(true);
-                    }
-                });
-                let show = |url: &url::Url| {
-                    if no_browser {
-                        eprintln!(
-                            "Open this address in a browser on this machine to approve Earshot:\n  {url}"
-                        );
-                    } else {
-                        eprintln!(
-                            "Approve Earshot in your browser. If it did not open, open this address:\n  {url}"
-                        );
-                        // Where no browser can be opened, the printed address is the way.
-                        let _ = open::that_detached(url.as_str());
-                    }
-                    eprintln!("Waiting up to 5 minutes (Ctrl-C cancels)…");
-                };
-                engine.sign_in_mastodon(&instance, role, &show, cancelled).await?
+                engine
+                    .sign_in_mastodon(&instance, role, &approve_at(no_browser), cancel_on_ctrl_c())
+                    .await?
             };
             println!(
                 "Connected @{} (account {}) as a {} handle.",
                 account.account, account.id, account.role
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Account(AccountCommand::Add(AddCommand::X {
+            client_id,
+            token_stdin,
+            no_browser,
+            redirect_port,
+            server,
+            role,
+            keywords,
+        })) => {
+            let engine = open(cli.data_dir).await?;
+            let mut account = if token_stdin {
+                let token = read_secret("token")?;
+                engine
+                    .connect_x(&client_id, &token, role, server.as_deref())
+                    .await?
+            } else {
+                eprintln!(
+                    "Your X app must list http://127.0.0.1:{redirect_port}/callback as a callback address."
+                );
+                engine
+                    .sign_in_x(
+                        &client_id,
+                        role,
+                        server.as_deref(),
+                        Some(redirect_port),
+                        &approve_at(no_browser),
+                        cancel_on_ctrl_c(),
+                    )
+                    .await?
+            };
+            if !keywords.is_empty() {
+                account = engine.update_account(&account.id, None, Some(keywords)).await?;
+            }
+            println!(
+                "Connected @{} (account {}) as a {} handle.",
+                account.account, account.id, account.role
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Spend { json, budget, prices } => {
+            let engine = open(cli.data_dir).await?;
+            let prices = prices
+                .iter()
+                .map(|p| {
+                    let (kind, usd) = p
+                        .split_once('=')
+                        .with_context(|| format!("'{p}' is not KIND=DOLLARS, e.g. post_read=0.005"))?;
+                    let usd: f64 = usd
+                        .trim()
+                        .parse()
+                        .with_context(|| format!("'{usd}' is not an amount of dollars, e.g. 0.005"))?;
+                    Ok((kind.trim().to_owned(), usd))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let budget = match budget.as_deref().map(str::trim) {
+                None => None,
+                Some("none") => Some(None),
+                Some(b) => Some(Some(b.trim_start_matches('$').parse::<f64>().with_context(
+                    || {
+                        format!(
+                            "'{b}' is not an amount of dollars; give e.g. 50, or none to remove the budget"
+                        )
+                    },
+                )?)),
+            };
+            let view = if budget.is_some() || !prices.is_empty() {
+                engine.set_spend_settings(budget, &prices).await?
+            } else {
+                engine.spend().await?
+            };
+            output::spend(&view, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Account(AccountCommand::List { json }) => {

@@ -67,7 +67,9 @@ pub fn accounts(accounts: &[AccountView], json: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     if accounts.is_empty() {
-        println!("No accounts are connected. Try `earshot accounts connect-mastodon --server URL --role support --token-stdin`.");
+        println!(
+            "No accounts are connected. Try `earshot account add mastodon --instance URL --role support`."
+        );
     }
     for a in accounts {
         let last = a.last_sync_at.as_deref().unwrap_or("never");
@@ -225,6 +227,46 @@ pub fn outbox(views: &[OutboxView], json: bool) -> anyhow::Result<()> {
             v.from,
             v.result_url.as_deref().or(v.problem.as_deref()).unwrap_or("")
         );
+    }
+    Ok(())
+}
+
+/// Prints X's estimated spend: per handle, today and this month, then the budget and the prices.
+pub fn spend(view: &earshot_engine::SpendView, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(view)?);
+        return Ok(());
+    }
+    for (title, lines, total) in [
+        ("Today (UTC)", &view.today, view.today_usd),
+        ("This month (UTC)", &view.month, view.month_usd),
+    ] {
+        println!("{title}: ${total:.2}");
+        if lines.is_empty() {
+            println!("  nothing billable yet");
+        }
+        for l in lines {
+            println!(
+                "  {:<32} {:>7} reads {:>6} writes  ${:.2}",
+                l.handle, l.reads, l.writes, l.usd
+            );
+        }
+    }
+    match view.budget_usd {
+        Some(b) => println!("Monthly budget: ${b:.2}"),
+        None => println!("Monthly budget: none (set one with --budget)"),
+    }
+    if let Some(paused) = &view.paused {
+        println!("{paused}");
+    }
+    println!("Prices (US dollars):");
+    for p in &view.prices {
+        let note = if p.is_default {
+            " (X's published price)"
+        } else {
+            ""
+        };
+        println!("  {:<20} {:<28} {}{note}", p.kind, p.label, p.usd);
     }
     Ok(())
 }

@@ -230,3 +230,72 @@ async fn a_mastodon_account_connects_by_approving_the_printed_address() {
     );
     assert_eq!(accounts.as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn an_x_account_connects_syncs_and_its_spend_is_printed_and_capped() {
+    use earshot_networks::replay::x::{XServer, XUserSeed};
+    let x = XServer::start(vec![
+        XUserSeed::new("700", "CliSpendHelp", 900),
+        XUserSeed::new("701", "rider", 30),
+    ]);
+    for i in 0..12 {
+        x.post("701", &format!("@CliSpendHelp is my order {i} shipped?"), None);
+    }
+    let (access, refresh) = x.sign_in("700", "cli-app");
+    let dir = tempfile::tempdir().unwrap();
+    earshot(&dir)
+        .args([
+            "account",
+            "add",
+            "x",
+            "--client-id",
+            "cli-app",
+            "--role",
+            "support",
+            "--token-stdin",
+        ])
+        .args(["--server", x.base.as_str()])
+        .write_stdin(format!(
+            "{{\"access_token\":\"{access}\",\"refresh_token\":\"{refresh}\"}}\n"
+        ))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Connected @clispendhelp"));
+    let out = earshot(&dir).args(["sync", "--once"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "sync: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("12 new"));
+
+    let spend = json(&earshot(&dir).args(["spend", "--json"]).output().unwrap().stdout);
+    assert_eq!(spend["today"][0]["handle"], "@clispendhelp");
+    assert_eq!(spend["today"][0]["reads"], 13, "12 posts and 1 user");
+    let expected = 12.0 * 0.005 + 0.01;
+    assert!(
+        (spend["month_usd"].as_f64().unwrap() - expected).abs() < 1e-9,
+        "{spend}"
+    );
+
+    earshot(&dir)
+        .args(["spend", "--budget", "0.05", "--price", "user_read=0.02"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("X is paused"))
+        .stdout(predicates::str::contains(
+            "user_read            User read                    0.02\n",
+        ));
+    earshot(&dir)
+        .args(["spend", "--price", "tweet_read=1"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "'tweet_read' is not something X bills for",
+        ));
+    x.post("701", "@CliSpendHelp hello?", None);
+    let out = earshot(&dir).args(["sync", "--once"]).output().unwrap();
+    assert!(!out.status.success(), "a paused account is not a clean sync");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("X is paused"));
+    assert!(x.violations().is_empty(), "{:#?}", x.violations());
+}

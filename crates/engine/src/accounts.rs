@@ -294,13 +294,16 @@ impl Engine {
         self.record(id, AccountState::Syncing, None, None, false).await?;
         let mut counts = ImportReport::default();
         let outcome = match row.network {
-            Network::Mastodon => {
-                (self.sync_mastodon(&row, &mut report, &mut counts, progress).await).map(|()| None)
-            }
-            Network::Bluesky => {
-                (self.sync_bluesky(&row, &mut report, &mut counts, progress).await).map(|()| None)
-            }
-            Network::X => Err(EngineError::Invalid("X accounts cannot be synced yet.".into())),
+            Network::Mastodon => self
+                .sync_mastodon(&row, &mut report, &mut counts, progress)
+                .await
+                .map(|()| None),
+            Network::Bluesky => self
+                .sync_bluesky(&row, &mut report, &mut counts, progress)
+                .await
+                .map(|()| None),
+            // X may say that the spend budget paused part of it.
+            Network::X => self.sync_x(&row, &mut report, &mut counts, progress).await,
             // A feed can be read and still have had entries that could not be: that note stays on the source.
             Network::Web => self.sync_feed(&row, &mut report, &mut counts, progress).await,
         };
@@ -308,7 +311,10 @@ impl Engine {
         report.merged = counts.merged;
         report.skipped = counts.failed;
         match outcome {
-            Ok(note) => self.record(id, AccountState::Healthy, note, None, true).await?,
+            Ok(note) => {
+                report.problem.clone_from(&note);
+                self.record(id, AccountState::Healthy, note, None, true).await?;
+            }
             Err(EngineError::Network(e)) => {
                 let (state, until) = match &e {
                     FetchError::Unauthorized { .. } => (AccountState::TokenInvalid, None),

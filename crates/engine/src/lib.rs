@@ -17,8 +17,10 @@ mod paths;
 mod secrets;
 mod service;
 pub mod source;
+mod spend;
 mod views;
 mod worker;
+mod x;
 
 pub use accounts::{AccountView, SyncReport};
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -29,4 +31,6 @@ pub use live::{Listeners, OnChange};
 pub use outbox::{ActionKind, ActionRequest, ComposeCheck, OutboxView};
 pub use paths::{resolve_data_dir, DATABASE_FILE, DATA_DIR_ENV};
 pub use service::Engine;
+pub use spend::{SpendLine, SpendView, XPrice};
 pub use views::*;
+pub use x::DEFAULT_REDIRECT_PORT as X_REDIRECT_PORT;

@@ -22,21 +22,21 @@ use crate::accounts::{server_url, AccountView};
 use crate::{Engine, EngineError};
 
 /// How long Earshot waits for the person to approve in the browser.
-const APPROVAL_TIME: Duration = Duration::from_secs(5 * 60);
+pub(crate) const APPROVAL_TIME: Duration = Duration::from_secs(5 * 60);
 /// The most of a browser's request Earshot reads: the request line is all it needs.
 const MAX_REQUEST: usize = 16 * 1024;
 
-const DONE_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Earshot</title>\
+pub(crate) const DONE_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Earshot</title>\
 <body style=\"font:16px system-ui;margin:3em\"><h1>Earshot is connected</h1>\
 <p>You can close this tab and go back to Earshot.</p>";
-const FAILED_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Earshot</title>\
+pub(crate) const FAILED_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Earshot</title>\
 <body style=\"font:16px system-ui;margin:3em\"><h1>Earshot could not finish connecting</h1>\
 <p>Go back to Earshot to see why and try again.</p>";
 const REFUSED_PAGE: &str = "<!doctype html><meta charset=utf-8><title>Earshot</title>\
 <body style=\"font:16px system-ui;margin:3em\"><h1>Earshot was not connected</h1>\
 <p>The server did not give Earshot access. Go back to Earshot to try again.</p>";
 
-fn random_text(bytes: usize) -> Result<String, EngineError> {
+pub(crate) fn random_text(bytes: usize) -> Result<String, EngineError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf)
         .map_err(|e| EngineError::Invalid(format!("The system could not make a random value: {e}")))?;
@@ -83,7 +83,7 @@ fn read_callback(target: &str, state: &str) -> Callback {
     }
 }
 
-async fn respond(stream: &mut TcpStream, status: &str, page: &str) {
+pub(crate) async fn respond(stream: &mut TcpStream, status: &str, page: &str) {
     let reply = format!(
         "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
          Cache-Control: no-store\r\nConnection: close\r\n\r\n{page}",
@@ -95,7 +95,10 @@ async fn respond(stream: &mut TcpStream, status: &str, page: &str) {
 
 /// Answers browser requests on the loopback address until one carries this sign-in's answer. The browser's
 /// connection is kept, to tell it how connecting ended.
-async fn wait_for_code(listener: &TcpListener, state: &str) -> Result<(String, TcpStream), EngineError> {
+pub(crate) async fn wait_for_code(
+    listener: &TcpListener,
+    state: &str,
+) -> Result<(String, TcpStream), EngineError> {
     loop {
         let mut stream = match listener.accept().await {
             Ok((stream, _)) => stream,

@@ -39,7 +39,7 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ActionKind::Reply => "reply",
             ActionKind::Boost => "boost",
@@ -134,7 +134,8 @@ fn used(network: Network, text: &str) -> u32 {
     let n = match network {
         Network::Bluesky => text.graphemes(true).count(),
         Network::Mastodon => mastodon_length(text),
-        Network::X | Network::Web => text.chars().count(),
+        Network::X => x_length(text),
+        Network::Web => text.chars().count(),
     };
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -162,6 +163,29 @@ fn mastodon_length(text: &str) -> usize {
             total += 1 + user.chars().count() + trailing(piece);
         } else {
             total += piece.chars().count();
+        }
+    }
+    total
+}
+
+/// X's own count (twitter-text, version 3): a link is 23 whatever its length; characters in the Latin,
+/// general punctuation and similar ranges count 1, and every other character (CJK, emoji…) counts 2.
+fn x_length(text: &str) -> usize {
+    const URL_LENGTH: usize = 23;
+    let weight = |c: char| match u32::from(c) {
+        0..=4351 | 8192..=8205 | 8208..=8223 | 8242..=8247 => 1,
+        _ => 2,
+    };
+    let mut total = 0;
+    for (i, piece) in text.split(' ').enumerate() {
+        if i > 0 {
+            total += 1;
+        }
+        let lower = piece.to_ascii_lowercase();
+        if (lower.starts_with("https://") || lower.starts_with("http://")) && piece.len() > 8 {
+            total += URL_LENGTH;
+        } else {
+            total += piece.chars().map(weight).sum::<usize>();
         }
     }
     total
@@ -343,7 +367,10 @@ impl Engine {
             )));
         }
         let body = match request.kind {
-            ActionKind::Dm if !text.contains(&format!("@{}", item.author.handle)) => {
+            ActionKind::Dm
+                if item.network == Network::Mastodon
+                    && !text.contains(&format!("@{}", item.author.handle)) =>
+            {
                 // A Mastodon direct message reaches only the accounts it mentions.
                 Some(format!("@{} {text}", item.author.handle))
             }
@@ -454,6 +481,18 @@ impl Engine {
                 Err(e) => {
                     let transient = matches!(&e, EngineError::Network(f) if f.is_transient());
                     let message = e.to_string();
+                    if matches!(&e, EngineError::Network(FetchError::Unauthorized { .. })) {
+                        // Shown on the Accounts screen at once, not only on the action.
+                        accounts::set_state(
+                            &mut conn,
+                            row.account,
+                            accounts::AccountState::TokenInvalid,
+                            Some(&message),
+                            None,
+                            None,
+                        )
+                        .await?;
+                    }
                     tracing::warn!(action = row.id.0, kind = %row.kind, error = %message, "an outgoing action failed");
                     if transient && row.attempts < MAX_ATTEMPTS {
                         let wait = match &e {
@@ -502,7 +541,7 @@ impl Engine {
         match account.network {
             Network::Bluesky => self.send_bluesky(row, &account, kind).await,
             Network::Mastodon => self.send_mastodon(row, &account, kind).await,
-            Network::X => Err(EngineError::Invalid("Earshot cannot post to X yet.".into())),
+            Network::X => self.send_x(row, &account, kind).await,
             Network::Web => Err(EngineError::Invalid(WEB_REFUSAL.into())),
         }
     }
@@ -660,6 +699,21 @@ mod tests {
             used(Network::Mastodon, "https://"),
             8,
             "a bare scheme is not a link"
+        );
+    }
+
+    #[test]
+    fn x_counts_links_as_23_and_wide_characters_as_2() {
+        assert_eq!(used(Network::X, "hello"), 5);
+        assert_eq!(
+            used(Network::X, "see https://example.com/a/very/long/path/indeed ok"),
+            4 + 23 + 3
+        );
+        assert_eq!(used(Network::X, "日本"), 4);
+        assert_eq!(
+            used(Network::X, "café – ok"),
+            9,
+            "Latin and general punctuation count 1"
         );
     }
 

@@ -7,6 +7,7 @@ pub mod bluesky;
 pub mod feed;
 mod html;
 pub mod mastodon;
+pub mod x;
 
 /// The tracing target of the one debug event each request to a network makes (`EARSHOT_LOG=earshot::http=debug`).
 pub const HTTP_LOG: &str = "earshot::http";

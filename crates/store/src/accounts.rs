@@ -288,3 +288,17 @@ pub async fn remove(conn: &mut SqliteConnection, id: AccountId) -> Result<bool, 
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Forgets a cursor (a finished catch-up's resume point).
+pub async fn delete_cursor(
+    conn: &mut SqliteConnection,
+    id: AccountId,
+    source: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM cursors WHERE account_id = ? AND source = ?")
+        .bind(id.0)
+        .bind(source)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -11,6 +11,7 @@ pub mod mentions;
 mod open;
 pub mod outbox;
 pub mod profiles;
+pub mod spend;
 pub mod workspace;
 
 pub use error::StoreError;

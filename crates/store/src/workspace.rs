@@ -27,3 +27,11 @@ pub async fn counts(conn: &mut SqliteConnection) -> Result<(i64, i64), StoreErro
         .await?;
     Ok(row)
 }
+
+pub async fn delete(conn: &mut SqliteConnection, key: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM workspace WHERE key = ?")
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -11,6 +11,10 @@ const commands = vi.hoisted(() => ({
   listAccounts: vi.fn(),
   connectMastodon: vi.fn(),
   signInMastodon: vi.fn(),
+  signInX: vi.fn(),
+  connectX: vi.fn(),
+  xSpend: vi.fn(),
+  setXSpend: vi.fn(),
   cancelSignIn: vi.fn(),
   syncAccount: vi.fn(),
   connectBluesky: vi.fn(),
@@ -141,6 +145,36 @@ describe("api", () => {
     expect(commands.cancelSignIn).toHaveBeenCalledWith();
     commands.cancelSignIn.mockRejectedValueOnce("command cancel_sign_in not found");
     await expect(api.cancelSignIn()).rejects.toMatchObject({ message: api.GENERIC_FAILURE, code: "unexpected" });
+  });
+
+  it("wraps the X sign-in, token connect and spend commands", async () => {
+    const view = { id: "9", network: "x", account: "SpokewiseBikes", role: "marketing", keywords: [] };
+    type AddressChannel = { onmessage: (address: string) => void };
+    commands.signInX.mockImplementation(async (_id: string, _role: string, channel: AddressChannel) => {
+      channel.onmessage("https://x.com/i/oauth2/authorize?client_id=abc");
+      return { status: "ok", data: view };
+    });
+    const addresses: string[] = [];
+    await expect(api.signInX("abc", "marketing", (a) => addresses.push(a))).resolves.toEqual(view);
+    expect(commands.signInX.mock.calls[0]?.slice(0, 2)).toEqual(["abc", "marketing"]);
+    expect(addresses).toEqual(["https://x.com/i/oauth2/authorize?client_id=abc"]);
+
+    const refused = {
+      code: "invalid_input",
+      message: "X refused the token (Unauthorized). Sign in again to get a new one.",
+    };
+    commands.connectX.mockResolvedValue({ status: "error", error: refused });
+    await expect(api.connectX("abc", "tok", "support")).rejects.toMatchObject(refused);
+    expect(commands.connectX).toHaveBeenCalledWith("abc", "tok", "support");
+
+    const spend = { today: [], month: [], today_usd: 0, month_usd: 0, budget_usd: 5, paused: null, prices: [] };
+    commands.xSpend.mockResolvedValue({ status: "ok", data: spend });
+    await expect(api.xSpend()).resolves.toEqual(spend);
+    commands.setXSpend.mockResolvedValue({ status: "ok", data: { ...spend, budget_usd: null } });
+    await expect(api.setXSpend(null, true, [{ kind: "post_read", usd: 0.004 }])).resolves.toMatchObject({
+      budget_usd: null,
+    });
+    expect(commands.setXSpend).toHaveBeenCalledWith(null, true, [{ kind: "post_read", usd: 0.004 }]);
   });
 
   it("wraps the Bluesky and account editing commands", async () => {

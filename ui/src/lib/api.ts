@@ -21,8 +21,10 @@ import {
   type ItemStatus,
   type ItemView,
   type OutboxView,
+  type PriceEdit,
   type Progress,
   type Role,
+  type SpendView,
   type SyncReport,
   type WorkspaceInfo,
 } from "../bindings";
@@ -139,7 +141,44 @@ export function signInMastodon(
   return call(() => commands.signInMastodon(server, role, new Channel<string>(onAddress)));
 }
 
-/** Stops the browser sign-in that is waiting, if any; its `signInMastodon` then fails. Not a `Result` command. */
+/**
+ * Connects an X account through the brand's own X app (OAuth 2.0 with PKCE): Rust opens X's approval page in the
+ * system browser and waits, as for Mastodon. The app must list `X_CALLBACK_ADDRESS` (lib/accounts) as a callback
+ * address. `onAddress` hears the address the browser was sent to, for when no browser opens.
+ */
+export function signInX(
+  clientId: string,
+  role: Role,
+  onAddress: (address: string) => void = () => {},
+): Promise<AccountView> {
+  return call(() => commands.signInX(clientId, role, new Channel<string>(onAddress)));
+}
+
+/**
+ * Connects an X account with a token in hand: an access token, or the JSON answer of X's token endpoint (with its
+ * refresh token). It goes straight to Rust (and from there to the system keyring); nothing here keeps it.
+ */
+export function connectX(clientId: string, token: string, role: Role): Promise<AccountView> {
+  return call(() => commands.connectX(clientId, token, role));
+}
+
+/** X's estimated spend today and this month, per handle, with the monthly budget and the prices. */
+export function xSpend(): Promise<SpendView> {
+  return call(() => commands.xSpend());
+}
+
+/**
+ * Sets X's monthly budget and any prices given; answers with the spend as it now stands. `clearBudget` removes the
+ * budget; otherwise a null `budgetUsd` leaves it as it is.
+ */
+export function setXSpend(budgetUsd: number | null, clearBudget: boolean, prices: PriceEdit[]): Promise<SpendView> {
+  return call(() => commands.setXSpend(budgetUsd, clearBudget, prices));
+}
+
+/**
+ * Stops the browser sign-in that is waiting, if any; its `signInMastodon` or `signInX` then fails. Not a `Result`
+ * command.
+ */
 export async function cancelSignIn(): Promise<void> {
   try {
     await commands.cancelSignIn();

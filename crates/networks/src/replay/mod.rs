@@ -12,6 +12,7 @@ pub mod cassette;
 pub mod feeds;
 pub mod live;
 pub mod oauth;
+pub mod x;
 
 use std::sync::{Arc, Mutex};
 
