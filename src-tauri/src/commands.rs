@@ -3,7 +3,7 @@
 use earshot_core::{ItemStatus, Role};
 use earshot_engine::{
     AccountView, ActionKind, ActionRequest, ApiError, ComposeCheck, Engine, ErrorCode, HandleSummary,
-    ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SpendView, SyncReport,
+    ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SourceView, SpendView, SyncReport,
     WorkspaceInfo,
 };
 use tauri::ipc::Channel;
@@ -310,6 +310,54 @@ pub async fn update_account(
 pub async fn remove_account(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
     engine(&state)?.remove_account(&id).await?;
     changed(&app, "accounts");
+    Ok(())
+}
+
+/// Every listening source (RSS and Atom feeds), with its keywords, health and next fetch.
+#[tauri::command]
+#[specta::specta]
+pub async fn sources(state: State<'_, AppState>) -> Result<Vec<SourceView>, ApiError> {
+    Ok(engine(&state)?.sources().await?)
+}
+
+/// Starts listening to a feed: it is fetched once, and what matches the keywords joins the inbox.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_source(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    url: String,
+    include: Vec<String>,
+    exclude: Vec<String>,
+    role: Role,
+) -> Result<SourceView, ApiError> {
+    let source = engine(&state)?.add_source(&url, &include, &exclude, role).await?;
+    changed(&app, "sources");
+    Ok(source)
+}
+
+/// Changes a source's keywords (a list given replaces the old one) or role.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_source(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    role: Option<Role>,
+) -> Result<SourceView, ApiError> {
+    let source = engine(&state)?.update_source(&id, include, exclude, role).await?;
+    changed(&app, "sources");
+    Ok(source)
+}
+
+/// Stops listening to a source; the items it found stay in the inbox.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_source(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+    engine(&state)?.remove_source(&id).await?;
+    changed(&app, "sources");
     Ok(())
 }
 

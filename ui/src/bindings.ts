@@ -51,6 +51,14 @@ export const commands = {
 	updateAccount: (id: string, role: Role | null, keywords: string[] | null) => typedError<AccountView, ApiError>(__TAURI_INVOKE("update_account", { id, role, keywords })),
 	/**  Disconnects an account and deletes its secret; its mentions stay in the inbox. */
 	removeAccount: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_account", { id })),
+	/**  Every listening source (RSS and Atom feeds), with its keywords, health and next fetch. */
+	sources: () => typedError<SourceView[], ApiError>(__TAURI_INVOKE("sources")),
+	/**  Starts listening to a feed: it is fetched once, and what matches the keywords joins the inbox. */
+	addSource: (url: string, include: string[], exclude: string[], role: Role) => typedError<SourceView, ApiError>(__TAURI_INVOKE("add_source", { url, include, exclude, role })),
+	/**  Changes a source's keywords (a list given replaces the old one) or role. */
+	updateSource: (id: string, include: string[] | null, exclude: string[] | null, role: Role | null) => typedError<SourceView, ApiError>(__TAURI_INVOKE("update_source", { id, include, exclude, role })),
+	/**  Stops listening to a source; the items it found stay in the inbox. */
+	removeSource: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_source", { id })),
 	/**  What the composer should show before sending: the default "from" handle, warnings, and the length limit. */
 	composeCheck: (itemId: string, kind: ActionKind, from: string | null, text: string) => typedError<ComposeCheck, ApiError>(__TAURI_INVOKE("compose_check", { itemId, kind, from, text })),
 	/**  Queues a reply, direct message, boost or like in the durable outbox and tries to send it at once. */
@@ -255,7 +263,7 @@ export type LineError = {
 };
 
 /**  A social network Earshot can listen on. */
-export type Network = "bluesky" | "mastodon" | "x";
+export type Network = "bluesky" | "mastodon" | "x" | "web";
 
 /**  An action as the outbox shows it. */
 export type OutboxView = {
@@ -308,6 +316,33 @@ export type Segment = {
 	link: string | null,
 };
 
+/**  A listening source as the CLI and the app show it. */
+export type SourceView = {
+	id: string,
+	/**  The feed's address. */
+	url: string,
+	/**  The short name Earshot gave the source (its site and path); its items show it as their handle. */
+	name: string,
+	/**  The feed's own title, when it gives one. */
+	title: string | null,
+	/**  Which queue the source's items go to. */
+	role: Role,
+	/**  An entry is kept when it contains any of these (every entry, when there are none)… */
+	include: string[],
+	/**  …and none of these. */
+	exclude: string[],
+	/**  healthy, syncing, rate_limited or unreachable. */
+	state: string,
+	/**  What went wrong last (the feed could not be reached, or some entries could not be read), in words. */
+	problem: string | null,
+	/**  When Earshot last asked the site for the feed. */
+	last_fetch_at: string | null,
+	/**  The earliest the feed will be asked for again; absent when the next sync may. */
+	next_fetch_at: string | null,
+	/**  Inbox items the source found, open or done. */
+	items: number,
+};
+
 /**  One handle's billable use over a period. */
 export type SpendLine = {
 	handle: string,
@@ -339,6 +374,8 @@ export type SyncReport = {
 	pages: number,
 	/**  Set when the sync stopped early, in words. */
 	problem: string | null,
+	/**  Set when a listening source was not fetched because it was fetched a moment ago: when it will be. */
+	next_fetch_at?: string | null,
 };
 
 /**  Facts about the open workspace. */

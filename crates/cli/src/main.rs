@@ -72,7 +72,10 @@ enum Command {
     /// Add, list, change and remove the brand's accounts on each network.
     #[command(subcommand, alias = "accounts")]
     Account(AccountCommand),
-    /// Fetch new mentions for every connected account. Without --once, keeps syncing until stopped (Ctrl-C or
+    /// Listen to the open web: RSS and Atom feeds of forums, blogs, review sites and Google Alerts.
+    #[command(subcommand, alias = "sources")]
+    Source(SourceCommand),
+    /// Fetch new mentions for every connected account and listening source. Without --once, keeps syncing until stopped (Ctrl-C or
     /// SIGTERM), every --interval seconds.
     Sync {
         #[arg(long)]
@@ -154,6 +157,56 @@ enum AccountCommand {
     },
     /// Disconnect an account and delete its secret from the keyring. Its mentions stay in the inbox.
     Remove { id: String },
+}
+
+#[derive(Subcommand)]
+enum SourceCommand {
+    /// Start listening to a feed. It is fetched once now, to check it and to bring in what it holds.
+    #[command(subcommand)]
+    Add(SourceKind),
+    /// Every listening source, with its keywords, health and next fetch.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a source's keywords or role. Keywords given replace the old ones; `--include ''` clears them.
+    Update {
+        id: String,
+        #[command(flatten)]
+        filters: SourceFilters,
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
+    },
+    /// Fetch one source now, even if it was fetched a moment ago.
+    Sync { id: String },
+    /// Stop listening to a source. The items it found stay in the inbox.
+    Remove { id: String },
+}
+
+#[derive(Subcommand)]
+enum SourceKind {
+    /// An RSS or Atom feed: a forum's latest posts or search, a blog's comments, a review site, a Google
+    /// Alert delivered to a feed.
+    Rss {
+        /// The feed's address, such as https://forum.example.com/latest.rss
+        url: String,
+        #[command(flatten)]
+        filters: SourceFilters,
+        /// Which queue the source's items go to.
+        #[arg(long, value_parser = parse_role, default_value = "other")]
+        role: Role,
+    },
+}
+
+#[derive(clap::Args)]
+struct SourceFilters {
+    /// Keep only entries that contain one of these words or phrases (separated by commas; whole words, any
+    /// case). Without it, every entry is kept.
+    #[arg(long, value_name = "WORDS")]
+    include: Vec<String>,
+    /// Leave out entries that contain any of these (separated by commas).
+    #[arg(long, value_name = "WORDS")]
+    exclude: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -476,6 +529,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Source(command) => source(cli.data_dir, command).await,
         Command::Sync { once: true, .. } => {
             let engine = open(cli.data_dir).await?;
             let reports = engine.sync_all(&mut progress_bar("Syncing")).await?;
@@ -522,6 +576,52 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn source(data_dir: Option<PathBuf>, command: SourceCommand) -> anyhow::Result<ExitCode> {
+    let engine = open(data_dir).await?;
+    match command {
+        SourceCommand::Add(SourceKind::Rss { url, filters, role }) => {
+            let view = engine
+                .add_source(&url, &filters.include, &filters.exclude, role)
+                .await?;
+            println!(
+                "Listening to {} (source {}) for the {} queue; {} item(s) so far.",
+                view.title.as_deref().unwrap_or(&view.name),
+                view.id,
+                view.role,
+                view.items
+            );
+            if let Some(problem) = &view.problem {
+                eprintln!("{problem}");
+            }
+        }
+        SourceCommand::List { json } => output::sources(&engine.sources().await?, json)?,
+        SourceCommand::Update { id, filters, role } => {
+            let given = |words: Vec<String>| (!words.is_empty()).then_some(words);
+            let view = engine
+                .update_source(&id, given(filters.include), given(filters.exclude), role)
+                .await?;
+            println!(
+                "Source {} feeds the {} queue; {}.",
+                view.id,
+                view.role,
+                output::filters(&view)
+            );
+        }
+        SourceCommand::Sync { id } => {
+            let report = engine.sync_source(&id, &mut progress_bar("Fetching")).await?;
+            return Ok(output::sync_reports(&[report]));
+        }
+        SourceCommand::Remove { id } => {
+            let view = engine.remove_source(&id).await?;
+            println!(
+                "Stopped listening to {}. Its {} item(s) stay in the inbox.",
+                view.name, view.items
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Queues an action in the outbox and sends it at once. If it cannot go yet, it stays queued: `earshot sync`

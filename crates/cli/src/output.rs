@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use earshot_engine::{AccountView, ActionKind, Engine, ImportReport, InboxQuery, OutboxView, SyncReport};
+use earshot_engine::{
+    AccountView, ActionKind, Engine, ImportReport, InboxQuery, OutboxView, SourceView, SyncReport,
+};
 
 pub fn import_report(report: &ImportReport) -> ExitCode {
     println!(
@@ -86,6 +88,52 @@ pub fn accounts(accounts: &[AccountView], json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A source's keywords in words: "include: acme, acme bikes; exclude: hiring".
+pub fn filters(source: &SourceView) -> String {
+    let list = |words: &[String]| {
+        if words.is_empty() {
+            "none".to_owned()
+        } else {
+            words.join(", ")
+        }
+    };
+    let include = if source.include.is_empty() {
+        "everything".to_owned()
+    } else {
+        list(&source.include)
+    };
+    format!("include: {include}; exclude: {}", list(&source.exclude))
+}
+
+pub fn sources(sources: &[SourceView], json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(sources)?);
+        return Ok(());
+    }
+    if sources.is_empty() {
+        println!(
+            "No listening sources yet. Add a feed with `earshot source add rss URL --include 'your brand'`."
+        );
+    }
+    for s in sources {
+        println!("{:<4} {:<12} {:<9} {}", s.id, s.state, s.role, s.name);
+        if let Some(title) = &s.title {
+            println!("     {title}");
+        }
+        println!(
+            "     {}; {} item(s); last fetch {}; next fetch {}",
+            filters(s),
+            s.items,
+            s.last_fetch_at.as_deref().unwrap_or("never"),
+            s.next_fetch_at.as_deref().unwrap_or("at the next sync")
+        );
+        if let Some(problem) = &s.problem {
+            println!("     {problem}");
+        }
+    }
+    Ok(())
+}
+
 /// Prints each account's sync; exits 1 when any account could not sync, so a scheduler notices.
 pub fn sync_reports(reports: &[SyncReport]) -> ExitCode {
     if reports.is_empty() {
@@ -93,6 +141,10 @@ pub fn sync_reports(reports: &[SyncReport]) -> ExitCode {
     }
     let mut failed = false;
     for r in reports {
+        if let Some(next) = &r.next_fetch_at {
+            println!("{}: fetched a moment ago; next fetch after {next}.", r.account);
+            continue;
+        }
         println!(
             "{}: {} new, {} seen before, {} skipped, {} page(s).",
             r.account, r.imported, r.merged, r.skipped, r.pages

@@ -13,16 +13,19 @@ pub enum Network {
     Bluesky,
     Mastodon,
     X,
+    // Pages on the open web (forums, blogs, review sites), read through their RSS or Atom feeds.
+    Web,
 }
 
 impl Network {
-    pub const ALL: [Network; 3] = [Network::Bluesky, Network::Mastodon, Network::X];
+    pub const ALL: [Network; 4] = [Network::Bluesky, Network::Mastodon, Network::X, Network::Web];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Network::Bluesky => "bluesky",
             Network::Mastodon => "mastodon",
             Network::X => "x",
+            Network::Web => "web",
         }
     }
 
@@ -32,6 +35,7 @@ impl Network {
             Network::Bluesky => "Bluesky",
             Network::Mastodon => "Mastodon",
             Network::X => "X",
+            Network::Web => "Web",
         }
     }
 }
@@ -49,9 +53,10 @@ impl FromStr for Network {
             "bluesky" | "bsky" => Ok(Network::Bluesky),
             "mastodon" => Ok(Network::Mastodon),
             "x" | "twitter" => Ok(Network::X),
+            "web" | "rss" | "feed" => Ok(Network::Web),
             other => Err(CoreError::invalid(
                 "network",
-                format!("'{other}' is not a network Earshot knows; use bluesky, mastodon or x"),
+                format!("'{other}' is not a network Earshot knows; use bluesky, mastodon, x or web"),
             )),
         }
     }
@@ -164,11 +169,30 @@ mod tests {
     #[test]
     fn networks_and_roles_parse_with_helpful_errors() {
         assert_eq!("Twitter".parse::<Network>().unwrap(), Network::X);
+        for feed in ["web", "RSS", " feed "] {
+            assert_eq!(
+                feed.parse::<Network>().unwrap(),
+                Network::Web,
+                "'{feed}' names the open web"
+            );
+        }
         let err = "myspace".parse::<Network>().unwrap_err().to_string();
         assert!(
-            err.contains("bluesky, mastodon or x"),
+            err.contains("bluesky, mastodon, x or web"),
             "the error must say what is accepted: {err}"
         );
         assert_eq!("Marketing".parse::<Role>().unwrap(), Role::Marketing);
+    }
+
+    #[test]
+    fn every_network_reads_back_from_its_own_name() {
+        for network in Network::ALL {
+            assert_eq!(
+                network.as_str().parse::<Network>().unwrap(),
+                network,
+                "the stored name of {network:?} must parse back to it"
+            );
+        }
+        assert_eq!(Network::Web.label(), "Web");
     }
 }

@@ -6,12 +6,14 @@
 pub mod canonical;
 mod error;
 mod handle;
+mod keywords;
 mod mention;
 pub mod priority;
 mod text;
 
 pub use error::CoreError;
 pub use handle::{Account, Handle, Network, Role};
+pub use keywords::{keyword_list, KeywordFilter, MAX_KEYWORD_CHARS};
 pub use mention::{Author, Conversation, Facet, FacetKind, ItemStatus, Mention, MentionKey};
 pub use priority::{Factor, Priority, PriorityWeights, Reason};
 pub use text::{safe_link, segments, Segment};

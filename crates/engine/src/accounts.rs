@@ -42,6 +42,9 @@ pub struct SyncReport {
     pub pages: u32,
     /// Set when the sync stopped early, in words.
     pub problem: Option<String>,
+    /// Set when a listening source was not fetched because it was fetched a moment ago: when it will be.
+    #[specta(optional)]
+    pub next_fetch_at: Option<String>,
 }
 
 pub(crate) fn secret_key(network: Network, account: &str) -> String {
@@ -183,14 +186,21 @@ impl Engine {
         let row = self.account(account_id).await?;
         let mut conn = earshot_store::acquire(&self.db).await?;
         accounts::remove(&mut conn, account_id).await?;
-        secrets::delete(&secret_key(row.network, &row.account))?;
+        if row.network != Network::Web {
+            secrets::delete(&secret_key(row.network, &row.account))?;
+        }
         Ok(row)
     }
 
-    /// Every connected account with its health.
+    /// Every connected account with its health. Listening sources are listed by [`Engine::sources`].
     pub async fn accounts(&self) -> Result<Vec<AccountView>, EngineError> {
         let mut conn = earshot_store::acquire(&self.db).await?;
-        Ok(accounts::list(&mut conn).await?.into_iter().map(view).collect())
+        Ok(accounts::list(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|row| row.network != Network::Web)
+            .map(view)
+            .collect())
     }
 
     pub(crate) async fn record(
@@ -214,14 +224,23 @@ impl Engine {
         Ok(())
     }
 
-    /// Syncs every connected account once. One account's failure is recorded on it and does not stop the rest.
+    /// Syncs every connected account and listening source once. One's failure is recorded on it and does
+    /// not stop the rest.
     pub async fn sync_all(
         &self,
         progress: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<Vec<SyncReport>, EngineError> {
+        let ids: Vec<String> = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            accounts::list(&mut conn)
+                .await?
+                .iter()
+                .map(|row| row.id.0.to_string())
+                .collect()
+        };
         let mut reports = Vec::new();
-        for account in self.accounts().await? {
-            reports.push(self.sync_account(&account.id, progress).await?);
+        for id in ids {
+            reports.push(self.sync_account(&id, progress).await?);
         }
         Ok(reports)
     }
@@ -234,6 +253,16 @@ impl Engine {
         id: &str,
         progress: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<SyncReport, EngineError> {
+        self.sync_with(id, false, progress).await
+    }
+
+    /// [`Engine::sync_account`]; `force` fetches a listening source even if it was fetched a moment ago.
+    pub(crate) async fn sync_with(
+        &self,
+        id: &str,
+        force: bool,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<SyncReport, EngineError> {
         let missing = || EngineError::NotFound(format!("There is no connected account '{id}'."));
         let id = Self::account_id(id)?;
         let row = {
@@ -241,7 +270,10 @@ impl Engine {
             accounts::get(&mut conn, id).await?.ok_or_else(missing)?
         };
         let mut report = SyncReport {
-            account: format!("@{}", row.account),
+            account: match row.network {
+                Network::Web => format!("Feed {}", row.account),
+                _ => format!("@{}", row.account),
+            },
             ..Default::default()
         };
         let now = self.clock.now();
@@ -251,6 +283,13 @@ impl Engine {
                 crate::service::rfc3339(until)
             ));
             return Ok(report);
+        }
+        if row.network == Network::Web {
+            if let Some(next) = self.feed_wait(&row, force).await? {
+                // Fetched a moment ago (this feed, or another of its site): not a problem, just not yet.
+                report.next_fetch_at = Some(crate::service::rfc3339(next));
+                return Ok(report);
+            }
         }
         self.record(id, AccountState::Syncing, None, None, false).await?;
         let mut counts = ImportReport::default();
@@ -265,6 +304,8 @@ impl Engine {
                 .map(|()| None),
             // X may say that the spend budget paused part of it.
             Network::X => self.sync_x(&row, &mut report, &mut counts, progress).await,
+            // A feed can be read and still have had entries that could not be: that note stays on the source.
+            Network::Web => self.sync_feed(&row, &mut report, &mut counts, progress).await,
         };
         report.imported = counts.imported;
         report.merged = counts.merged;

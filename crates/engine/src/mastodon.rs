@@ -52,7 +52,7 @@ fn entry(position: usize, converted: Result<Mention, Skipped>) -> Option<Entry> 
 }
 
 /// A batch already in hand, as a source.
-struct OneBatch(Option<Batch>);
+pub(crate) struct OneBatch(pub(crate) Option<Batch>);
 
 impl MentionSource for OneBatch {
     fn size_hint(&self) -> Option<u32> {
@@ -354,7 +354,7 @@ impl Engine {
                             merged: counts.merged,
                             skipped: counts.failed,
                             pages: 0,
-                            problem: None,
+                            ..Default::default()
                         });
                     }
                 }

@@ -114,11 +114,17 @@ pub struct ActionRequest {
     pub requested_by: Option<String>,
 }
 
+/// Why nothing can be sent in answer to a page found through a feed.
+const WEB_REFUSAL: &str =
+    "Web pages cannot be answered from Earshot. Open the page in your browser, answer there, then mark the item done.";
+
 fn limit(network: Network) -> u32 {
     match network {
         Network::Bluesky => 300,
         Network::Mastodon => 500,
         Network::X => 280,
+        // Nothing is ever sent to a web page; see WEB_REFUSAL.
+        Network::Web => 0,
     }
 }
 
@@ -129,6 +135,7 @@ fn used(network: Network, text: &str) -> u32 {
         Network::Bluesky => text.graphemes(true).count(),
         Network::Mastodon => mastodon_length(text),
         Network::X => x_length(text),
+        Network::Web => text.chars().count(),
     };
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -288,6 +295,15 @@ impl Engine {
         text: &str,
     ) -> Result<ComposeCheck, EngineError> {
         let item = self.item_row(item_id).await?;
+        if item.network == Network::Web {
+            // A listening source is stored as an account, but it can never send: offer no sender at all.
+            return Ok(ComposeCheck {
+                default_from: None,
+                warnings: vec![WEB_REFUSAL.into()],
+                limit: None,
+                used: 0,
+            });
+        }
         let default = self.default_from(&item, kind).await?;
         let from_row = match from {
             Some(id) => Some(self.account_row(id).await?),
@@ -312,6 +328,9 @@ impl Engine {
     /// Queues an action in the outbox. It is sent by [`Engine::send_due`], now or after a restart.
     pub async fn queue_action(&self, request: &ActionRequest) -> Result<OutboxView, EngineError> {
         let item = self.item_row(&request.item_id).await?;
+        if item.network == Network::Web {
+            return Err(EngineError::Invalid(WEB_REFUSAL.into()));
+        }
         let from = self.account_row(&request.from).await?;
         if from.network != item.network {
             return Err(EngineError::Invalid(format!(
@@ -523,6 +542,7 @@ impl Engine {
             Network::Bluesky => self.send_bluesky(row, &account, kind).await,
             Network::Mastodon => self.send_mastodon(row, &account, kind).await,
             Network::X => self.send_x(row, &account, kind).await,
+            Network::Web => Err(EngineError::Invalid(WEB_REFUSAL.into())),
         }
     }
 

@@ -80,7 +80,8 @@ async fn the_demo_loads_through_the_import_path_and_looks_fresh() {
         6,
         "a support and a marketing handle on three networks"
     );
-    for network in Network::ALL {
+    // The demo has no listening sources, so no Web handles.
+    for network in [Network::Bluesky, Network::Mastodon, Network::X] {
         assert!(handles
             .iter()
             .any(|h| h.network == network && h.role == Role::Support));

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 
 pub mod bluesky;
+pub mod feed;
+mod html;
 pub mod mastodon;
 pub mod x;
 
@@ -70,6 +72,9 @@ pub enum FetchError {
     },
     #[error(transparent)]
     Malformed(#[from] NetworkError),
+    /// A listening source's address gave something that is not a feed Earshot can read.
+    #[error("This address did not give an RSS or Atom feed Earshot can read ({reason}). Check that it is the feed's address, not the web page's.")]
+    NotAFeed { reason: String },
 }
 
 impl FetchError {

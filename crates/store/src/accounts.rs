@@ -62,6 +62,10 @@ pub struct AccountRow {
     pub keywords: Vec<String>,
     /// Since when a live stream has been delivering this account's mentions; `None` when it is not.
     pub live_since: Option<DateTime<Utc>>,
+    /// A listening source's exclude keywords: an entry holding any of them is not kept.
+    pub exclude_keywords: Vec<String>,
+    /// When Earshot last asked a listening source's site for its feed, whatever the answer.
+    pub fetched_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -79,6 +83,8 @@ struct StoredAccount {
     remote_user: Option<String>,
     keywords: String,
     live_since: Option<i64>,
+    exclude_keywords: String,
+    fetched_at: Option<i64>,
 }
 
 impl StoredAccount {
@@ -98,13 +104,17 @@ impl StoredAccount {
             remote_user: self.remote_user.clone(),
             keywords: serde_json::from_str(&self.keywords).map_err(|e| bad(format!("keywords: {e}")))?,
             live_since: self.live_since.map(from_millis),
+            exclude_keywords: serde_json::from_str(&self.exclude_keywords)
+                .map_err(|e| bad(format!("exclude_keywords: {e}")))?,
+            fetched_at: self.fetched_at.map(from_millis),
         })
     }
 }
 
 const SELECT: &str =
     "SELECT a.id, a.handle_id, h.network, h.account, h.role, a.service_url, a.state, a.problem,
-                             a.rate_limited_until, a.last_sync_at, a.remote_user, a.keywords, a.live_since
+                             a.rate_limited_until, a.last_sync_at, a.remote_user, a.keywords, a.live_since,
+                             a.exclude_keywords, a.fetched_at
                         FROM accounts a JOIN handles h ON h.id = a.handle_id";
 
 /// Connects an account to one of our handles (a handle has at most one account). Reconnecting the same
@@ -238,6 +248,35 @@ pub async fn set_keywords(
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Replaces a listening source's exclude keywords.
+pub async fn set_exclude_keywords(
+    conn: &mut SqliteConnection,
+    id: AccountId,
+    keywords: &[String],
+) -> Result<bool, StoreError> {
+    let json = serde_json::to_string(keywords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let done = sqlx::query("UPDATE accounts SET exclude_keywords = ? WHERE id = ?")
+        .bind(json)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records that a listening source's site was just asked for its feed.
+pub async fn set_fetched_at(
+    conn: &mut SqliteConnection,
+    id: AccountId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET fetched_at = ? WHERE id = ?")
+        .bind(to_millis(at))
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Disconnects an account: its cursors and outbox rows go with it. Its handle and the mentions already in the

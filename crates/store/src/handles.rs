@@ -73,3 +73,13 @@ pub async fn set_role(conn: &mut SqliteConnection, id: HandleId, role: Role) -> 
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// How many inbox items belong to a handle, open or done.
+pub async fn item_count(conn: &mut SqliteConnection, id: HandleId) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM mention_handles WHERE handle_id = ?")
+            .bind(id.0)
+            .fetch_one(conn)
+            .await?,
+    )
+}

@@ -225,3 +225,55 @@ async fn a_sent_answer_leads_back_to_the_thread_of_the_item_it_answered() {
         Some(question.conversation_root.clone())
     );
 }
+
+#[tokio::test]
+async fn a_listening_source_keeps_its_exclude_keywords_fetch_time_and_item_count() {
+    use earshot_store::accounts;
+    let dir = tempfile::tempdir().unwrap();
+    let db = open(&dir.path().join("db.sqlite3")).await.unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    let handle = handles::upsert(
+        &mut conn,
+        &Handle {
+            network: Network::Web,
+            account: Account::new("a", "forum.example/posts.rss").unwrap(),
+            role: Role::Support,
+            display_name: Some("Forum - Latest posts".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let id = accounts::upsert(&mut conn, handle, "https://forum.example/posts.rss", None, at())
+        .await
+        .unwrap();
+    let fresh = accounts::get(&mut conn, id).await.unwrap().unwrap();
+    assert!(
+        fresh.exclude_keywords.is_empty() && fresh.fetched_at.is_none(),
+        "a new source excludes nothing and has never been fetched"
+    );
+    accounts::set_exclude_keywords(&mut conn, id, &["hiring".into(), "job".into()])
+        .await
+        .unwrap();
+    accounts::set_fetched_at(&mut conn, id, at()).await.unwrap();
+    let row = accounts::get(&mut conn, id).await.unwrap().unwrap();
+    assert_eq!(row.network, Network::Web);
+    assert_eq!(
+        row.exclude_keywords,
+        ["hiring", "job"],
+        "exclude keywords read back in order"
+    );
+    assert_eq!(row.fetched_at, Some(at()));
+    drop(conn);
+
+    let mut found = mention("forum.example-post-1", "ann@forum.example", 0, "acme broke", &[]);
+    found.network = Network::Web;
+    found.author.network = Network::Web;
+    found.mentions = vec![Account::new("m", "forum.example/posts.rss").unwrap()];
+    store(&found, &db).await;
+    let mut conn = db.acquire().await.unwrap();
+    assert_eq!(
+        handles::item_count(&mut conn, handle).await.unwrap(),
+        1,
+        "the entry belongs to the source's handle"
+    );
+}

@@ -179,8 +179,8 @@ function fail(code: ApiError["code"], message: string): never {
   throw { code, message } satisfies ApiError;
 }
 
-const NETWORK_NAMES: Record<Network, string> = { bluesky: "Bluesky", mastodon: "Mastodon", x: "X" };
-const LIMITS: Record<Network, number> = { bluesky: 300, mastodon: 500, x: 280 };
+const NETWORK_NAMES: Record<Network, string> = { bluesky: "Bluesky", mastodon: "Mastodon", x: "X", web: "Web" };
+const LIMITS: Record<Network, number> = { bluesky: 300, mastodon: 500, x: 280, web: 0 };
 
 function hasText(kind: ActionKind): boolean {
   return kind === "reply" || kind === "dm";

@@ -38,6 +38,8 @@ const ACTIONS: Record<Network, readonly ActionInfo[]> = {
   ],
   // Earshot cannot post to X.
   x: [],
+  // A page found through a feed is answered on the page itself, in the browser.
+  web: [],
 };
 
 /** The actions a network offers, in the order they are shown. */

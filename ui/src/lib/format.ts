@@ -123,6 +123,7 @@ export const NETWORK_LABELS: Record<Network, string> = {
   bluesky: "Bluesky",
   mastodon: "Mastodon",
   x: "X",
+  web: "Web",
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -5,7 +5,7 @@ use earshot_core::canonical::{RawAuthor, RawMention};
 use earshot_core::{Facet, Mention};
 use serde::Deserialize;
 
-use super::html::status_text;
+use crate::html::status_text;
 use crate::{NetworkError, Skipped};
 
 #[derive(Debug, Deserialize)]

@@ -4,9 +4,12 @@
 //! What it covers: verify_credentials, one page of mention notifications with its rate-limit headers and a
 //! `Link` to newer ones, the empty page that ends a catch-up, 401 for a revoked token (the token `expired`)
 //! and 429 with a reset time (the token `slow`). Nothing else: any other path gets 404.
+//!
+//! [`feeds`] serves the listening sources' test feeds the same way, with conditional GET.
 
 pub mod bsky_net;
 pub mod cassette;
+pub mod feeds;
 pub mod live;
 pub mod oauth;
 pub mod x;

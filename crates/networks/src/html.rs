@@ -1,4 +1,5 @@
-//! Mastodon status HTML into plain text plus link, mention and hashtag facets.
+//! HTML from a network (a Mastodon status, a feed entry's summary) into plain text plus link, mention and
+//! hashtag facets.
 //!
 //! The HTML is attacker-controlled. It is parsed with html5ever (as a browser would) and only its text is
 //! kept; `<a>` elements become facets over that text, with UTF-8 byte offsets as `core` expects. Nothing of
@@ -6,6 +7,7 @@
 
 use earshot_core::{Facet, FacetKind};
 use scraper::{ElementRef, Html, Node};
+use url::Url;
 
 /// What the walk has written so far.
 struct Output<'m> {
@@ -13,15 +15,18 @@ struct Output<'m> {
     facets: Vec<Facet>,
     /// The post's mentions, as (profile URL, full account), so a mention link can name the full account.
     mentions: &'m [(String, String)],
+    /// Where relative link addresses are resolved (a feed entry's page); `None` leaves them as they are.
+    base: Option<&'m Url>,
 }
 
 impl Output<'_> {
+    /// Ends a block with one blank line, whatever white space (a line break between two `<p>` in a feed's
+    /// HTML, a `<br>` at the end of a paragraph) came before it.
     fn paragraph_break(&mut self) {
-        let trimmed = self.text.trim_end_matches([' ', '\t']).len();
+        let trimmed = self.text.trim_end_matches([' ', '\t', '\n', '\r']).len();
         self.text.truncate(trimmed);
-        if !self.text.is_empty() && !self.text.ends_with("\n\n") {
-            self.text
-                .push_str(if self.text.ends_with('\n') { "\n" } else { "\n\n" });
+        if !self.text.is_empty() {
+            self.text.push_str("\n\n");
         }
     }
 
@@ -81,7 +86,11 @@ impl Output<'_> {
                 tag: text.trim_start_matches('#').to_owned(),
             });
         }
-        Some(FacetKind::Link { uri: href.to_owned() })
+        let uri = match self.base {
+            Some(base) if Url::parse(href).is_err() => base.join(href).map(String::from).ok()?,
+            _ => href.to_owned(),
+        };
+        Some(FacetKind::Link { uri })
     }
 }
 
@@ -93,12 +102,47 @@ pub fn status_text(html: &str, mentions: &[(String, String)]) -> (String, Vec<Fa
         text: String::new(),
         facets: Vec::new(),
         mentions,
+        base: None,
     };
     out.walk(fragment.root_element());
     let end = out.text.trim_end().len();
     out.text.truncate(end);
     out.facets.retain(|f| f.end <= end);
     (out.text, out.facets)
+}
+
+/// A web page fragment (a feed entry's summary or content) as plain text with facets, trimmed at both ends.
+/// Relative link addresses are resolved against `base`.
+pub fn page_text(html: &str, base: Option<&Url>) -> (String, Vec<Facet>) {
+    let fragment = Html::parse_fragment(html);
+    let mut out = Output {
+        text: String::new(),
+        facets: Vec::new(),
+        mentions: &[],
+        base,
+    };
+    out.walk(fragment.root_element());
+    let end = out.text.trim_end().len();
+    let start = end - out.text[..end].trim_start().len();
+    let text = out.text[start..end].to_owned();
+    let facets = out
+        .facets
+        .into_iter()
+        .filter(|f| f.start >= start && f.end <= end)
+        .map(|f| Facet {
+            start: f.start - start,
+            end: f.end - start,
+            kind: f.kind,
+        })
+        .collect();
+    (text, facets)
+}
+
+/// Text that is meant to be plain but often carries HTML character references (`&nbsp;`, `&eacute;`, a
+/// doubly escaped `&amp;amp;`), as feed titles do: the references are decoded, and anything that looks like
+/// a tag stays literally as it is.
+pub fn plain_text(text: &str) -> String {
+    page_text(&text.replace('<', "&lt;"), None).0
 }
 
 #[cfg(test)]
@@ -142,6 +186,42 @@ mod tests {
         assert!(
             segments.iter().all(|s| s.link.is_none()),
             "no unsafe link survives: {segments:?}"
+        );
+    }
+
+    #[test]
+    fn page_text_is_trimmed_and_resolves_relative_links() {
+        let base: Url = "https://forum.example/t/topic/12".parse().unwrap();
+        let (text, facets) = page_text(
+            "\n  <p>see <a href=\"/t/other/3\">this</a> &amp; <a href=\"javascript:x()\">that</a></p>\n",
+            Some(&base),
+        );
+        assert_eq!(text, "see this & that", "white space around the text is dropped");
+        assert_eq!(
+            &text[facets[0].start..facets[0].end],
+            "this",
+            "facets move with the trimmed text"
+        );
+        assert_eq!(
+            facets[0].kind,
+            FacetKind::Link {
+                uri: "https://forum.example/t/other/3".into()
+            },
+            "a relative address is resolved against the page"
+        );
+        let segments = earshot_core::segments(&text, &facets);
+        assert!(
+            segments.iter().filter(|s| s.link.is_some()).count() == 1,
+            "only the web address is a link: {segments:?}"
+        );
+    }
+
+    #[test]
+    fn plain_text_decodes_references_and_keeps_angle_brackets() {
+        assert_eq!(
+            plain_text("Caf&eacute;&nbsp;&amp; <b>bold</b> I <3 it"),
+            "Caf\u{e9}\u{a0}& <b>bold</b> I <3 it",
+            "references decoded once, tags kept as text"
         );
     }
 
