@@ -302,8 +302,14 @@ impl Engine {
                 .sync_bluesky(&row, &mut report, &mut counts, progress)
                 .await
                 .map(|()| None),
-            // X may say that the spend budget paused part of it.
-            Network::X => self.sync_x(&row, &mut report, &mut counts, progress).await,
+            // X may say that the spend budget paused part of it: the sync says so too.
+            Network::X => {
+                let note = self.sync_x(&row, &mut report, &mut counts, progress).await;
+                if let Ok(Some(paused)) = &note {
+                    report.problem = Some(paused.clone());
+                }
+                note
+            }
             // A feed can be read and still have had entries that could not be: that note stays on the source.
             Network::Web => self.sync_feed(&row, &mut report, &mut counts, progress).await,
         };
@@ -311,10 +317,7 @@ impl Engine {
         report.merged = counts.merged;
         report.skipped = counts.failed;
         match outcome {
-            Ok(note) => {
-                report.problem.clone_from(&note);
-                self.record(id, AccountState::Healthy, note, None, true).await?;
-            }
+            Ok(note) => self.record(id, AccountState::Healthy, note, None, true).await?,
             Err(EngineError::Network(e)) => {
                 let (state, until) = match &e {
                     FetchError::Unauthorized { .. } => (AccountState::TokenInvalid, None),
