@@ -252,6 +252,25 @@ pub fn cancel_sign_in(sign_in: State<'_, SignIn>) {
     }
 }
 
+/// Fetches a listening source now, even if its site was asked recently (a site's own Retry-After still
+/// holds).
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_source(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    on_progress: Channel<Progress>,
+) -> Result<SyncReport, ApiError> {
+    let report = engine(&state)?
+        .sync_source(&id, &mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?;
+    changed(&app, "sync");
+    Ok(report)
+}
+
 /// Fetches one account's new mentions now.
 #[tauri::command]
 #[specta::specta]

@@ -51,6 +51,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::add_source,
             commands::update_source,
             commands::remove_source,
+            commands::sync_source,
             commands::compose_check,
             commands::queue_action,
             commands::list_outbox,

@@ -59,6 +59,11 @@ export const commands = {
 	updateSource: (id: string, include: string[] | null, exclude: string[] | null, role: Role | null) => typedError<SourceView, ApiError>(__TAURI_INVOKE("update_source", { id, include, exclude, role })),
 	/**  Stops listening to a source; the items it found stay in the inbox. */
 	removeSource: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_source", { id })),
+	/**
+	 *  Fetches a listening source now, even if its site was asked recently (a site's own Retry-After still
+	 *  holds).
+	 */
+	syncSource: (id: string, onProgress: Channel<Progress>) => typedError<SyncReport, ApiError>(__TAURI_INVOKE("sync_source", { id, onProgress })),
 	/**  What the composer should show before sending: the default "from" handle, warnings, and the length limit. */
 	composeCheck: (itemId: string, kind: ActionKind, from: string | null, text: string) => typedError<ComposeCheck, ApiError>(__TAURI_INVOKE("compose_check", { itemId, kind, from, text })),
 	/**  Queues a reply, direct message, boost or like in the durable outbox and tries to send it at once. */
