@@ -8,15 +8,11 @@ import {
   cleanHandle,
   clockTime,
   connectRequest,
-  keywordsSavedText,
-  keywordsText,
   lastSyncText,
   liveText,
   needsAttention,
-  parseKeywords,
   reconnectHelp,
   reconnectPrefill,
-  sameKeywords,
   secretName,
   serverLabel,
   signInRequest,
@@ -409,36 +405,6 @@ describe("reconnect", () => {
   it("names each network's secret", () => {
     expect(secretName("bluesky")).toBe("app password");
     expect(secretName("mastodon")).toBe("access token");
-  });
-});
-
-describe("keywords", () => {
-  it("trims, collapses spaces and drops empties", () => {
-    expect(parseKeywords("  spokewise ,  flat   tyre,,  , #ebike\t")).toEqual(["spokewise", "flat tyre", "#ebike"]);
-    expect(parseKeywords("")).toEqual([]);
-    expect(parseKeywords(" , ,")).toEqual([]);
-  });
-
-  it("drops repeats ignoring case, keeping the first spelling", () => {
-    expect(parseKeywords("Spokewise, spokewise, SPOKEWISE, Flat Tyre, flat  tyre")).toEqual([
-      "Spokewise",
-      "Flat Tyre",
-    ]);
-  });
-
-  it("shows keywords for editing and compares them in any order", () => {
-    expect(keywordsText(["bikes", "spokewise"])).toBe("bikes, spokewise");
-    expect(keywordsText([])).toBe("");
-    expect(parseKeywords(keywordsText(["flat tyre", "bikes"]))).toEqual(["flat tyre", "bikes"]);
-    expect(sameKeywords(["b", "a"], ["a", "b"])).toBe(true);
-    expect(sameKeywords(["a"], ["A"])).toBe(false);
-    expect(sameKeywords(["a"], ["a", "b"])).toBe(false);
-  });
-
-  it("says what a save did", () => {
-    expect(keywordsSavedText([])).toBe("Keywords cleared.");
-    expect(keywordsSavedText(["a"])).toBe("Saved 1 keyword.");
-    expect(keywordsSavedText(["a", "b"])).toBe("Saved 2 keywords.");
   });
 });
 

@@ -1,9 +1,10 @@
 // Pure helpers for the Accounts dialog: what an account's state means in
 // words, when it last synced, what a sync did, what needs attention, and the
-// connect form and keyword field turned into what the commands take.
+// connect form turned into what the commands take. The keyword field's helpers
+// are in keywords.ts.
 
 import type { AccountView, Network, Role, SyncReport } from "../bindings";
-import { formatCount, parseTime, plural, relativeAge } from "./format";
+import { agoText, formatCount, parseTime } from "./format";
 
 export type AccountState = "healthy" | "syncing" | "rate_limited" | "token_invalid" | "unreachable";
 
@@ -74,12 +75,7 @@ export function liveText(account: Pick<AccountView, "state" | "live_since">): { 
 
 /** "Last sync 5 min ago", "Last sync just now", "Last sync on Mar 4", "Never synced". */
 export function lastSyncText(iso: string | null, now: number): string {
-  const t = parseTime(iso);
-  if (iso === null || t === null) return "Never synced";
-  const age = relativeAge(iso, now);
-  if (age === "now") return "Last sync just now";
-  if (/^\d+ (min|h|d)$/.test(age)) return `Last sync ${age} ago`;
-  return `Last sync on ${age}`;
+  return agoText("Last sync", iso, now) ?? "Never synced";
 }
 
 /** What a sync did, in words: "3 new, 0 seen before", or the reason it stopped. */
@@ -352,42 +348,6 @@ export function canReconnect(account: Pick<AccountView, "network" | "state">): b
 /** What a network calls the secret it signs in with, for sentences. */
 export function secretName(network: Network): string {
   return network === "bluesky" ? "app password" : "access token";
-}
-
-/**
- * The keywords in a comma-separated field: each trimmed with inner spaces collapsed, empties dropped, and
- * repeats dropped ignoring case (the first spelling wins).
- */
-export function parseKeywords(text: string): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const part of text.split(",")) {
-    const keyword = part.trim().replace(/\s+/g, " ");
-    if (keyword === "") continue;
-    const key = keyword.normalize("NFC").toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(keyword);
-  }
-  return out;
-}
-
-/** Keywords as the field shows them: "bikes, spokewise". */
-export function keywordsText(keywords: readonly string[]): string {
-  return keywords.join(", ");
-}
-
-/** The same keywords, in any order (the engine stores them sorted). */
-export function sameKeywords(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const x = [...a].sort();
-  const y = [...b].sort();
-  return x.every((k, i) => k === y[i]);
-}
-
-/** What saving keywords did, in words. */
-export function keywordsSavedText(keywords: readonly string[]): string {
-  return keywords.length === 0 ? "Keywords cleared." : `Saved ${plural(keywords.length, "keyword")}.`;
 }
 
 /**

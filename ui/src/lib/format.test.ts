@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   accountAge,
+  agoText,
   atHandle,
   formatCompact,
   formatContribution,
@@ -8,6 +9,7 @@ import {
   formatScore,
   relativeAge,
   relativeAgeLong,
+  relativeUntil,
   totalLabel,
 } from "./format";
 
@@ -50,6 +52,36 @@ describe("relativeAge", () => {
     expect(relativeAgeLong(ago(3 * HOUR), NOW)).toBe("3 hours ago");
     expect(relativeAgeLong(ago(2 * DAY), NOW)).toBe("2 days ago");
     expect(relativeAgeLong("2024-03-04T12:00:00Z", NOW)).toBe("on Mar 4, 2024");
+  });
+});
+
+describe("agoText", () => {
+  it("puts the age after a label, or null without a time", () => {
+    expect(agoText("Last fetched", ago(20_000), NOW)).toBe("Last fetched just now");
+    expect(agoText("Last fetched", ago(7 * MIN), NOW)).toBe("Last fetched 7 min ago");
+    expect(agoText("Last fetched", ago(5 * HOUR), NOW)).toBe("Last fetched 5 h ago");
+    expect(agoText("Last fetched", "2026-03-04T12:00:00Z", NOW)).toBe("Last fetched on Mar 4");
+    expect(agoText("Last fetched", null, NOW)).toBeNull();
+    expect(agoText("Last fetched", "soon", NOW)).toBeNull();
+  });
+});
+
+describe("relativeUntil", () => {
+  const later = (ms: number) => new Date(NOW + ms).toISOString();
+
+  it("counts minutes up, and hours and days down", () => {
+    expect(relativeUntil(later(4 * MIN + 10_000), NOW)).toBe("in 5 min");
+    expect(relativeUntil(later(MIN), NOW)).toBe("in 1 min");
+    expect(relativeUntil(later(59 * MIN), NOW)).toBe("in 59 min");
+    expect(relativeUntil(later(2 * HOUR + 40 * MIN), NOW)).toBe("in 2 h");
+    expect(relativeUntil(later(3 * DAY + HOUR), NOW)).toBe("in 3 d");
+  });
+
+  it("says under a minute for what is due or past, a date far off, and nothing for garbage", () => {
+    expect(relativeUntil(later(30_000), NOW)).toBe("in under a minute");
+    expect(relativeUntil(later(-5 * MIN), NOW)).toBe("in under a minute");
+    expect(relativeUntil("2027-01-15T12:00:00Z", NOW)).toBe("on Jan 15, 2027");
+    expect(relativeUntil("whenever", NOW)).toBe("");
   });
 });
 

@@ -32,6 +32,33 @@ export function relativeAge(iso: string, now: number): string {
   return shortDate(t, now);
 }
 
+/**
+ * A status line's "when": "Last sync 5 min ago", "Last sync just now", "Last sync on Mar 4", after `label`. Null
+ * when there is no time, for the caller's own "Never …".
+ */
+export function agoText(label: string, iso: string | null, now: number): string | null {
+  if (iso === null || parseTime(iso) === null) return null;
+  const age = relativeAge(iso, now);
+  if (age === "now") return `${label} just now`;
+  if (/^\d+ (min|h|d)$/.test(age)) return `${label} ${age} ago`;
+  return `${label} on ${age}`;
+}
+
+/**
+ * How long until a time to come, the same short way: "in 4 min", "in 2 h", "in 3 d", "on Mar 4" (30 days or
+ * more). Under a minute, or already past, is "in under a minute". "" when the text is not a time.
+ */
+export function relativeUntil(iso: string, now: number): string {
+  const t = parseTime(iso);
+  if (t === null) return "";
+  const diff = t - now;
+  if (diff < MINUTE) return "in under a minute";
+  if (diff < HOUR) return `in ${Math.ceil(diff / MINUTE)} min`;
+  if (diff < DAY) return `in ${Math.floor(diff / HOUR)} h`;
+  if (diff < 30 * DAY) return `in ${Math.floor(diff / DAY)} d`;
+  return `on ${shortDate(t, now)}`;
+}
+
 /** The same age in words, for screen readers and tooltips: "12 minutes ago". */
 export function relativeAgeLong(iso: string, now: number): string {
   const t = parseTime(iso);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { debounce } from "./debounce";
 import { nextFocus } from "./focusTrap";
-import { progressPercent } from "./progress";
+import { progressPercent, progressText } from "./progress";
 import { contributionSign, contributionWidth } from "./reasons";
 
 describe("debounce", () => {
@@ -33,6 +33,14 @@ describe("debounce", () => {
     expect(fn).toHaveBeenCalledTimes(1);
     d.flush(); // nothing pending
     expect(fn).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("progressText", () => {
+  it("counts with a total, and says the phase alone without one", () => {
+    expect(progressText({ done: 2, total: 3, phase: "Fetching mentions" })).toBe("Fetching mentions — 2 of 3");
+    expect(progressText({ done: 1204, total: 5000, phase: "Reading the feed" })).toBe("Reading the feed — 1,204 of 5,000");
+    expect(progressText({ done: 0, total: 0, phase: "Connecting" })).toBe("Connecting…");
   });
 });
 
