@@ -20,6 +20,11 @@ const commands = vi.hoisted(() => ({
   connectBluesky: vi.fn(),
   updateAccount: vi.fn(),
   removeAccount: vi.fn(),
+  sources: vi.fn(),
+  addSource: vi.fn(),
+  updateSource: vi.fn(),
+  removeSource: vi.fn(),
+  syncSource: vi.fn(),
   composeCheck: vi.fn(),
   queueAction: vi.fn(),
   listOutbox: vi.fn(),
@@ -210,6 +215,40 @@ describe("api", () => {
     await expect(api.removeAccount("7")).rejects.toMatchObject({ message: gone.message, code: "not_found" });
     commands.removeAccount.mockRejectedValueOnce("command remove_account not found");
     await expect(api.removeAccount("7")).rejects.toMatchObject({ message: api.GENERIC_FAILURE, code: "unexpected" });
+  });
+
+  it("wraps the listening source commands", async () => {
+    const source = { id: "12", url: "https://forum.example/latest.rss", name: "forum.example/latest.rss", include: ["spokewise"] };
+    commands.sources.mockResolvedValue({ status: "ok", data: [source] });
+    await expect(api.sources()).resolves.toEqual([source]);
+
+    commands.addSource.mockResolvedValue({ status: "ok", data: source });
+    await expect(api.addSource("https://forum.example/latest.rss", ["spokewise"], ["hiring"], "support")).resolves.toEqual(source);
+    expect(commands.addSource).toHaveBeenCalledWith("https://forum.example/latest.rss", ["spokewise"], ["hiring"], "support");
+    const notAFeed = {
+      code: "invalid_input",
+      message:
+        "https://spokewise.example/ could not be added as a listening source. This address did not give an RSS or Atom feed Earshot can read (it is an HTML page). Check that it is the feed's address, not the web page's.",
+    };
+    commands.addSource.mockResolvedValue({ status: "error", error: notAFeed });
+    await expect(api.addSource("https://spokewise.example/", [], [], "other")).rejects.toMatchObject(notAFeed);
+
+    commands.updateSource.mockResolvedValue({ status: "ok", data: { ...source, include: ["atlas"] } });
+    await expect(api.updateSource("12", ["atlas"], null, null)).resolves.toMatchObject({ include: ["atlas"] });
+    expect(commands.updateSource).toHaveBeenLastCalledWith("12", ["atlas"], null, null);
+
+    commands.removeSource.mockResolvedValue({ status: "ok", data: null });
+    await expect(api.removeSource("12")).resolves.toBeUndefined();
+    expect(commands.removeSource).toHaveBeenCalledWith("12");
+
+    commands.syncSource.mockImplementation(async (_id: string, channel: { onmessage: (p: unknown) => void }) => {
+      channel.onmessage({ done: 0, total: 0, phase: "Fetching the feed" });
+      return { status: "ok", data: { account: "forum.example/latest.rss", imported: 2, merged: 1, skipped: 0, pages: 1, problem: null } };
+    });
+    const seen: unknown[] = [];
+    await expect(api.syncSource("12", (p) => seen.push(p))).resolves.toMatchObject({ imported: 2 });
+    expect(commands.syncSource.mock.calls[0]?.[0]).toBe("12");
+    expect(seen).toEqual([{ done: 0, total: 0, phase: "Fetching the feed" }]);
   });
 
   it("wraps the outbox commands", async () => {

@@ -24,6 +24,7 @@ import {
   type PriceEdit,
   type Progress,
   type Role,
+  type SourceView,
   type SpendView,
   type SyncReport,
   type WorkspaceInfo,
@@ -207,6 +208,39 @@ export function updateAccount(id: string, role: Role | null, keywords: string[] 
 /** Disconnects an account and deletes its secret from the keyring; its mentions stay in the inbox. */
 export function removeAccount(id: string): Promise<void> {
   return call(() => commands.removeAccount(id)).then(() => undefined);
+}
+
+/** Every listening source (RSS and Atom feeds), with its keywords, health and next fetch. */
+export function sources(): Promise<SourceView[]> {
+  return call(() => commands.sources());
+}
+
+/**
+ * Starts listening to a feed. Rust fetches it once first: an address that gives no feed fails with a message that
+ * says so, and what the feed holds now that matches the keywords joins the inbox at once.
+ */
+export function addSource(url: string, include: string[], exclude: string[], role: Role): Promise<SourceView> {
+  return call(() => commands.addSource(url, include, exclude, role));
+}
+
+/** Changes a source's include keywords, exclude keywords or role; null leaves that one as it is. */
+export function updateSource(
+  id: string,
+  include: string[] | null,
+  exclude: string[] | null,
+  role: Role | null,
+): Promise<SourceView> {
+  return call(() => commands.updateSource(id, include, exclude, role));
+}
+
+/** Stops listening to a source; the items it found stay in the inbox. */
+export function removeSource(id: string): Promise<void> {
+  return call(() => commands.removeSource(id)).then(() => undefined);
+}
+
+/** Fetches a source now, even if it was fetched a moment ago (a site's own request to wait still holds). */
+export function syncSource(id: string, onProgress: (progress: Progress) => void): Promise<SyncReport> {
+  return call(() => commands.syncSource(id, new Channel<Progress>(onProgress)));
 }
 
 /**
