@@ -11,6 +11,13 @@
 //   ?fail=spend    make x_spend and set_x_spend fail, to see the spend meter's errors
 //   ?accounts=0    start with no connected accounts (the empty state), and no X spend
 //   ?fail=send     the first try of every outgoing action fails for a while, to see "Retrying at"
+//   ?fail=sources  make the sources list fail, to see its error in the Accounts dialog
+//   ?fail=fetch    make Fetch now on a listening source fail: its feed becomes unreachable
+//
+// Two listening sources start connected (unless ?accounts=0): a Discourse forum's latest topics and a Google
+// Alert, whose last fetch could not read two entries. Their web items are in the inbox (unless ?mock=0). Adding
+// a source accepts an address that looks like a feed (.rss, .xml, .atom, /feed, /rss, Google Alerts' feeds) and
+// refuses any other page as not a feed; a site with "offline" in it cannot be reached.
 //
 // The browser sign-ins (sign_in_mastodon, sign_in_x) answer after about 3 s, as if the person approved Earshot; a
 // server or client ID with "deny" in it refuses instead. cancel_sign_in ends the waiting one with "Connecting was
@@ -46,8 +53,10 @@ import type {
   Reason,
   Role,
   Segment,
+  SourceView,
   SpendLine,
   SpendView,
+  SyncReport,
   WorkspaceInfo,
   XPrice,
 } from "../bindings";
@@ -66,6 +75,132 @@ const HANDLES: HandleSummary[] = [
   { id: "h4", network: "x", account: "SpokewiseBikes", role: "marketing", display_name: "Spokewise on X", open_count: 0 },
   { id: "h5", network: "x", account: "SpokewiseJobs", role: "other", display_name: null, open_count: 0 },
 ];
+
+/** The listening sources' handles: a source is a handle on the web network, named after its feed's address. */
+const WEB_HANDLES: HandleSummary[] = [
+  {
+    id: "h6",
+    network: "web",
+    account: "community.spokewise.example/latest.rss",
+    role: "support",
+    display_name: "Spokewise Community — Latest topics",
+    open_count: 0,
+  },
+  {
+    id: "h7",
+    network: "web",
+    account: "google.com/alerts/feeds/06451237718829021453/8312772043015237106",
+    role: "marketing",
+    display_name: "Google Alert - spokewise",
+    open_count: 0,
+  },
+];
+
+/** Entries the sources kept, as Rust stores them: the title, a blank line, then the text, all plain. */
+const WEB_ENTRIES: {
+  handle: string;
+  author: string;
+  name: string | null;
+  url: string;
+  text: string;
+  hoursAgo: number;
+  score: number;
+  reason: string;
+  status: ItemStatus;
+}[] = [
+  {
+    handle: "h6",
+    author: "Priya-Natarajan@community.spokewise.example",
+    name: "Priya Natarajan",
+    url: "https://community.spokewise.example/t/warranty-claim-for-a-cracked-rack/4182",
+    text: "Warranty claim for a cracked Spokewise rack: no answer in 10 days\n\nI sent photos through the warranty form on 2 November and have not heard back. Order 48213. How long does it usually take? The bike is my only way to work.",
+    hoursAgo: 5,
+    score: 9.3,
+    reason: "Negative sentiment",
+    status: "open",
+  },
+  {
+    handle: "h6",
+    author: "Marta-Lindqvist@community.spokewise.example",
+    name: "Marta Lindqvist",
+    url: "https://community.spokewise.example/t/tempo-rear-derailleur-skipping/4177",
+    text: "Tempo rear derailleur skipping after 200 km\n\nBought a Spokewise Tempo in March. Since last week the chain skips on the 3rd and 4th cog under load. Cable tension looks fine. Has anyone else seen this? <b>Photos below</b>",
+    hoursAgo: 9,
+    score: 8.6,
+    reason: "Asks a question",
+    status: "open",
+  },
+  {
+    handle: "h6",
+    author: "Kofi-Mensah@community.spokewise.example",
+    name: "Kofi Mensah",
+    url: "https://community.spokewise.example/t/atlas-or-tempo-for-a-30-km-commute/4160",
+    text: "Atlas or Tempo for a 30 km commute?\n\nMostly flat with some gravel at the end. Is the Spokewise Atlas worth the extra weight, or is the Tempo enough?",
+    hoursAgo: 30,
+    score: 6.2,
+    reason: "Asks a question",
+    status: "open",
+  },
+  {
+    handle: "h6",
+    author: "wheelsmith@community.spokewise.example",
+    name: "wheelsmith",
+    url: "https://community.spokewise.example/t/firmware-2-3-fixed-my-display-flicker/4101",
+    text: "Firmware 2.3 fixed my display flicker\n\nA heads-up for anyone with the flickering Spokewise display: the 2.3 update from the app fixed it for me.",
+    hoursAgo: 76,
+    score: 3.9,
+    reason: "Positive sentiment",
+    status: "done",
+  },
+  {
+    handle: "h7",
+    author: "bikeradar.example",
+    name: null,
+    url: "https://www.bikeradar.example/news/spokewise-commuter-brake-lever-recall",
+    text: "Spokewise recalls 2024 Commuter brake levers\n\nSpokewise is recalling about 3,200 brake levers fitted to its 2024 Commuter e-bike after reports that the lever can crack in cold weather. Owners can check their frame number at https://spokewise.example/recall.",
+    hoursAgo: 3,
+    score: 9.6,
+    reason: "Posted recently",
+    status: "open",
+  },
+  {
+    handle: "h7",
+    author: "cyclingweekly.example",
+    name: null,
+    url: "https://www.cyclingweekly.example/reviews/spokewise-atlas-review",
+    text: "Spokewise Atlas review: the commuter e-bike to beat?\n\nFour weeks and 600 km on the Atlas: a quiet motor, a battery that lasts the week, and a price that undercuts most rivals.",
+    hoursAgo: 50,
+    score: 7.1,
+    reason: "Posted recently",
+    status: "open",
+  },
+];
+
+function webItems(): Stored[] {
+  const now = Date.now();
+  return WEB_ENTRIES.map((e, i) => {
+    const handle = WEB_HANDLES.find((h) => h.id === e.handle);
+    return {
+      text: e.text,
+      url: e.url,
+      followers: 0,
+      row: {
+        id: `w${i}`,
+        network: "web",
+        author_handle: e.author,
+        author_name: e.name,
+        author_followers: 0,
+        author_verified: false,
+        excerpt: e.text.replace(/\s+/g, " ").slice(0, 140),
+        created_at: new Date(now - e.hoursAgo * 3_600_000).toISOString(),
+        handles: handle ? [refOf(handle)] : [],
+        score: e.score,
+        top_reason: e.reason,
+        status: e.status,
+      },
+    };
+  });
+}
 
 const FIRST = ["Ana", "Ben", "Chloé", "Dev", "Emeka", "Fatima", "Gus", "Hana", "Ivo", "Jun", "Kira", "Lars", "Mina", "Noor"];
 const LAST = ["Ortiz", "Park", "Quinn", "Rossi", "Sato", "Tran", "Uddin", "Vega", "Weiss", "Xu", "Young", "Zeller"];
@@ -227,7 +362,12 @@ interface MockAction {
 export function installMockBackend(params: URLSearchParams): void {
   const latency = Number(params.get("latency") ?? 30);
   const failing = params.get("fail");
-  let items = generate(Number(params.get("mock") ?? 2000));
+  const withSources = params.get("accounts") !== "0";
+  const mentions = Number(params.get("mock") ?? 2000);
+  let items = generate(mentions);
+  if (withSources && mentions > 0) items = [...items, ...webItems()].sort((a, b) => (b.row.score ?? 0) - (a.row.score ?? 0));
+  /** Our handles: the accounts', and one per listening source. */
+  const handles: HandleSummary[] = [...HANDLES, ...(withSources ? WEB_HANDLES.map((h) => ({ ...h })) : [])];
   let isDemo = false;
   const byId = () => new Map(items.map((s) => [s.row.id, s]));
   let index = byId();
@@ -420,6 +560,268 @@ export function installMockBackend(params: URLSearchParams): void {
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  // ---- listening sources ------------------------------------------------------
+
+  /** A source as Rust keeps it: its handle, and its view without the item count, which the inbox gives. */
+  interface MockSource {
+    view: Omit<SourceView, "items">;
+    handleId: string;
+    /** Fetches so far: the first Fetch now finds one new entry, later ones none. */
+    fetches: number;
+  }
+
+  const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+
+  let sources: MockSource[] = withSources
+    ? [
+        {
+          handleId: "h6",
+          fetches: 0,
+          view: {
+            id: "s1",
+            url: "https://community.spokewise.example/latest.rss",
+            name: "community.spokewise.example/latest.rss",
+            title: "Spokewise Community — Latest topics",
+            role: "support",
+            include: ["Atlas", "Spokewise", "Tempo"],
+            exclude: ["for sale", "hiring"],
+            state: "healthy",
+            problem: null,
+            last_fetch_at: minutesFromNow(-3),
+            next_fetch_at: minutesFromNow(2),
+          },
+        },
+        {
+          handleId: "h7",
+          fetches: 0,
+          view: {
+            id: "s2",
+            url: "https://www.google.com/alerts/feeds/06451237718829021453/8312772043015237106",
+            name: "google.com/alerts/feeds/06451237718829021453/8312772043015237106",
+            title: "Google Alert - spokewise",
+            role: "marketing",
+            include: [],
+            exclude: ["careers", "jobs"],
+            state: "healthy",
+            problem:
+              "2 of 20 entries could not be read: entry 4 has no link or id; entry 17 has no title or text. The others were kept.",
+            last_fetch_at: minutesFromNow(-12),
+            next_fetch_at: null,
+          },
+        },
+      ]
+    : [];
+  let nextSourceId = 3;
+
+  function sourceView(source: MockSource): SourceView {
+    const due = source.view.next_fetch_at;
+    return {
+      ...source.view,
+      include: [...source.view.include],
+      exclude: [...source.view.exclude],
+      // Rust leaves it out once the feed may be fetched again.
+      next_fetch_at: due !== null && Date.parse(due) > Date.now() ? due : null,
+      items: items.filter((s) => s.row.handles.some((h) => h.id === source.handleId)).length,
+    };
+  }
+
+  function sourceBy(id: unknown): MockSource {
+    const found = sources.find((x) => x.view.id === String(id ?? "").trim());
+    if (!found) fail("not_found", `There is no listening source '${String(id)}'.`);
+    return found;
+  }
+
+  /** Like core::keyword_list: commas split, spaces collapse, empties and repeats (in any case) go. */
+  function cleanKeywords(raw: unknown): string[] {
+    const out: string[] = [];
+    for (const word of ((raw ?? []) as string[]).flatMap((r) => String(r).split(","))) {
+      const clean = word.trim().replace(/\s+/g, " ");
+      if (clean === "") continue;
+      if ([...clean].length > 100) fail("invalid_input", `'${clean}' is longer than 100 characters; use a shorter phrase.`);
+      if (!out.some((k) => k.toLowerCase() === clean.toLowerCase())) out.push(clean);
+    }
+    return out.sort();
+  }
+
+  /** Like Rust's feed_url: http or https only, https:// added when no scheme is given. */
+  function feedUrl(raw: string): URL {
+    const trimmed = raw.trim();
+    function refused(): never {
+      fail("invalid_input", `'${trimmed}' is not a web address. Use the feed's full address, such as https://forum.example.com/latest.rss.`);
+    }
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase() ?? null;
+    const isScheme = scheme !== null && (trimmed.includes("://") || !/^[a-z0-9+.-]+:\d/i.test(trimmed));
+    if (isScheme && scheme !== "http" && scheme !== "https") {
+      fail("invalid_input", `Earshot reads feeds over http and https only, and '${trimmed}' is a ${scheme}: address. Use the feed's web address.`);
+    }
+    let url: URL;
+    try {
+      url = new URL(isScheme ? trimmed : `https://${trimmed}`);
+    } catch {
+      refused();
+    }
+    if (url.hostname === "") refused();
+    url.hash = "";
+    return url;
+  }
+
+  /** Like Rust's source_name: site, path and query, without www. or the scheme. */
+  function sourceName(url: URL): string {
+    const name = `${url.hostname.replace(/^www\./, "")}${url.port ? `:${url.port}` : ""}${url.pathname.replace(/\/+$/, "")}${url.search}`;
+    const taken = (candidate: string) => sources.some((x) => x.view.name === candidate);
+    let unique = name;
+    for (let n = 2; taken(unique); n++) unique = `${name}~${n}`;
+    return unique;
+  }
+
+  function looksLikeFeed(url: URL): boolean {
+    return /\.(rss|xml|atom)$|\/(feed|rss|atom)\/?$|\/alerts\/feeds\//i.test(url.pathname) || /[?&](format|type)=(rss|atom)\b/i.test(url.search);
+  }
+
+  /** One entry a feed holds now: it joins the inbox when the source's keywords keep it. */
+  function fetchedEntry(source: MockSource, url: URL, n: number): Stored | null {
+    const text = `Has anyone tried the Spokewise Tempo on hills?\n\nLooking at e-bikes for a hilly 12 km commute and the Spokewise Tempo keeps coming up. Any owners here? (entry ${n})`;
+    const folded = text.toLowerCase();
+    const kept =
+      (source.view.include.length === 0 || source.view.include.some((k) => folded.includes(k.toLowerCase()))) &&
+      !source.view.exclude.some((k) => folded.includes(k.toLowerCase()));
+    const handle = handles.find((h) => h.id === source.handleId);
+    if (!kept || !handle) return null;
+    const host = url.hostname.replace(/^www\./, "");
+    return {
+      text,
+      url: `${url.origin}/t/spokewise-tempo-on-hills/${5000 + n}`,
+      followers: 0,
+      row: {
+        id: `w${items.length + n}`,
+        network: "web",
+        author_handle: `Sam-Okafor@${host}`,
+        author_name: "Sam Okafor",
+        author_followers: 0,
+        author_verified: false,
+        excerpt: text.replace(/\s+/g, " ").slice(0, 140),
+        created_at: new Date(Date.now() - 40 * 60_000).toISOString(),
+        handles: [refOf(handle)],
+        score: 7.4,
+        top_reason: "Asks a question",
+        status: "open",
+      },
+    };
+  }
+
+  function keep(entry: Stored | null): number {
+    if (!entry) return 0;
+    items = [...items, entry].sort((a, b) => (b.row.score ?? 0) - (a.row.score ?? 0));
+    index = byId();
+    return 1;
+  }
+
+  async function addSource(args: Record<string, unknown>): Promise<SourceView> {
+    const url = feedUrl(String(args.url ?? ""));
+    const include = cleanKeywords(args.include);
+    const exclude = cleanKeywords(args.exclude);
+    const href = url.toString();
+    const known = sources.find((x) => x.view.url === href);
+    if (known) {
+      fail("invalid_input", `${href} is already listening source ${known.view.id}. Change its keywords or role instead of adding it again.`);
+    }
+    // Rust fetches the feed once before adding it.
+    await sleep(700);
+    if (url.hostname.includes("offline")) {
+      fail("invalid_input", `${href} could not be reached (error sending request for url: connection refused). Check the address and your connection, then add it again.`);
+    }
+    if (!looksLikeFeed(url)) {
+      fail("invalid_input", `${href} could not be added as a listening source. This address did not give an RSS or Atom feed Earshot can read (unable to parse feed: no root element). Check that it is the feed's address, not the web page's.`);
+    }
+    const id = nextSourceId++;
+    const name = sourceName(url);
+    const title = url.pathname.includes("/alerts/feeds/") ? "Google Alert - spokewise" : null;
+    const role = args.role as Role;
+    handles.push({ id: `h-s${id}`, network: "web", account: name, role, display_name: title, open_count: 0 });
+    const source: MockSource = {
+      handleId: `h-s${id}`,
+      fetches: 1,
+      view: {
+        id: `s${id}`,
+        url: href,
+        name,
+        title,
+        role,
+        include,
+        exclude,
+        state: "healthy",
+        problem: null,
+        last_fetch_at: new Date().toISOString(),
+        next_fetch_at: minutesFromNow(5),
+      },
+    };
+    sources = [...sources, source];
+    keep(fetchedEntry(source, url, 1));
+    void emit("inbox-changed", { reason: "sources" });
+    return sourceView(source);
+  }
+
+  function updateSource(args: Record<string, unknown>): SourceView {
+    const source = sourceBy(args.id);
+    if (failing === "update") fail("storage", "Earshot could not save the change. Try again.");
+    const include = args.include == null ? null : cleanKeywords(args.include);
+    const exclude = args.exclude == null ? null : cleanKeywords(args.exclude);
+    const role = (args.role as Role | null) ?? null;
+    if (include) source.view.include = include;
+    if (exclude) source.view.exclude = exclude;
+    if (role) {
+      // The role is the handle's: the source's items move to that queue too.
+      source.view.role = role;
+      const handle = handles.find((h) => h.id === source.handleId);
+      if (handle) handle.role = role;
+      items = items.map((s) => ({
+        ...s,
+        row: { ...s.row, handles: s.row.handles.map((h) => (h.id === source.handleId ? { ...h, role } : h)) },
+      }));
+      index = byId();
+    }
+    void emit("inbox-changed", { reason: "sources" });
+    return sourceView(source);
+  }
+
+  async function syncSource(id: string, channel: Channel<Progress>): Promise<SyncReport> {
+    const source = sourceBy(id);
+    const url = new URL(source.view.url);
+    channel.onmessage({ done: 0, total: 0, phase: "Fetching the feed" });
+    await sleep(500);
+    source.view.last_fetch_at = new Date().toISOString();
+    if (failing === "fetch") {
+      const problem = `The Web server could not be reached: error sending request for url (${source.view.url}): connection refused. Earshot will try again.`;
+      source.view.state = "unreachable";
+      source.view.problem = problem;
+      source.view.next_fetch_at = minutesFromNow(5);
+      void emit("inbox-changed", { reason: "sync" });
+      fail("network", problem);
+    }
+    const total = source.handleId === "h7" ? 20 : 30;
+    for (let done = 10; done <= total; done += 10) {
+      channel.onmessage({ done, total, phase: "Reading entries" });
+      await sleep(200);
+    }
+    const before = sourceView(source).items;
+    const imported = source.fetches === 0 ? keep(fetchedEntry(source, url, source.fetches + 2)) : 0;
+    source.fetches++;
+    source.view.state = "healthy";
+    // The Google Alert still holds the two entries that cannot be read; the forum's feed reads clean.
+    if (source.handleId !== "h7") source.view.problem = null;
+    source.view.next_fetch_at = minutesFromNow(5);
+    void emit("inbox-changed", { reason: "sync" });
+    return {
+      account: source.view.name,
+      imported,
+      merged: before,
+      skipped: source.handleId === "h7" ? 2 : 0,
+      pages: 1,
+      problem: null,
+      next_fetch_at: null,
+    };
+  }
+
   // ---- the browser sign-in ----------------------------------------------------
 
   /** Ends the sign-in that is waiting for the browser, if any, with "Connecting was cancelled.". */
@@ -607,6 +1009,9 @@ export function installMockBackend(params: URLSearchParams): void {
     const s = index.get(request.item_id);
     if (!s) fail("not_found", `There is no inbox item with ID '${request.item_id}'.`);
     const item = view(s);
+    if (item.network === "web") {
+      fail("invalid_input", "Web pages cannot be answered from Earshot. Open the page in your browser, answer there, then mark the item done.");
+    }
     const from = accountBy(request.from);
     if (!from) fail("not_found", `There is no connected account '${request.from}'.`);
     const net = NETWORK_NAMES[item.network];
@@ -732,7 +1137,7 @@ export function installMockBackend(params: URLSearchParams): void {
   }
 
   function handleSummaries(): HandleSummary[] {
-    return HANDLES.map((h) => ({
+    return handles.map((h) => ({
       ...h,
       open_count: items.filter((s) => s.row.status === "open" && s.row.handles.some((x) => x.id === h.id)).length,
     }));
@@ -740,6 +1145,7 @@ export function installMockBackend(params: URLSearchParams): void {
 
   function view(s: Stored): ItemView {
     const r = s.row;
+    if (r.network === "web") return webView(s);
     const parent: ConversationEntry = {
       id: null,
       author_handle: r.handles[0]?.account ?? "spokewise",
@@ -782,6 +1188,38 @@ export function installMockBackend(params: URLSearchParams): void {
         },
       ],
       reply_to: "remote-parent",
+      quote_of: null,
+    };
+  }
+
+  /** A page a source found: no thread, no followers; the author is the site's member, or the site itself. */
+  function webView(s: Stored): ItemView {
+    const r = s.row;
+    const [member, site] = r.author_handle.split("@");
+    return {
+      id: r.id,
+      network: "web",
+      remote_id: s.url,
+      url: s.url,
+      status: r.status,
+      created_at: r.created_at,
+      first_seen_at: r.created_at,
+      segments: segmentsOf(s.text),
+      author: {
+        handle: r.author_handle,
+        display_name: r.author_name,
+        followers: 0,
+        verified: false,
+        bot: false,
+        labels: [],
+        created_at: null,
+        profile_url: site ? `https://${site}/u/${(member ?? "").toLowerCase()}` : null,
+      },
+      handles: r.handles,
+      score: r.score,
+      reasons: reasonsOf(s).filter((x) => x.factor !== "followers" && x.factor !== "reply"),
+      conversation: [],
+      reply_to: null,
       quote_of: null,
     };
   }
@@ -933,6 +1371,22 @@ export function installMockBackend(params: URLSearchParams): void {
         void emit("inbox-changed", { reason: "sync" });
         return { account: found.account, imported: problem?.startsWith("X is paused") ? 0 : 3, merged: 0, skipped: 0, pages: 3, problem };
       }
+      case "sources":
+        if (failing === "sources") fail("storage", "Earshot could not read the listening sources. Try again.");
+        return sources.map(sourceView);
+      case "add_source":
+        return addSource(args);
+      case "update_source":
+        return updateSource(args);
+      case "remove_source": {
+        if (failing === "remove") fail("storage", "Earshot could not remove the source. Try again.");
+        const found = sourceBy(args.id);
+        sources = sources.filter((x) => x !== found);
+        void emit("inbox-changed", { reason: "sources" });
+        return null;
+      }
+      case "sync_source":
+        return syncSource(String(args.id ?? ""), args.onProgress as Channel<Progress>);
       case "compose_check":
         return composeCheck(args);
       case "queue_action":
