@@ -63,6 +63,11 @@ describe("describing the empty state", () => {
     expect(e.canClear).toBe(true);
   });
 
+  it("names a listening source's handle without an @", () => {
+    const web = { id: "w1", network: "web", account: "forum.example/latest.rss", role: "support", display_name: "Forum", open_count: 3 } as const;
+    expect(describeFilters({ ...DEFAULT_FILTERS, handleId: "w1" }, [web])).toEqual(["forum.example/latest.rss"]);
+  });
+
   it("copes with a handle that is gone", () => {
     expect(describeFilters({ ...DEFAULT_FILTERS, handleId: "zz" }, HANDLES)).toEqual(["the chosen handle"]);
   });
@@ -77,5 +82,9 @@ describe("describing the empty state", () => {
     expect(handleLabel(HANDLES[0]!)).toBe("Acme Support");
     expect(handleLabel(HANDLES[1]!)).toBe("@acme");
     expect(handleLabel({ account: "a", display_name: "  " })).toBe("@a");
+    expect(handleLabel({ account: "forum.example/latest.rss", display_name: null, network: "web" })).toBe(
+      "forum.example/latest.rss",
+    );
+    expect(handleLabel({ account: "brand.bsky.social", display_name: "", network: "bluesky" })).toBe("@brand.bsky.social");
   });
 });

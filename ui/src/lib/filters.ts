@@ -2,7 +2,7 @@
 // into words for the empty state.
 
 import type { HandleSummary, InboxQuery, ItemStatus, Network, Role } from "../bindings";
-import { NETWORK_LABELS, ROLE_LABELS } from "./format";
+import { handleText, NETWORK_LABELS, ROLE_LABELS } from "./format";
 
 export interface Filters {
   status: ItemStatus;
@@ -47,8 +47,9 @@ export function toggle<T>(current: T | null, clicked: T): T | null {
   return current === clicked ? null : clicked;
 }
 
-export function handleLabel(h: Pick<HandleSummary, "account" | "display_name">): string {
-  return h.display_name?.trim() || `@${h.account}`;
+/** A handle in the sidebar: its name, else the handle as its network writes it (no @ for a listening source). */
+export function handleLabel(h: Pick<HandleSummary, "account" | "display_name"> & { network?: Network }): string {
+  return h.display_name?.trim() || (h.network ? handleText(h.network, h.account) : `@${h.account}`);
 }
 
 /** The active filters in words: ["Support", "Bluesky", "@acme", "matching “refund”"]. */
@@ -58,7 +59,7 @@ export function describeFilters(f: Filters, handles: readonly HandleSummary[]): 
   if (f.network) parts.push(NETWORK_LABELS[f.network]);
   if (f.handleId) {
     const h = handles.find((x) => x.id === f.handleId);
-    parts.push(h ? `@${h.account}` : "the chosen handle");
+    parts.push(h ? handleText(h.network, h.account) : "the chosen handle");
   }
   const search = f.search.trim();
   if (search) parts.push(`matching “${search}”`);

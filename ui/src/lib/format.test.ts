@@ -7,6 +7,7 @@ import {
   formatContribution,
   formatCount,
   formatScore,
+  handleText,
   relativeAge,
   relativeAgeLong,
   relativeUntil,
@@ -143,5 +144,12 @@ describe("labels", () => {
     expect(atHandle("jane.bsky.social")).toBe("@jane.bsky.social");
     expect(atHandle("@jane")).toBe("@jane");
     expect(atHandle("user@server.example")).toBe("@user@server.example");
+  });
+
+  it("writes web handles as named, with no @", () => {
+    expect(handleText("web", "Jane-Ortiz@forum.example")).toBe("Jane-Ortiz@forum.example");
+    expect(handleText("web", "community.spokewise.example/latest.rss")).toBe("community.spokewise.example/latest.rss");
+    expect(handleText("mastodon", "user@server.example")).toBe("@user@server.example");
+    expect(handleText("x", "SpokewiseBikes")).toBe("@SpokewiseBikes");
   });
 });

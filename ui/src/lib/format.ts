@@ -173,3 +173,11 @@ export function totalLabel(total: number, status: ItemStatus): string {
 export function atHandle(handle: string): string {
   return handle.startsWith("@") ? handle : `@${handle}`;
 }
+
+/**
+ * A handle as the network writes it: "@jane.bsky.social", but a web page's author or a listening source as named
+ * ("Jane-Ortiz@forum.example", "forum.example/latest.rss"), since no one is @-mentioned on the open web.
+ */
+export function handleText(network: Network, handle: string): string {
+  return network === "web" ? handle : atHandle(handle);
+}
