@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionFor, isSendKey, SHORTCUTS, zoneOf, type FocusZone } from "./keyboard";
+import { actionFor, isSendKey, replyTarget, SHORTCUTS, zoneOf, type FocusZone } from "./keyboard";
 
 const at = (zone: FocusZone, modalOpen = false) => ({ zone, modalOpen });
 
@@ -41,6 +41,15 @@ describe("actionFor", () => {
     expect(actionFor({ key: "r" }, at("list", true))).toBeNull();
     expect(actionFor({ key: "R" }, at("list"))).toBeNull();
     expect(actionFor({ key: "r", metaKey: true }, at("list"))).toBeNull();
+  });
+
+  it("sends r to the reply box, or on a web page to Open the page", () => {
+    expect(replyTarget("bluesky")).toBe("composer");
+    expect(replyTarget("mastodon")).toBe("composer");
+    // X shows the composer's own words on why it cannot answer.
+    expect(replyTarget("x")).toBe("composer");
+    expect(replyTarget("web")).toBe("page");
+    expect(SHORTCUTS.find((s) => s.keys.includes("r"))?.what).toContain("on a web page: to Open the page");
   });
 
   it("sends with Ctrl+Enter or Cmd+Enter only", () => {

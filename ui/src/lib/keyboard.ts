@@ -1,6 +1,8 @@
 // Keyboard shortcuts, as a pure function from a key press and where it
 // happened to the action to take.
 
+import type { Network } from "../bindings";
+
 export type Action =
   | "next"
   | "prev"
@@ -91,6 +93,14 @@ export function actionFor(press: KeyPress, ctx: KeyContext): Action | null {
   }
 }
 
+/**
+ * Where `r` ("reply") takes focus for an item of this network: the composer's reply box, or, for a web page (which
+ * Earshot cannot answer), the reading pane's "Open the page" button, so Enter opens it and nothing is sent.
+ */
+export function replyTarget(network: Network): "composer" | "page" {
+  return network === "web" ? "page" : "composer";
+}
+
 /** Ctrl+Enter (Cmd+Enter on a Mac) in the reply box: send. */
 export function isSendKey(press: KeyPress & { shiftKey?: boolean }): boolean {
   if (press.key !== "Enter" || press.isComposing || press.altKey || press.shiftKey) return false;
@@ -126,7 +136,7 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["e"], what: "Mark done (in the Done view: reopen)" },
   { keys: ["z"], what: "Undo the last mark done or reopen" },
   { keys: ["/"], what: "Search mentions" },
-  { keys: ["r"], what: "Reply: move to the reply box of the open mention" },
+  { keys: ["r"], what: "Reply: move to the reply box of the open mention (on a web page: to Open the page)" },
   { keys: ["Ctrl+Enter", "⌘+Enter"], what: "Send (in the reply box)" },
   { keys: ["Esc"], what: "Clear search · leave the reply box · back to the list · close this dialog" },
   { keys: ["Home", "End"], what: "First or last mention (in the list)" },

@@ -12,6 +12,7 @@ import {
   nextFetchText,
   removedText,
   sourceNeedsAttention,
+  sourceHandleName,
   sourceRequest,
   sourceStateLabel,
   sourceTitle,
@@ -319,6 +320,13 @@ describe("webOrigin", () => {
     expect(webOrigin({ handles: [handle], url: null }, [{ id: "h9", display_name: " " }])).toBe(
       "community.spokewise.example/latest.rss",
     );
+  });
+
+  it("names a source's handle by its title in the handle list", () => {
+    expect(sourceHandleName(handle, [{ id: "h1", display_name: "Spokewise Help" }, { id: "h9", display_name: "Forum" }])).toBe(
+      "Forum",
+    );
+    expect(sourceHandleName(handle, [])).toBe("community.spokewise.example/latest.rss");
   });
 
   it("falls back to the page's site, then to words", () => {

@@ -258,6 +258,14 @@ export function updatedText(update: SourceUpdate): string {
 // ---------------------------------------------------------------------------
 // Web items in the reading pane.
 
+/** A listening source's handle by the name people know: its feed's title (from the handle list), else its own. */
+export function sourceHandleName(
+  handle: Pick<HandleRef, "id" | "account">,
+  summaries: readonly Pick<HandleSummary, "id" | "display_name">[],
+): string {
+  return summaries.find((h) => h.id === handle.id)?.display_name?.trim() || handle.account;
+}
+
 /**
  * Where a web item came from, for "This came from …": its source's feed title (from the handle list), else the
  * source's short name, else the page's site; "a listening source" when none is known.
@@ -267,10 +275,7 @@ export function webOrigin(
   summaries: readonly Pick<HandleSummary, "id" | "display_name">[],
 ): string {
   const source = item.handles.find((h) => h.network === "web");
-  if (source) {
-    const title = summaries.find((h) => h.id === source.id)?.display_name?.trim();
-    return title || source.account;
-  }
+  if (source) return sourceHandleName(source, summaries);
   if (item.url) {
     try {
       const host = new URL(item.url).hostname.replace(/^www\./, "");
