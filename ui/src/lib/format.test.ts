@@ -70,10 +70,11 @@ describe("agoText", () => {
 describe("relativeUntil", () => {
   const later = (ms: number) => new Date(NOW + ms).toISOString();
 
-  it("counts minutes up, and hours and days down", () => {
-    expect(relativeUntil(later(4 * MIN + 10_000), NOW)).toBe("in 5 min");
+  it("counts minutes to the nearest, and hours and days down", () => {
+    expect(relativeUntil(later(5 * MIN + 20_000), NOW)).toBe("in 5 min");
+    expect(relativeUntil(later(4 * MIN + 40_000), NOW)).toBe("in 5 min");
     expect(relativeUntil(later(MIN), NOW)).toBe("in 1 min");
-    expect(relativeUntil(later(59 * MIN), NOW)).toBe("in 59 min");
+    expect(relativeUntil(later(59 * MIN + 50_000), NOW)).toBe("in 59 min");
     expect(relativeUntil(later(2 * HOUR + 40 * MIN), NOW)).toBe("in 2 h");
     expect(relativeUntil(later(3 * DAY + HOUR), NOW)).toBe("in 3 d");
   });

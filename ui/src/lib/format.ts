@@ -45,15 +45,16 @@ export function agoText(label: string, iso: string | null, now: number): string 
 }
 
 /**
- * How long until a time to come, the same short way: "in 4 min", "in 2 h", "in 3 d", "on Mar 4" (30 days or
- * more). Under a minute, or already past, is "in under a minute". "" when the text is not a time.
+ * How long until a time to come, the same short way: "in 4 min" (to the nearest minute, as the app's clock ticks
+ * every 30 s), "in 2 h", "in 3 d", "on Mar 4" (30 days or more). Under a minute, or already past, is "in under a
+ * minute". "" when the text is not a time.
  */
 export function relativeUntil(iso: string, now: number): string {
   const t = parseTime(iso);
   if (t === null) return "";
   const diff = t - now;
   if (diff < MINUTE) return "in under a minute";
-  if (diff < HOUR) return `in ${Math.ceil(diff / MINUTE)} min`;
+  if (diff < HOUR) return `in ${Math.min(59, Math.round(diff / MINUTE))} min`;
   if (diff < DAY) return `in ${Math.floor(diff / HOUR)} h`;
   if (diff < 30 * DAY) return `in ${Math.floor(diff / DAY)} d`;
   return `on ${shortDate(t, now)}`;
