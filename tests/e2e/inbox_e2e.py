@@ -12,6 +12,9 @@ Two sessions, each on a fresh data folder:
   5. On the real Bluesky dev network (tests/support/with-bsky-net.sh): the support handle is connected in the
      Accounts dialog; a mention Alice posts arrives with "Sync now"; `r` opens the composer, Ctrl+Enter sends
      the reply through the outbox, the composer shows it sent, and the PDS holds it exactly once.
+  6. An X handle on the local X server (X_SERVER, held to X's OpenAPI description) syncs from the Accounts
+     dialog and its estimated spend shows; a forum feed added as a listening source brings in the matching
+     post, which is answered on the page (no reply box) and marked done.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
 import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.parse, urllib.request
@@ -325,6 +328,107 @@ def test_bluesky_connect_sync_and_reply(tmp):
         w.close()
 
 
+def feed_server(feed):
+    """Serves one RSS feed at /feed.rss on a free loopback port, as a forum would; returns (server, its address)."""
+    import http.server, threading
+
+    class Feed(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path != "/feed.rss":
+                self.send_error(404)
+                return
+            body = feed.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/feed.rss"
+
+
+FORUM_FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+<title>Riders Forum - Latest posts</title><link>http://forum.example/</link><description>Latest posts</description>
+<item><title>E2eBikes wheel cracked after a week</title><dc:creator>pat_rides</dc:creator>
+<link>http://forum.example/t/e2ebikes-wheel/12/1</link><guid isPermaLink="false">forum.example-post-12-1</guid>
+<pubDate>Sat, 28 Nov 2026 09:00:00 +0000</pubDate>
+<description><![CDATA[<p>My <b>E2eBikes</b> wheel cracked. Anyone else?</p>]]></description></item>
+<item><title>Best chain oil for winter</title><dc:creator>lee</dc:creator>
+<link>http://forum.example/t/chain-oil/13/1</link><guid isPermaLink="false">forum.example-post-13-1</guid>
+<pubDate>Sat, 28 Nov 2026 10:00:00 +0000</pubDate><description>Which oil do you use?</description></item>
+</channel></rss>"""
+
+
+def test_x_spend_and_a_listening_source(tmp):
+    """An X handle (on the local X server held to X's OpenAPI description) syncs from the Accounts dialog and
+    its spend shows there; a forum feed is added as a listening source in the dialog; its matching post
+    arrives, is answered on the page, and is marked done."""
+    data = os.path.join(tmp, "x-and-feed")
+    x_server = subprocess.Popen([os.environ["X_SERVER"]], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    feed, feed_url = feed_server(FORUM_FEED)
+    try:
+        x = json.loads(x_server.stdout.readline())
+        tokens = json.dumps({"access_token": x["access_token"], "refresh_token": x["refresh_token"]})
+        subprocess.run([CLI, "--data-dir", data, "account", "add", "x", "--client-id", "e2e-app", "--server", x["base"],
+                        "--role", "support", "--token-stdin"], input=tokens + "\n", check=True, capture_output=True, text=True)
+        w = Window(data)
+        try:
+            # The app's own background sync may fill the inbox before the welcome screen is seen.
+            wait_for("the window", lambda: w.find("#load-demo") or w.find(".panes"))
+            w.keys("a")
+            wait_for("the accounts dialog", lambda: w.js("const d=document.getElementById('accounts');return !!d&&d.open===true"))
+            wait_for("the X account", lambda: "@e2ehelp" in w.js("return document.getElementById('accounts').innerText"))
+
+            def synced():
+                if w.js("return !!document.querySelector('#accounts button[data-action=sync]:not([disabled])')"):
+                    w.click("#accounts button[data-action=sync]")
+                time.sleep(0.5)
+                return len(json.loads(cli(data, "inbox", "--json"))) == 3
+            wait_for("the three X mentions after Sync now", synced, timeout=60)
+            spend = wait_for("the X spend meter", lambda: w.js(
+                "const s=document.querySelector('#accounts section.spend');return s&&s.innerText"), timeout=20)
+            # 3 posts at $0.005 and 2 authors at $0.01: $0.035, shown as $0.04.
+            wait_for("today's spend", lambda: "$0.04" in w.js(
+                "return document.querySelector('#accounts section.spend').innerText"), timeout=20)
+            assert "@e2ehelp" in spend, spend
+
+            fill = lambda css, value: call("POST", f"{w.s}/element/{wait_for(css, lambda: w.find(css))[0]}/value", {"text": value})
+            fill("#source-url", feed_url)
+            fill("#source-include", "e2ebikes")
+            w.click("#source-add")
+            wait_for("the source in the list", lambda: w.js(
+                "return !!document.querySelector('#accounts li.source')"), timeout=30)
+            w.screenshot("accounts-x-and-sources.png")
+            w.keys("\ue00c")
+            wait_for("the dialog to close", lambda: w.js("const d=document.getElementById('accounts');return !d||d.open===false"))
+            row = wait_for("the forum post's row", lambda: w.js(
+                "const r=[...document.querySelectorAll('[data-testid=inbox-row]')].find(r=>r.innerText.includes('wheel cracked'));"
+                "return r&&r.dataset.id"), timeout=30)
+            assert not w.js("return [...document.querySelectorAll('[data-testid=inbox-row]')].some(r=>r.innerText.includes('chain oil'))"), \
+                "an entry without the keyword stays out"
+            w.click(f"[data-testid=inbox-row][data-id='{row}']")
+            wait_for("the web answer panel", lambda: w.find("[data-testid=web-answer]"))
+            assert not w.find("#composer-text"), "no reply box for a web page"
+            w.keys("r")
+            wait_for("r to move to Open the page", lambda: w.js("return document.activeElement&&document.activeElement.id") == "web-open")
+            w.screenshot("web-item.png")
+            w.click("#web-mark-done")
+            wait_for("the item to leave the open list", lambda: not w.js(
+                "return [...document.querySelectorAll('[data-testid=inbox-row]')].some(r=>r.dataset.id===arguments[0])", row))
+        finally:
+            w.close()
+    finally:
+        feed.shutdown()
+        x_server.stdin.close()
+        assert x_server.wait(10) == 0, "the X server saw a request or gave an answer outside X's OpenAPI description"
+
+
 def main():
     driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -332,8 +436,11 @@ def main():
     passed = failed = 0
     try:
         wait_for("WebKitWebDriver", lambda: call("GET", "/status"), timeout=20)
+        only = os.environ.get("E2E_ONLY")
         for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_accounts_dialog_reports_an_unreachable_server,
-                     test_bluesky_connect_sync_and_reply, test_large_inbox_is_virtualised):
+                     test_bluesky_connect_sync_and_reply, test_x_spend_and_a_listening_source, test_large_inbox_is_virtualised):
+            if only and test.__name__ != only:
+                continue
             t0 = time.time()
             try:
                 test(tmp)
