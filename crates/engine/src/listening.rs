@@ -19,9 +19,8 @@ use specta::Type;
 use url::Url;
 
 use crate::accounts::SyncReport;
-use crate::mastodon::OneBatch;
 use crate::service::rfc3339;
-use crate::source::{Batch, Entry};
+use crate::source::{Batch, Entry, OneBatch};
 use crate::{Engine, EngineError, ImportReport, Progress};
 
 /// The cursor's name: the feed's validators, as JSON.

@@ -7,7 +7,6 @@
 
 use std::time::Duration;
 
-use earshot_core::canonical::Record;
 use earshot_core::{Account, Mention};
 use earshot_networks::mastodon::{MastodonClient, StreamEvent};
 use earshot_networks::{FetchError, RateLimit, Skipped};
@@ -16,7 +15,7 @@ use tokio::sync::watch;
 use url::Url;
 
 use crate::accounts::{secret_key, server_url, SyncReport};
-use crate::source::{Batch, Entry, MentionSource};
+use crate::source::{network_entry, Batch, MentionSource, OneBatch};
 use crate::{secrets, Clock, Engine, EngineError, ImportReport, Progress};
 
 /// Mastodon's notifications are one source; each keyword search is another, named `search:<keyword>`.
@@ -30,40 +29,6 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Mastodon IDs are decimal strings that grow with time: the longer one is newer.
 fn newer_id(a: &str, b: &str) -> bool {
     (a.len(), a) > (b.len(), b)
-}
-
-/// One converted entry as the ingest path takes it, or `None` for a notification that is not a mention.
-fn entry(position: usize, converted: Result<Mention, Skipped>) -> Option<Entry> {
-    let position = u32::try_from(position).unwrap_or(u32::MAX);
-    match converted {
-        Ok(mention) => Some(Entry {
-            position,
-            record: Ok(Record::Mention(Box::new(mention))),
-        }),
-        Err(Skipped::NotAMention(_)) => None,
-        Err(Skipped::Malformed(why)) => {
-            tracing::warn!(%why, "skipped a Mastodon entry Earshot could not read");
-            Some(Entry {
-                position,
-                record: Err(why),
-            })
-        }
-    }
-}
-
-/// A batch already in hand, as a source.
-pub(crate) struct OneBatch(pub(crate) Option<Batch>);
-
-impl MentionSource for OneBatch {
-    fn size_hint(&self) -> Option<u32> {
-        self.0
-            .as_ref()
-            .map(|b| u32::try_from(b.entries.len()).unwrap_or(u32::MAX))
-    }
-
-    async fn next_batch(&mut self) -> Result<Option<Batch>, EngineError> {
-        Ok(self.0.take())
-    }
 }
 
 /// At most this many parents are looked up on the server per batch; the rest stay unlinked (a reply still
@@ -182,7 +147,7 @@ impl Engine {
                         }
                         m
                     });
-                    entry(i + 1, found)
+                    network_entry("Mastodon", i + 1, found)
                 })
                 .collect();
             // A first search that finds nothing anchors at 0, so the next one catches up on everything new.
@@ -219,7 +184,7 @@ impl Engine {
         };
         let cursor = stored.is_none_or(|s| newer_id(&id, &s)).then_some(id);
         let mut one = OneBatch(Some(Batch {
-            entries: entry(1, converted).into_iter().collect(),
+            entries: network_entry("Mastodon", 1, converted).into_iter().collect(),
             cursor,
         }));
         let mut counts = ImportReport::default();
@@ -427,7 +392,7 @@ impl MentionSource for MastodonSource<'_> {
         let entries = found
             .into_iter()
             .enumerate()
-            .filter_map(|(i, (converted, _))| entry(i + 1, converted))
+            .filter_map(|(i, (converted, _))| network_entry("Mastodon", i + 1, converted))
             .collect();
         self.next = page.newer;
         self.paused_until = pause_until(page.rate_limit.as_ref(), self.engine.clock.as_ref());

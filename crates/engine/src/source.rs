@@ -35,6 +35,46 @@ pub trait MentionSource {
     fn next_batch(&mut self) -> impl Future<Output = Result<Option<Batch>, EngineError>> + Send;
 }
 
+/// One converted network entry as the ingest path takes it, or `None` for a notification that is not a
+/// mention. An entry that could not be read is logged with its network's name and kept as an error, so the
+/// report counts it and the rest of the page is stored.
+pub(crate) fn network_entry(
+    network: &str,
+    position: usize,
+    converted: Result<earshot_core::Mention, earshot_networks::Skipped>,
+) -> Option<Entry> {
+    let position = u32::try_from(position).unwrap_or(u32::MAX);
+    match converted {
+        Ok(mention) => Some(Entry {
+            position,
+            record: Ok(Record::Mention(Box::new(mention))),
+        }),
+        Err(earshot_networks::Skipped::NotAMention(_)) => None,
+        Err(earshot_networks::Skipped::Malformed(why)) => {
+            tracing::warn!(%network, %why, "skipped an entry Earshot could not read");
+            Some(Entry {
+                position,
+                record: Err(why),
+            })
+        }
+    }
+}
+
+/// A batch already in hand, as a source.
+pub(crate) struct OneBatch(pub(crate) Option<Batch>);
+
+impl MentionSource for OneBatch {
+    fn size_hint(&self) -> Option<u32> {
+        self.0
+            .as_ref()
+            .map(|b| u32::try_from(b.entries.len()).unwrap_or(u32::MAX))
+    }
+
+    async fn next_batch(&mut self) -> Result<Option<Batch>, EngineError> {
+        Ok(self.0.take())
+    }
+}
+
 /// Records in the canonical JSON Lines format (`docs/mention-format.md`).
 pub struct JsonLines<R> {
     reader: R,

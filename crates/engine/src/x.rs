@@ -6,7 +6,6 @@
 //! repeats pages (absorbed by the dedupe key) and skips none. A walk longer than one sync may take leaves
 //! a resume point (`until_id`), and the next sync carries on from there.
 
-use earshot_core::canonical::Record;
 use earshot_core::{Account, Handle, Mention, Network, Role};
 use earshot_networks::x::oauth::{self, Tokens};
 use earshot_networks::x::{PostPage, XClient, API_BASE};
@@ -21,7 +20,7 @@ use url::Url;
 use crate::accounts::{secret_key, server_url, AccountView, SyncReport};
 use crate::oauth::{challenge, random_text, respond, wait_for_code, APPROVAL_TIME, DONE_PAGE, FAILED_PAGE};
 use crate::outbox::ActionKind;
-use crate::source::{Batch, Entry, MentionSource};
+use crate::source::{network_entry, Batch, OneBatch};
 use crate::spend::{Billable, BudgetState};
 use crate::{secrets, Engine, EngineError, ImportReport, Progress};
 
@@ -431,27 +430,14 @@ impl Engine {
                 .into_iter()
                 .enumerate()
                 .filter_map(|(i, converted)| {
-                    let position = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                    match converted {
-                        Ok(mut mention) => {
-                            // A search hit that names the brand without mentioning a handle still belongs here.
-                            if !mention.mentions.contains(&me) {
-                                mention.mentions.push(me.clone());
-                            }
-                            Some(Entry {
-                                position,
-                                record: Ok(Record::Mention(Box::new(mention))),
-                            })
+                    // A search hit that names the brand without mentioning a handle still belongs here.
+                    let converted = converted.map(|mut m| {
+                        if !m.mentions.contains(&me) {
+                            m.mentions.push(me.clone());
                         }
-                        Err(Skipped::NotAMention(_)) => None,
-                        Err(Skipped::Malformed(why)) => {
-                            tracing::warn!(%why, "skipped an X post Earshot could not read");
-                            Some(Entry {
-                                position,
-                                record: Err(why),
-                            })
-                        }
-                    }
+                        m
+                    });
+                    network_entry(NETWORK, i + 1, converted)
                 })
                 .collect();
             let mut one = OneBatch(Some(Batch {
@@ -603,21 +589,6 @@ fn reply_kind(text: &str) -> Billable {
         Billable::ContentCreateWithUrl
     } else {
         Billable::ContentCreate
-    }
-}
-
-/// A batch already in hand, as a source.
-struct OneBatch(Option<Batch>);
-
-impl MentionSource for OneBatch {
-    fn size_hint(&self) -> Option<u32> {
-        self.0
-            .as_ref()
-            .map(|b| u32::try_from(b.entries.len()).unwrap_or(u32::MAX))
-    }
-
-    async fn next_batch(&mut self) -> Result<Option<Batch>, EngineError> {
-        Ok(self.0.take())
     }
 }
 
