@@ -128,20 +128,26 @@ impl Engine {
         if saved.access_token != session.tokens.access_token {
             session.tokens = saved;
         } else {
-            let fresh = oauth::refresh(&self.http, &session.base, &saved, self.clock.now())
-                .await
-                .map_err(|e| match e {
-                    FetchError::Unauthorized { reason, .. } => {
-                        EngineError::Network(FetchError::Unauthorized {
+            match oauth::refresh(&self.http, &session.base, &saved, self.clock.now()).await {
+                Ok(fresh) => {
+                    save_tokens(&session.key, &fresh)?;
+                    tracing::info!(account = %session.username, "renewed the X sign-in");
+                    session.tokens = fresh;
+                }
+                Err(FetchError::Unauthorized { reason, .. }) => {
+                    // Another process (the app beside `earshot sync`, say) may have renewed with the same
+                    // refresh token a moment earlier: X then retires it, and the new pair is in the keyring.
+                    let now_saved = load_tokens(&session.key)?;
+                    if now_saved.refresh_token == saved.refresh_token {
+                        return Err(EngineError::Network(FetchError::Unauthorized {
                             network: NETWORK,
                             reason: format!("X would not renew the sign-in: {reason}"),
-                        })
+                        }));
                     }
-                    other => EngineError::Network(other),
-                })?;
-            save_tokens(&session.key, &fresh)?;
-            tracing::info!(account = %session.username, "renewed the X sign-in");
-            session.tokens = fresh;
+                    session.tokens = now_saved;
+                }
+                Err(other) => return Err(EngineError::Network(other)),
+            }
         }
         session.client = XClient::new(
             self.http.clone(),
