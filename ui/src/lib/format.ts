@@ -154,6 +154,9 @@ export const NETWORK_LABELS: Record<Network, string> = {
   web: "Web",
 };
 
+/** The roles, in the order every role list and choice shows them. */
+export const ROLES: readonly Role[] = ["support", "marketing", "other"];
+
 export const ROLE_LABELS: Record<Role, string> = {
   support: "Support",
   marketing: "Marketing",
