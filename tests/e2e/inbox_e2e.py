@@ -305,6 +305,8 @@ def test_bluesky_connect_sync_and_reply(tmp):
             "const r=[...document.querySelectorAll('[data-testid=inbox-row]')].find(r=>r.innerText.includes(arguments[0]));"
             "return r&&r.dataset.id", marker))
         w.click(f"[data-testid=inbox-row][data-id='{row}']")
+        # As a person would, press r once the reading pane shows the item (before that, r has nothing to answer).
+        wait_for("the reading pane with its reply box", lambda: w.find("#composer-text"))
         w.keys("r")
         wait_for("r to focus the reply box", lambda: w.js("return document.activeElement&&document.activeElement.id") == "composer-text")
         reply = f"Sorry about that! We are checking {marker} now. - Sam"
