@@ -388,9 +388,9 @@ def test_x_spend_and_a_listening_source(tmp):
             wait_for("the X account", lambda: "@e2ehelp" in w.js("return document.getElementById('accounts').innerText"))
 
             def synced():
+                # Sync now is disabled while a sync runs, so this clicks at most once per finished sync.
                 if w.js("return !!document.querySelector('#accounts button[data-action=sync]:not([disabled])')"):
                     w.click("#accounts button[data-action=sync]")
-                time.sleep(0.5)
                 return len(json.loads(cli(data, "inbox", "--json"))) == 3
             wait_for("the three X mentions after Sync now", synced, timeout=60)
             spend = wait_for("the X spend meter", lambda: w.js(
