@@ -2,6 +2,7 @@
 
 mod bench;
 mod output;
+mod triage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -102,6 +103,9 @@ enum Command {
         #[arg(long)]
         send: bool,
     },
+    /// Train, apply and evaluate triage models (spam, intent, sentiment) on labelled CSV files.
+    #[command(subcommand)]
+    Triage(triage::TriageCommand),
     /// Measure import and query speed on generated mentions, against raw SQLite inserts.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -569,6 +573,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 engine.send_due().await?;
             }
             output::outbox(&engine.outbox(None).await?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Triage(command) => {
+            tokio::task::block_in_place(|| triage::run(command))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { count } => {

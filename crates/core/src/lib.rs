@@ -10,10 +10,12 @@ mod keywords;
 mod mention;
 pub mod priority;
 mod text;
+pub mod triage;
 
 pub use error::CoreError;
 pub use handle::{Account, Handle, Network, Role};
 pub use keywords::{keyword_list, KeywordFilter, MAX_KEYWORD_CHARS};
 pub use mention::{Author, Conversation, Facet, FacetKind, ItemStatus, Mention, MentionKey};
-pub use priority::{Factor, Priority, PriorityWeights, Reason};
+pub use priority::{CustomerStanding, Engagement, Factor, Priority, PriorityWeights, Reason, Signals};
 pub use text::{safe_link, segments, Segment};
+pub use triage::{Evidence, Intent, LabelSource, Labels, Sentiment, Urgency, UrgencyCue};

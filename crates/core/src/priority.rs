@@ -7,11 +7,14 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::triage::{Intent, Labels, Sentiment};
 use crate::Author;
 
 /// How much each factor counts. Tunable; the defaults favour a large, verified, established author who has
 /// waited long.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct PriorityWeights {
     /// Points per tenfold followers (log10 of followers + 1).
     pub followers: f64,
@@ -22,6 +25,19 @@ pub struct PriorityWeights {
     pub established_account: f64,
     /// Points per hour of waiting.
     pub waiting_per_hour: f64,
+    /// Points per tenfold replies and reposts the mention has drawn so far.
+    pub engagement: f64,
+    pub complaint: f64,
+    pub question: f64,
+    pub praise: f64,
+    /// Points for a negative tone, scaled by the model's confidence.
+    pub negative: f64,
+    /// Points for an urgency cue: outage, money, cancellation, legal, safety, security.
+    pub urgent: f64,
+    /// Points taken at full spam probability, scaled by it.
+    pub spam: f64,
+    /// Points for a customer, scaled by the standing the CRM gives them (0 to 1).
+    pub customer: f64,
 }
 
 pub const NEW_ACCOUNT_DAYS: f64 = 30.0;
@@ -34,8 +50,39 @@ impl Default for PriorityWeights {
             new_account: 2.0,
             established_account: 0.5,
             waiting_per_hour: 0.25,
+            engagement: 1.0,
+            complaint: 2.0,
+            question: 1.5,
+            praise: 0.5,
+            negative: 1.0,
+            urgent: 3.0,
+            spam: 8.0,
+            customer: 3.0,
         }
     }
+}
+
+/// What the CRM says about the author (filled by the CRM lookup): a label such as "Customer, Enterprise
+/// plan" and a standing from 0 (not a customer) to 1 (the most valued).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerStanding {
+    pub label: String,
+    pub standing: f64,
+}
+
+/// Replies and reposts the mention had drawn when it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Engagement {
+    pub replies: u64,
+    pub reposts: u64,
+}
+
+/// Everything known about a mention beyond its author, for the score.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signals<'a> {
+    pub labels: Option<&'a Labels>,
+    pub customer: Option<&'a CustomerStanding>,
+    pub engagement: Option<Engagement>,
 }
 
 /// A part of the score.
@@ -46,6 +93,12 @@ pub enum Factor {
     Verified,
     AccountAge,
     Waiting,
+    Engagement,
+    Intent,
+    Sentiment,
+    Urgency,
+    Spam,
+    Customer,
 }
 
 /// One factor's contribution to an item's score, with a line a person can read.
@@ -71,7 +124,76 @@ fn hours_since_epoch(t: DateTime<Utc>) -> f64 {
 impl Priority {
     /// Assesses a mention by its author, at the time it was posted. Nothing here depends on the present.
     pub fn assess(author: &Author, posted_at: DateTime<Utc>, weights: &PriorityWeights) -> Self {
+        Self::assess_with(author, posted_at, Signals::default(), weights)
+    }
+
+    /// Assesses a mention by its author, its triage labels, the author's standing as a customer, and the
+    /// engagement it has drawn.
+    pub fn assess_with(
+        author: &Author,
+        posted_at: DateTime<Utc>,
+        signals: Signals<'_>,
+        weights: &PriorityWeights,
+    ) -> Self {
         let mut reasons = Vec::new();
+        let mut push = |factor: Factor, label: String, contribution: f64| {
+            if contribution != 0.0 && contribution.is_finite() {
+                reasons.push(Reason {
+                    factor,
+                    label,
+                    contribution,
+                });
+            }
+        };
+        if let Some(labels) = signals.labels {
+            let intent = match labels.intent {
+                Intent::Complaint => weights.complaint,
+                Intent::Question => weights.question,
+                Intent::Praise => weights.praise,
+                Intent::Other => 0.0,
+            };
+            push(
+                Factor::Intent,
+                labels.intent.label().to_owned(),
+                intent * f64::from(labels.intent_confidence),
+            );
+            if labels.sentiment == Sentiment::Negative {
+                push(
+                    Factor::Sentiment,
+                    "Negative tone".into(),
+                    weights.negative * f64::from(labels.sentiment_confidence),
+                );
+            }
+            if let Some(u) = &labels.urgency {
+                push(
+                    Factor::Urgency,
+                    format!("Urgent: {} (\u{201c}{}\u{201d})", u.cue.label(), u.phrase),
+                    weights.urgent,
+                );
+            }
+            if labels.spam >= 0.2 {
+                push(
+                    Factor::Spam,
+                    format!("Looks like spam ({:.0}%)", labels.spam * 100.0),
+                    -weights.spam * f64::from(labels.spam),
+                );
+            }
+        }
+        if let Some(c) = signals.customer {
+            push(
+                Factor::Customer,
+                c.label.clone(),
+                weights.customer * c.standing.clamp(0.0, 1.0),
+            );
+        }
+        if let Some(e) = signals.engagement {
+            let n = e.replies + e.reposts;
+            push(
+                Factor::Engagement,
+                format!("{} replies and reposts", human_count(n)),
+                weights.engagement * (n as f64 + 1.0).log10(),
+            );
+        }
         let followers = weights.followers * (author.followers as f64 + 1.0).log10();
         if followers > 0.0 {
             reasons.push(Reason {
@@ -299,6 +421,84 @@ mod tests {
             (total - p.score_at(t0() + Duration::hours(5))).abs() < 1e-9,
             "reasons must add up to the score"
         );
+    }
+
+    fn labels(intent: Intent, sentiment: Sentiment, spam: f32, urgent: bool) -> Labels {
+        Labels {
+            spam,
+            spam_source: crate::LabelSource::Model,
+            intent,
+            intent_confidence: 1.0,
+            intent_source: crate::LabelSource::Model,
+            sentiment,
+            sentiment_confidence: 1.0,
+            urgency: urgent.then(|| crate::Urgency {
+                cue: crate::UrgencyCue::Outage,
+                phrase: "is down".into(),
+            }),
+            language: None,
+            spam_evidence: Vec::new(),
+            intent_evidence: Vec::new(),
+            sentiment_evidence: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_urgent_negative_complaint_outranks_praise_and_spam_sinks() {
+        let w = PriorityWeights::default();
+        let a = author(500, false, 900, t0());
+        let score = |l: &Labels| {
+            let signals = Signals {
+                labels: Some(l),
+                ..Signals::default()
+            };
+            Priority::assess_with(&a, t0(), signals, &w).score_at(t0())
+        };
+        let urgent = score(&labels(Intent::Complaint, Sentiment::Negative, 0.0, true));
+        let complaint = score(&labels(Intent::Complaint, Sentiment::Negative, 0.0, false));
+        let praise = score(&labels(Intent::Praise, Sentiment::Positive, 0.0, false));
+        let spam = score(&labels(Intent::Other, Sentiment::Neutral, 0.95, false));
+        assert!(urgent > complaint && complaint > praise && praise > spam);
+        assert!(spam < 0.0, "spam falls below every plain mention");
+    }
+
+    #[test]
+    fn customers_and_engagement_are_explained_with_their_points() {
+        let w = PriorityWeights::default();
+        let customer = CustomerStanding {
+            label: "Customer: Enterprise plan".into(),
+            standing: 1.0,
+        };
+        let l = labels(Intent::Complaint, Sentiment::Negative, 0.0, true);
+        let p = Priority::assess_with(
+            &author(0, false, 900, t0()),
+            t0(),
+            Signals {
+                labels: Some(&l),
+                customer: Some(&customer),
+                engagement: Some(Engagement {
+                    replies: 9,
+                    reposts: 90,
+                }),
+            },
+            &w,
+        );
+        let find = |f: Factor| p.reasons.iter().find(|r| r.factor == f).cloned().unwrap();
+        assert_eq!(find(Factor::Customer).contribution, 3.0);
+        assert_eq!(find(Factor::Engagement).label, "99 replies and reposts");
+        assert!((find(Factor::Engagement).contribution - 2.0).abs() < 1e-9);
+        assert_eq!(
+            find(Factor::Urgency).label,
+            "Urgent: outage (\u{201c}is down\u{201d})"
+        );
+        assert_eq!(find(Factor::Intent).label, "Complaint");
+    }
+
+    #[test]
+    fn weights_missing_from_a_stored_copy_take_their_defaults() {
+        let w: PriorityWeights = serde_json::from_str(r#"{"followers": 2.0}"#).unwrap();
+        assert_eq!(w.followers, 2.0);
+        assert_eq!(w.urgent, PriorityWeights::default().urgent);
     }
 
     #[test]

@@ -191,24 +191,40 @@ impl Featurizer {
 
     /// The features of a text.
     pub fn features(&self, text: &str) -> Features {
-        self.build(text, None)
+        self.build(text, None, None)
     }
 
     /// The features of a text, and what each index stands for (for explanations).
     pub fn explained(&self, text: &str) -> (Features, HashMap<u32, Term>) {
         let mut terms = HashMap::new();
-        let f = self.build(text, Some(&mut terms));
+        let f = self.build(text, Some(&mut terms), None);
         (f, terms)
     }
 
-    fn build(&self, text: &str, mut terms: Option<&mut HashMap<u32, Term>>) -> Features {
+    /// What the given feature indices of a text stand for; cheaper than [`Featurizer::explained`].
+    pub fn terms(&self, text: &str, wanted: &[u32]) -> HashMap<u32, Term> {
+        let mut terms = HashMap::new();
+        if !wanted.is_empty() {
+            self.build(text, Some(&mut terms), Some(wanted));
+        }
+        terms
+    }
+
+    fn build(
+        &self,
+        text: &str,
+        mut terms: Option<&mut HashMap<u32, Term>>,
+        wanted: Option<&[u32]>,
+    ) -> Features {
         let text = cut(text);
         let toks = tokens(text);
         let mut counts: HashMap<u32, f32> = HashMap::with_capacity(toks.len() * 8);
         let mut add = |index: u32, weight: f32, term: &dyn Fn() -> Term| {
             *counts.entry(index).or_insert(0.0) += weight;
             if let Some(t) = terms.as_deref_mut() {
-                t.entry(index).or_insert_with(term);
+                if wanted.is_none_or(|w| w.contains(&index)) {
+                    t.entry(index).or_insert_with(term);
+                }
             }
         };
         for (i, t) in toks.iter().enumerate() {
@@ -235,6 +251,8 @@ impl Featurizer {
         }
         // Sublinear counts, then unit length, so long texts do not outweigh short ones.
         let mut values: Vec<(u32, f32)> = counts.into_iter().map(|(i, c)| (i, 1.0 + c.ln())).collect();
+        // Sorted before summing, so the result does not depend on the map's order.
+        values.sort_unstable_by_key(|(i, _)| *i);
         let norm = values.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
         if norm > 0.0 {
             for (_, v) in &mut values {
@@ -285,7 +303,6 @@ impl Featurizer {
                 }
             }
         }
-        values.sort_unstable_by_key(|(i, _)| *i);
         Features { values }
     }
 }

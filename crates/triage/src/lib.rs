@@ -5,10 +5,15 @@
 //! letter runs, plus VADER's sentiment scores. They are small, fast, and explain themselves: every label
 //! comes with the words that pushed it there.
 
+pub mod assess;
 pub mod data;
 pub mod features;
 pub mod linear;
 pub mod metrics;
+pub mod starter;
+pub mod urgency;
+
+pub use assess::Triage;
 
 use features::{Features, Featurizer};
 use linear::{LinearModel, TrainOptions};
