@@ -438,7 +438,10 @@ pub fn run(command: TriageCommand) -> anyhow::Result<()> {
             let mut current: Option<(String, Box<Tick>)> = None;
             let set = earshot_triage::starter::build(&data, &seed, learner.options()?, &mut |part, d, t| {
                 if current.as_ref().is_none_or(|(name, _)| name != part) {
-                    current = Some((part.to_owned(), Box::new(bar(&format!("Reading the {part} examples")))));
+                    current = Some((
+                        part.to_owned(),
+                        Box::new(bar(&format!("Reading the {part} examples"))),
+                    ));
                 }
                 if let Some((_, b)) = current.as_mut() {
                     b(d, t);

@@ -18,4 +18,4 @@ pub use keywords::{keyword_list, KeywordFilter, MAX_KEYWORD_CHARS};
 pub use mention::{Author, Conversation, Facet, FacetKind, ItemStatus, Mention, MentionKey};
 pub use priority::{CustomerStanding, Engagement, Factor, Priority, PriorityWeights, Reason, Signals};
 pub use text::{safe_link, segments, Segment};
-pub use triage::{Evidence, Intent, LabelSource, Labels, Sentiment, Urgency, UrgencyCue};
+pub use triage::{Evidence, Intent, LabelSource, Labels, Queue, Sentiment, Urgency, UrgencyCue};

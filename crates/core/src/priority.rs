@@ -440,6 +440,7 @@ mod tests {
             spam_evidence: Vec::new(),
             intent_evidence: Vec::new(),
             sentiment_evidence: Vec::new(),
+            actionable: None,
         }
     }
 

@@ -163,6 +163,42 @@ pub struct Labels {
     pub spam_evidence: Vec<Evidence>,
     pub intent_evidence: Vec<Evidence>,
     pub sentiment_evidence: Vec<Evidence>,
+    /// An agent's word on whether the item needs a person (replied or escalated: yes; closed without a
+    /// reply: no). Wins over the intent.
+    #[serde(default)]
+    pub actionable: Option<bool>,
+}
+
+/// Where an item is listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Queue {
+    /// Needs a person.
+    Actionable,
+    Spam,
+    /// Neither: chatter, news, passing tags. Kept, searchable, not pushed at anyone.
+    Other,
+}
+
+impl Queue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Queue::Actionable => "actionable",
+            Queue::Spam => "spam",
+            Queue::Other => "other",
+        }
+    }
+}
+
+impl std::str::FromStr for Queue {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Queue::Actionable, Queue::Spam, Queue::Other]
+            .into_iter()
+            .find(|q| q.as_str() == s)
+            .ok_or_else(|| CoreError::invalid("queue", format!("{s:?} is not actionable, spam or other")))
+    }
 }
 
 /// At or above this probability, a mention goes to Spam.
@@ -175,6 +211,19 @@ impl Labels {
 
     /// Needs a person: not spam, and a complaint, a question, praise worth answering, or urgent.
     pub fn is_actionable(&self) -> bool {
-        !self.is_spam() && (self.intent != Intent::Other || self.urgency.is_some())
+        !self.is_spam()
+            && self
+                .actionable
+                .unwrap_or(self.intent != Intent::Other || self.urgency.is_some())
+    }
+
+    pub fn queue(&self) -> Queue {
+        if self.is_spam() {
+            Queue::Spam
+        } else if self.is_actionable() {
+            Queue::Actionable
+        } else {
+            Queue::Other
+        }
     }
 }

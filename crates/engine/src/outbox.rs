@@ -398,6 +398,8 @@ impl Engine {
             .await?
             .ok_or_else(|| EngineError::NotFound("The queued action disappeared.".into()))?;
         drop(conn);
+        // Answering, boosting or liking says the item needed a person: triage learns from it.
+        self.learn_actionable(item.id, true).await?;
         self.outbox_view(row).await
     }
 

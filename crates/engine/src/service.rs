@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use earshot_core::canonical::Record;
-use earshot_core::{segments, ItemStatus, Priority, PriorityWeights};
+use earshot_core::{segments, Intent, ItemStatus, Priority, Queue};
 use earshot_store::accounts::AccountId;
 use earshot_store::handles::HandleRow;
 use earshot_store::inbox::InboxFilter;
@@ -14,7 +14,7 @@ use earshot_store::{handles, inbox, mentions, workspace, Database, HandleId, Ite
 use crate::source::{JsonLines, MentionSource};
 use crate::views::{
     AuthorView, ConversationEntry, HandleRef, HandleSummary, ImportReport, InboxPage, InboxQuery, InboxRow,
-    ItemView, LineError, Progress, Reason, Segment, WorkspaceInfo,
+    InboxView, ItemView, LineError, Progress, Reason, Segment, TriageSummary, WorkspaceInfo,
 };
 use crate::{demo, Clock, EngineError, DATABASE_FILE};
 
@@ -29,7 +29,7 @@ const EXCERPT_CHARS: usize = 240;
 pub struct Engine {
     pub(crate) db: Database,
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) weights: PriorityWeights,
+    pub(crate) triage: crate::triage::SharedTriage,
     pub(crate) http: earshot_networks::HttpClient,
     /// This process's mark on the outbox claims it holds (see `worker`).
     pub(crate) worker: Arc<crate::worker::WorkerLock>,
@@ -44,7 +44,7 @@ fn clamp_u32(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
-fn parse_id(id: &str) -> Result<ItemId, EngineError> {
+pub(crate) fn parse_id(id: &str) -> Result<ItemId, EngineError> {
     id.trim()
         .parse::<i64>()
         .map(ItemId)
@@ -102,10 +102,16 @@ impl Engine {
         })?;
         let db = earshot_store::open(&data_dir.join(DATABASE_FILE)).await?;
         let worker = Arc::new(crate::worker::WorkerLock::take(&data_dir)?);
+        let triage = {
+            let mut conn = earshot_store::acquire(&db).await?;
+            let taught = earshot_store::labels::all(&mut conn).await?;
+            let weights = workspace::get(&mut conn, "priority.weights").await?;
+            Arc::new(Self::open_triage(taught, weights)?)
+        };
         Ok(Self {
             db,
             clock,
-            weights: PriorityWeights::default(),
+            triage,
             http: earshot_networks::http_client(),
             worker,
             data_dir,
@@ -177,8 +183,9 @@ impl Engine {
                         report.handles += 1;
                     }
                     Ok(Record::Mention(mention)) => {
-                        let priority = Priority::assess(&mention.author, mention.created_at, &self.weights);
-                        match mentions::ingest(&mut tx, &mention, &priority, seen_at).await? {
+                        let labels = self.triage.assess(&mention.text, None);
+                        let priority = self.assess_priority(&mention.author, mention.created_at, &labels);
+                        match mentions::ingest(&mut tx, &mention, &priority, Some(&labels), seen_at).await? {
                             IngestOutcome::Inserted(_) => report.imported += 1,
                             IngestOutcome::Merged { .. } | IngestOutcome::Duplicate(_) => report.merged += 1,
                         }
@@ -256,6 +263,18 @@ impl Engine {
             role: query.role,
             network: query.network,
             search: query.search.clone().filter(|s| !s.trim().is_empty()),
+            queue: match query.view {
+                Some(InboxView::Actionable) => Some(Queue::Actionable),
+                Some(InboxView::Spam) => Some(Queue::Spam),
+                Some(InboxView::Other) => Some(Queue::Other),
+                _ => None,
+            },
+            intent: match query.view {
+                Some(InboxView::Complaints) => Some(Intent::Complaint),
+                Some(InboxView::Questions) => Some(Intent::Question),
+                Some(InboxView::Praise) => Some(Intent::Praise),
+                _ => None,
+            },
         })
     }
 
@@ -293,6 +312,7 @@ impl Engine {
                     score: Priority::score_from_rank_key(r.rank_key, r.waiting_per_hour, now),
                     top_reason,
                     status: r.status,
+                    triage: r.labels.as_ref().map(TriageSummary::of),
                 }
             })
             .collect();
@@ -349,6 +369,7 @@ impl Engine {
             handles: item.handles.iter().map(handle_ref).collect(),
             score: item.priority.score_at(now),
             reasons: reason_views(&item.priority, now),
+            triage: item.labels.clone(),
             conversation,
             reply_to: item.reply_to,
             quote_of: item.quote_of,
@@ -360,6 +381,11 @@ impl Engine {
         let item_id = parse_id(id)?;
         let mut conn = earshot_store::acquire(&self.db).await?;
         if mentions::set_status(&mut conn, item_id, status).await? {
+            drop(conn);
+            if status == ItemStatus::Done && self.outbox(Some(id)).await?.is_empty() {
+                // Closed without an answer: triage learns that items like it need no one.
+                self.learn_actionable(item_id, false).await?;
+            }
             Ok(())
         } else {
             Err(EngineError::NotFound(format!(

@@ -1,7 +1,7 @@
 //! What the engine hands to its callers. These types cross the IPC boundary: TypeScript is generated from
 //! them, and the CLI prints them as JSON. Times are RFC 3339 strings in UTC.
 
-use earshot_core::{ItemStatus, Network, Role};
+use earshot_core::{Intent, ItemStatus, Labels, Network, Queue, Role, Sentiment, UrgencyCue};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -13,6 +13,74 @@ pub struct InboxQuery {
     pub role: Option<Role>,
     pub network: Option<Network>,
     pub search: Option<String>,
+    /// Which triage view; `None` lists every item.
+    pub view: Option<InboxView>,
+}
+
+/// The inbox's views by triage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxView {
+    /// Needs a person: complaints, questions, praise and anything urgent, spam left out. The default.
+    Actionable,
+    Complaints,
+    Questions,
+    Praise,
+    /// Neither spam nor actionable: chatter, news, passing tags.
+    Other,
+    /// To rescue what was wrongly called spam.
+    Spam,
+}
+
+impl InboxView {
+    pub const ALL: [InboxView; 6] = [
+        InboxView::Actionable,
+        InboxView::Complaints,
+        InboxView::Questions,
+        InboxView::Praise,
+        InboxView::Other,
+        InboxView::Spam,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxView::Actionable => "actionable",
+            InboxView::Complaints => "complaints",
+            InboxView::Questions => "questions",
+            InboxView::Praise => "praise",
+            InboxView::Other => "other",
+            InboxView::Spam => "spam",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// Triage's labels in brief, for a row of the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct TriageSummary {
+    pub queue: Queue,
+    pub intent: Intent,
+    pub sentiment: Sentiment,
+    pub urgency: Option<UrgencyCue>,
+    /// The probability of spam, 0 to 1.
+    pub spam: f32,
+    pub language: Option<String>,
+}
+
+impl TriageSummary {
+    pub fn of(l: &Labels) -> Self {
+        Self {
+            queue: l.queue(),
+            intent: l.intent,
+            sentiment: l.sentiment,
+            urgency: l.urgency.as_ref().map(|u| u.cue),
+            spam: l.spam,
+            language: l.language.clone(),
+        }
+    }
 }
 
 /// One of our handles, as shown beside an item.
@@ -41,6 +109,8 @@ pub struct InboxRow {
     /// The factor that adds or takes the most, as a sentence.
     pub top_reason: String,
     pub status: ItemStatus,
+    /// `None` until the item has been triaged.
+    pub triage: Option<TriageSummary>,
 }
 
 /// A page of the inbox, and how many items match in all.
@@ -75,7 +145,8 @@ pub struct AuthorView {
 /// One factor of an item's score.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct Reason {
-    /// A stable name for the factor: `followers`, `verified`, `account_age`, `waiting`.
+    /// A stable name for the factor: `followers`, `verified`, `account_age`, `waiting`, `engagement`,
+    /// `intent`, `sentiment`, `urgency`, `spam`, `customer`.
     pub factor: String,
     pub label: String,
     pub contribution: f64,
@@ -107,6 +178,8 @@ pub struct ItemView {
     pub handles: Vec<HandleRef>,
     pub score: f64,
     pub reasons: Vec<Reason>,
+    /// Triage's labels with the words behind each; `None` until triaged.
+    pub triage: Option<Labels>,
     pub conversation: Vec<ConversationEntry>,
     pub reply_to: Option<String>,
     pub quote_of: Option<String>,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use earshot_core::{ItemStatus, Network, Role};
+use earshot_core::{Intent, ItemStatus, Labels, Network, Queue, Role};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::handles::HandleRow;
@@ -19,6 +19,9 @@ pub struct InboxFilter {
     pub network: Option<Network>,
     /// Words to find in the text or the author's name; each word matches as a prefix.
     pub search: Option<String>,
+    pub queue: Option<Queue>,
+    /// Items of this intent, spam left out.
+    pub intent: Option<Intent>,
 }
 
 /// One row of the inbox list.
@@ -37,6 +40,7 @@ pub struct InboxRow {
     pub waiting_per_hour: f64,
     /// The largest time-free reason, as stored.
     pub reasons: String,
+    pub labels: Option<Labels>,
     pub handles: Vec<HandleRow>,
 }
 
@@ -56,6 +60,13 @@ fn push_where(q: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
     q.push(" WHERE 1 = 1");
     if let Some(status) = filter.status {
         q.push(" AND m.status = ").push_bind(status.as_str());
+    }
+    if let Some(queue) = filter.queue {
+        q.push(" AND m.queue = ").push_bind(queue.as_str());
+    }
+    if let Some(intent) = filter.intent {
+        q.push(" AND m.queue <> 'spam' AND m.intent = ")
+            .push_bind(intent.as_str());
     }
     if let Some(network) = filter.network {
         q.push(" AND m.network = ").push_bind(network.as_str());
@@ -103,6 +114,7 @@ struct StoredRow {
     rank_key: f64,
     waiting_per_hour: f64,
     reasons: String,
+    labels: Option<String>,
 }
 
 /// A page of matching items, highest priority first; equal priorities oldest first.
@@ -115,7 +127,7 @@ pub async fn page(
     let mut q = QueryBuilder::new(
         "SELECT m.id, m.network, a.handle AS author_handle, a.display_name AS author_name,
                 a.followers AS author_followers, a.verified AS author_verified, m.text, m.created_at,
-                m.status, m.rank_key, m.waiting_per_hour, m.reasons
+                m.status, m.rank_key, m.waiting_per_hour, m.reasons, m.labels
            FROM mentions m JOIN authors a ON a.id = m.author_id",
     );
     push_where(&mut q, filter);
@@ -147,6 +159,12 @@ pub async fn page(
                 rank_key: r.rank_key,
                 waiting_per_hour: r.waiting_per_hour,
                 reasons: r.reasons,
+                labels: r
+                    .labels
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("item {}: {e}", r.id)))?,
                 handles: handles.remove(&r.id).unwrap_or_default(),
             })
         })

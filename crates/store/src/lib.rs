@@ -7,6 +7,7 @@ pub mod accounts;
 mod error;
 pub mod handles;
 pub mod inbox;
+pub mod labels;
 pub mod mentions;
 mod open;
 pub mod outbox;

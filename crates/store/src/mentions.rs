@@ -1,7 +1,7 @@
 //! Storing mentions: one item per post, merged across the handles it mentions.
 
 use chrono::{DateTime, Utc};
-use earshot_core::{Facet, ItemStatus, Mention, Network, Priority, Reason};
+use earshot_core::{Facet, ItemStatus, Labels, Mention, Network, Priority, Queue, Reason};
 use sqlx::SqliteConnection;
 
 use crate::handles::HandleRow;
@@ -26,6 +26,7 @@ pub async fn ingest(
     conn: &mut SqliteConnection,
     mention: &Mention,
     priority: &Priority,
+    labels: Option<&Labels>,
     seen_at: DateTime<Utc>,
 ) -> Result<IngestOutcome, StoreError> {
     let author = &mention.author;
@@ -68,8 +69,9 @@ pub async fn ingest(
     let reasons = serde_json::to_string(&priority.reasons).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO mentions (network, remote_id, url, author_id, text, facets, created_at, first_seen_at,
-                               reply_to, quote_of, conversation_root, rank_key, waiting_per_hour, reasons)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               reply_to, quote_of, conversation_root, rank_key, waiting_per_hour, reasons,
+                               labels, queue, intent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (network, remote_id) DO NOTHING
          RETURNING id",
     )
@@ -87,6 +89,9 @@ pub async fn ingest(
     .bind(priority.rank_key())
     .bind(priority.waiting_per_hour)
     .bind(reasons)
+    .bind(labels_json(labels)?)
+    .bind(labels.map_or(Queue::Actionable, Labels::queue).as_str())
+    .bind(labels.map(|l| l.intent.as_str()))
     .fetch_optional(&mut *conn)
     .await?;
 
@@ -135,6 +140,77 @@ pub async fn ingest(
     })
 }
 
+fn labels_json(labels: Option<&Labels>) -> Result<Option<String>, StoreError> {
+    labels
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Replaces an item's triage and the priority drawn from it (after an agent's label, or a retrained model).
+pub async fn set_triage(
+    conn: &mut SqliteConnection,
+    id: ItemId,
+    labels: &Labels,
+    priority: &Priority,
+) -> Result<(), StoreError> {
+    let reasons = serde_json::to_string(&priority.reasons).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "UPDATE mentions SET labels = ?, queue = ?, intent = ?, rank_key = ?, waiting_per_hour = ?, reasons = ?
+          WHERE id = ?",
+    )
+    .bind(labels_json(Some(labels))?)
+    .bind(labels.queue().as_str())
+    .bind(labels.intent.as_str())
+    .bind(priority.rank_key())
+    .bind(priority.waiting_per_hour)
+    .bind(reasons)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Up to `limit` items that have never been triaged, oldest first.
+pub async fn untriaged(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<ItemId>, StoreError> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM mentions WHERE labels IS NULL ORDER BY id LIMIT ?")
+            .bind(limit)
+            .fetch_all(conn)
+            .await?;
+    Ok(ids.into_iter().map(ItemId).collect())
+}
+
+/// The IDs of the items with a status (or all), oldest first.
+pub async fn ids_with_status(
+    conn: &mut SqliteConnection,
+    status: Option<ItemStatus>,
+) -> Result<Vec<ItemId>, StoreError> {
+    let ids: Vec<i64> = match status {
+        Some(s) => {
+            sqlx::query_scalar("SELECT id FROM mentions WHERE status = ? ORDER BY id")
+                .bind(s.as_str())
+                .fetch_all(conn)
+                .await?
+        }
+        None => {
+            sqlx::query_scalar("SELECT id FROM mentions ORDER BY id")
+                .fetch_all(conn)
+                .await?
+        }
+    };
+    Ok(ids.into_iter().map(ItemId).collect())
+}
+
+/// How many items have never been triaged.
+pub async fn count_untriaged(conn: &mut SqliteConnection) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM mentions WHERE labels IS NULL")
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
 /// A stored item with everything the detail view needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemRow {
@@ -151,6 +227,8 @@ pub struct ItemRow {
     pub conversation_root: String,
     pub status: ItemStatus,
     pub priority: Priority,
+    /// `None` until the item has been triaged.
+    pub labels: Option<Labels>,
     pub author: AuthorRow,
     pub handles: Vec<HandleRow>,
 }
@@ -184,6 +262,7 @@ struct StoredItem {
     status: String,
     waiting_per_hour: f64,
     reasons: String,
+    labels: Option<String>,
     author_handle: String,
     author_name: Option<String>,
     author_followers: i64,
@@ -202,7 +281,7 @@ fn corrupt(id: i64, what: impl std::fmt::Display) -> StoreError {
 pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<ItemRow>, StoreError> {
     let stored: Option<StoredItem> = sqlx::query_as(
         "SELECT m.id, m.network, m.remote_id, m.url, m.text, m.facets, m.created_at, m.first_seen_at,
-                m.reply_to, m.quote_of, m.conversation_root, m.status, m.waiting_per_hour, m.reasons,
+                m.reply_to, m.quote_of, m.conversation_root, m.status, m.waiting_per_hour, m.reasons, m.labels,
                 a.handle AS author_handle, a.display_name AS author_name, a.followers AS author_followers,
                 a.verified AS author_verified, a.bot AS author_bot, a.labels AS author_labels, a.created_at AS author_created_at,
                 a.profile_url AS author_profile_url
@@ -243,6 +322,12 @@ impl StoredItem {
                 waiting_since: created_at,
                 waiting_per_hour: self.waiting_per_hour,
             },
+            labels: self
+                .labels
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| corrupt(id, e))?,
             author: AuthorRow {
                 handle: self.author_handle,
                 display_name: self.author_name,

@@ -39,7 +39,7 @@ fn mention(id: &str, author: &str, followers: u64, text: &str, mentions: &[&str]
 async fn store(m: &Mention, db: &earshot_store::Database) -> IngestOutcome {
     let p = Priority::assess(&m.author, m.created_at, &PriorityWeights::default());
     let mut conn = db.acquire().await.unwrap();
-    mentions::ingest(&mut conn, m, &p, at()).await.unwrap()
+    mentions::ingest(&mut conn, m, &p, None, at()).await.unwrap()
 }
 
 #[tokio::test]

@@ -148,6 +148,7 @@ impl Triage {
             spam_evidence: named(&picks[0]),
             intent_evidence: named(&picks[1]),
             sentiment_evidence: named(&picks[2]),
+            actionable: None,
         }
     }
 }

@@ -201,6 +201,23 @@ impl Featurizer {
         (f, terms)
     }
 
+    /// The text's words and word pairs, hashed, sorted and unique, leaving out handles and links: what
+    /// [`crate::memory::Memory`] compares texts by.
+    pub fn word_keys(&self, text: &str) -> Vec<u32> {
+        let toks: Vec<String> = tokens(cut(text))
+            .into_iter()
+            .filter(|t| !t.starts_with('<'))
+            .collect();
+        let mut keys: Vec<u32> = toks.iter().map(|t| bucket(SEED_WORD, t)).collect();
+        keys.extend(
+            toks.windows(2)
+                .map(|w| bucket(SEED_PAIR, &format!("{} {}", w[0], w[1]))),
+        );
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
     /// What the given feature indices of a text stand for; cheaper than [`Featurizer::explained`].
     pub fn terms(&self, text: &str, wanted: &[u32]) -> HashMap<u32, Term> {
         let mut terms = HashMap::new();

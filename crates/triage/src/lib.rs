@@ -9,6 +9,7 @@ pub mod assess;
 pub mod data;
 pub mod features;
 pub mod linear;
+pub mod memory;
 pub mod metrics;
 pub mod starter;
 pub mod urgency;
