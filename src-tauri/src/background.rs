@@ -15,6 +15,12 @@ const SYNC_EVERY: Duration = Duration::from_secs(120);
 
 pub fn start(app: AppHandle, engine: Engine) {
     tauri::async_runtime::spawn(async move {
+        // Items stored before triage existed are labelled once, before anything else.
+        match engine.triage_backlog(&mut |_: &Progress| {}).await {
+            Ok(0) => {}
+            Ok(_) => changed(&app, "triage"),
+            Err(e) => tracing::warn!(error = %e, "could not triage the stored items"),
+        }
         let mut since_sync = SYNC_EVERY;
         let heard = app.clone();
         let mut listeners = Listeners::new(

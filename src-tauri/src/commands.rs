@@ -1,10 +1,10 @@
 //! Each command is a few lines: find the engine, call it, and tell the window what changed.
 
-use earshot_core::{ItemStatus, Role};
+use earshot_core::{ItemStatus, PriorityWeights, Role};
 use earshot_engine::{
-    AccountView, ActionKind, ActionRequest, ApiError, ComposeCheck, Engine, ErrorCode, HandleSummary,
+    AccountView, ActionKind, ActionRequest, AgentLabel, ApiError, ComposeCheck, Engine, ErrorCode, HandleSummary,
     ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SourceView, SpendView, SyncReport,
-    WorkspaceInfo,
+    TriageQuality, WorkspaceInfo,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -61,6 +61,64 @@ pub async fn set_status(
     engine(&state)?.set_status(&id, status).await?;
     changed(&app, "status");
     Ok(())
+}
+
+/// An agent's label on an item ("spam", "not spam", an intent). The item moves at once; open items like it
+/// are triaged again in the background, with progress on `on_progress`, and the window hears when done.
+#[tauri::command]
+#[specta::specta]
+pub async fn label_item(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    label: AgentLabel,
+    on_progress: Channel<Progress>,
+) -> Result<(), ApiError> {
+    let engine = engine(&state)?.clone();
+    engine.label_item(&id, label).await?;
+    changed(&app, "label");
+    tauri::async_runtime::spawn(async move {
+        let result = engine
+            .retriage_open_items(&mut |p: &Progress| {
+                let _ = on_progress.send(p.clone());
+            })
+            .await;
+        match result {
+            Ok(_) => changed(&app, "triage"),
+            Err(e) => tracing::warn!(error = %e, "could not triage the open items again"),
+        }
+    });
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn priority_weights(state: State<'_, AppState>) -> Result<PriorityWeights, ApiError> {
+    Ok(engine(&state)?.priority_weights())
+}
+
+/// Saves the weights and scores every open item again, with progress.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_priority_weights(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    weights: PriorityWeights,
+    on_progress: Channel<Progress>,
+) -> Result<(), ApiError> {
+    engine(&state)?
+        .set_priority_weights(weights, &mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?;
+    changed(&app, "weights");
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn triage_quality(state: State<'_, AppState>) -> Result<TriageQuality, ApiError> {
+    Ok(engine(&state)?.triage_quality().await?)
 }
 
 #[tauri::command]

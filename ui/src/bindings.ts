@@ -11,6 +11,15 @@ export const commands = {
 	inboxPage: (query: InboxQuery, offset: number, limit: number) => typedError<InboxPage, ApiError>(__TAURI_INVOKE("inbox_page", { query, offset, limit })),
 	getItem: (id: string) => typedError<ItemView, ApiError>(__TAURI_INVOKE("get_item", { id })),
 	setStatus: (id: string, status: ItemStatus) => typedError<null, ApiError>(__TAURI_INVOKE("set_status", { id, status })),
+	/**
+	 *  An agent's label on an item ("spam", "not spam", an intent). The item moves at once; open items like it
+	 *  are triaged again in the background, with progress on `on_progress`, and the window hears when done.
+	 */
+	labelItem: (id: string, label: AgentLabel, onProgress: Channel<Progress>) => typedError<null, ApiError>(__TAURI_INVOKE("label_item", { id, label, onProgress })),
+	priorityWeights: () => typedError<PriorityWeights, ApiError>(__TAURI_INVOKE("priority_weights")),
+	/**  Saves the weights and scores every open item again, with progress. */
+	setPriorityWeights: (weights: PriorityWeights, onProgress: Channel<Progress>) => typedError<null, ApiError>(__TAURI_INVOKE("set_priority_weights", { weights, onProgress })),
+	triageQuality: () => typedError<TriageQuality, ApiError>(__TAURI_INVOKE("triage_quality")),
 	listHandles: () => typedError<HandleSummary[], ApiError>(__TAURI_INVOKE("list_handles")),
 	loadDemo: (onProgress: Channel<Progress>) => typedError<ImportReport, ApiError>(__TAURI_INVOKE("load_demo", { onProgress })),
 	/**  Opens a web address from a mention in the system browser. Only `http` and `https` are ever opened. */
@@ -118,6 +127,9 @@ export type ActionRequest = {
 	requested_by: string | null,
 };
 
+/**  What an agent says about an item. */
+export type AgentLabel = { kind: "spam"; value: boolean } | { kind: "intent"; value: Intent };
+
 /**  An error as the UI receives it: a code to act on and a message to show a person. */
 export type ApiError = {
 	code: ErrorCode,
@@ -169,6 +181,12 @@ export type ErrorCode = "not_found" | "invalid_input" | "storage" |
 /**  A network's server refused, limited or could not be reached; the message says which. */
 "network" | "internal";
 
+/**  A word or cue that moved a label, and by how much (in the model's log-odds). */
+export type Evidence = {
+	term: string,
+	weight: number | null,
+};
+
 /**  One of our handles, as shown beside an item. */
 export type HandleRef = {
 	id: string,
@@ -219,6 +237,8 @@ export type InboxQuery = {
 	role: Role | null,
 	network: Network | null,
 	search: string | null,
+	/**  Which triage view; `None` lists every item. */
+	view: InboxView | null,
 };
 
 /**  One row of the inbox list. */
@@ -237,7 +257,21 @@ export type InboxRow = {
 	/**  The factor that adds or takes the most, as a sentence. */
 	top_reason: string,
 	status: ItemStatus,
+	/**  `None` until the item has been triaged. */
+	triage: TriageSummary | null,
 };
+
+/**  The inbox's views by triage. */
+export type InboxView = 
+/**  Needs a person: complaints, questions, praise and anything urgent, spam left out. The default. */
+"actionable" | "complaints" | "questions" | "praise" | 
+/**  Neither spam nor actionable: chatter, news, passing tags. */
+"other" | 
+/**  To rescue what was wrongly called spam. */
+"spam";
+
+/**  What the author wants from us. */
+export type Intent = "complaint" | "question" | "praise" | "other";
 
 /**  Where an inbox item stands. */
 export type ItemStatus = "open" | "done";
@@ -256,9 +290,40 @@ export type ItemView = {
 	handles: HandleRef[],
 	score: number | null,
 	reasons: Reason[],
+	/**  Triage's labels with the words behind each; `None` until triaged. */
+	triage: Labels | null,
 	conversation: ConversationEntry[],
 	reply_to: string | null,
 	quote_of: string | null,
+};
+
+/**  Who decided a label: the model, or an agent (whose word always wins). */
+export type LabelSource = "model" | 
+/**  Like an earlier mention an agent labelled. */
+"similar" | "agent";
+
+/**  Triage's verdict on one mention, with its evidence. */
+export type Labels = {
+	/**  The probability that the mention is spam, 0 to 1. */
+	spam: number | null,
+	spam_source: LabelSource,
+	intent: Intent,
+	intent_confidence: number | null,
+	intent_source: LabelSource,
+	sentiment: Sentiment,
+	sentiment_confidence: number | null,
+	urgency: Urgency | null,
+	/**  ISO 639-3 code ("eng", "spa"), when the text says clearly enough. */
+	language: string | null,
+	/**  The words that most pushed each label: spam, then intent, then sentiment. */
+	spam_evidence: Evidence[],
+	intent_evidence: Evidence[],
+	sentiment_evidence: Evidence[],
+	/**
+	 *  An agent's word on whether the item needs a person (replied or escalated: yes; closed without a
+	 *  reply: no). Wins over the intent.
+	 */
+	actionable?: boolean | null,
 };
 
 /**  A line of an import that could not be read, and why. */
@@ -297,6 +362,35 @@ export type PriceEdit = {
 	usd: number | null,
 };
 
+/**
+ *  How much each factor counts. Tunable; the defaults favour a large, verified, established author who has
+ *  waited long.
+ */
+export type PriorityWeights = {
+	/**  Points per tenfold followers (log10 of followers + 1). */
+	followers?: number | null,
+	verified?: number | null,
+	/**  Points taken from an account younger than [`NEW_ACCOUNT_DAYS`], full at one day old. */
+	new_account?: number | null,
+	/**  Points for an account at least a year old when it posted. */
+	established_account?: number | null,
+	/**  Points per hour of waiting. */
+	waiting_per_hour?: number | null,
+	/**  Points per tenfold replies and reposts the mention has drawn so far. */
+	engagement?: number | null,
+	complaint?: number | null,
+	question?: number | null,
+	praise?: number | null,
+	/**  Points for a negative tone, scaled by the model's confidence. */
+	negative?: number | null,
+	/**  Points for an urgency cue: outage, money, cancellation, legal, safety, security. */
+	urgent?: number | null,
+	/**  Points taken at full spam probability, scaled by it. */
+	spam?: number | null,
+	/**  Points for a customer, scaled by the standing the CRM gives them (0 to 1). */
+	customer?: number | null,
+};
+
 /**  Progress of long work, such as an import. */
 export type Progress = {
 	done: number,
@@ -304,9 +398,19 @@ export type Progress = {
 	phase: string,
 };
 
+/**  Where an item is listed. */
+export type Queue = 
+/**  Needs a person. */
+"actionable" | "spam" | 
+/**  Neither: chatter, news, passing tags. Kept, searchable, not pushed at anyone. */
+"other";
+
 /**  One factor of an item's score. */
 export type Reason = {
-	/**  A stable name for the factor: `followers`, `verified`, `account_age`, `waiting`. */
+	/**
+	 *  A stable name for the factor: `followers`, `verified`, `account_age`, `waiting`, `engagement`,
+	 *  `intent`, `sentiment`, `urgency`, `spam`, `customer`.
+	 */
 	factor: string,
 	label: string,
 	contribution: number | null,
@@ -320,6 +424,9 @@ export type Segment = {
 	text: string,
 	link: string | null,
 };
+
+/**  How the author feels. */
+export type Sentiment = "negative" | "neutral" | "positive";
 
 /**  A listening source as the CLI and the app show it. */
 export type SourceView = {
@@ -382,6 +489,54 @@ export type SyncReport = {
 	/**  Set when a listening source was not fetched because it was fetched a moment ago: when it will be. */
 	next_fetch_at?: string | null,
 };
+
+/**  How well triage agrees with the agents, each labelled item judged without its own label. */
+export type TriageQuality = {
+	/**  Items agents labelled spam or not spam. */
+	spam_labels: number,
+	/**  Of the items triage calls spam, the share agents also call spam. `None` with too few labels. */
+	spam_precision: number | null,
+	/**  Of the items agents call spam, the share triage finds. */
+	spam_recall: number | null,
+	/**  Items agents gave an intent. */
+	intent_labels: number,
+	/**  The share of those whose intent triage gets right. */
+	intent_accuracy: number | null,
+	/**  What the shipped model was trained on. */
+	model: string,
+};
+
+/**  Triage's labels in brief, for a row of the list. */
+export type TriageSummary = {
+	queue: Queue,
+	intent: Intent,
+	sentiment: Sentiment,
+	urgency: UrgencyCue | null,
+	/**  The probability of spam, 0 to 1. */
+	spam: number | null,
+	language: string | null,
+};
+
+/**  An urgency cue and the words that raised it. */
+export type Urgency = {
+	cue: UrgencyCue,
+	phrase: string,
+};
+
+/**  Why a mention is urgent. */
+export type UrgencyCue = 
+/**  The service is down or cannot be used. */
+"outage" | 
+/**  Money: refunds, charges, chargebacks. */
+"money" | 
+/**  The customer is leaving. */
+"cancellation" | 
+/**  Lawyers, lawsuits, regulators. */
+"legal" | 
+/**  Injury, fire, illness, danger. */
+"safety" | 
+/**  Hacked accounts, fraud, stolen data. */
+"security";
 
 /**  Facts about the open workspace. */
 export type WorkspaceInfo = {

@@ -10,9 +10,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use earshot_core::{ItemStatus, Network, Role};
+use earshot_core::{Intent, ItemStatus, Network, Role};
 use earshot_engine::{
-    resolve_data_dir, ActionKind, ActionRequest, Engine, InboxQuery, Progress, SystemClock, DATA_DIR_ENV,
+    resolve_data_dir, ActionKind, ActionRequest, AgentLabel, Engine, InboxQuery, InboxView, Progress, SystemClock,
+    DATA_DIR_ENV,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -59,6 +60,28 @@ enum Command {
         network: Option<Network>,
         #[arg(long, value_enum, default_value_t = StatusArg::Open)]
         status: StatusArg,
+        /// A triage view: actionable, complaints, questions, praise, other or spam (default: every item).
+        #[arg(long, value_parser = parse_view)]
+        view: Option<InboxView>,
+    },
+    /// Label an item as an agent: spam, not spam, or its intent. Triage learns from it at once, and open
+    /// items like it are triaged again.
+    Label {
+        item: String,
+        #[arg(long, conflicts_with_all = ["not_spam", "intent"])]
+        spam: bool,
+        #[arg(long, conflicts_with = "intent")]
+        not_spam: bool,
+        /// complaint, question, praise or other.
+        #[arg(long)]
+        intent: Option<Intent>,
+    },
+    /// The priority weights; --set NAME=POINTS changes one (and scores the open items again).
+    Weights {
+        #[arg(long)]
+        json: bool,
+        #[arg(long = "set", value_name = "NAME=POINTS")]
+        set: Vec<String>,
     },
     /// Full-text search over mention text and author names.
     Search {
@@ -313,6 +336,10 @@ enum StatusArg {
     All,
 }
 
+fn parse_view(s: &str) -> Result<InboxView, String> {
+    InboxView::parse(s).ok_or_else(|| "use actionable, complaints, questions, praise, other or spam".to_owned())
+}
+
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse().map_err(|e: earshot_core::CoreError| e.to_string())
 }
@@ -360,8 +387,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             role,
             network,
             status,
+            view,
         } => {
             let engine = open(cli.data_dir).await?;
+            engine.triage_backlog(&mut progress_bar("Triaging")).await?;
             let status = match status {
                 StatusArg::Open => Some(ItemStatus::Open),
                 StatusArg::Done => Some(ItemStatus::Done),
@@ -371,6 +400,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 status,
                 role,
                 network,
+                view,
                 ..Default::default()
             };
             output::items(&engine, &query, limit, json).await?;
@@ -573,6 +603,70 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 engine.send_due().await?;
             }
             output::outbox(&engine.outbox(None).await?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Label {
+            item,
+            spam,
+            not_spam,
+            intent,
+        } => {
+            let label = match (spam, not_spam, intent) {
+                (true, _, _) => AgentLabel::Spam(true),
+                (_, true, _) => AgentLabel::Spam(false),
+                (_, _, Some(i)) => AgentLabel::Intent(i),
+                _ => anyhow::bail!("Say what the item is: --spam, --not-spam or --intent INTENT."),
+            };
+            let engine = open(cli.data_dir).await?;
+            engine.label_item(&item, label).await?;
+            let n = engine.retriage_open_items(&mut progress_bar("Triaging again")).await?;
+            eprintln!("Labelled item {item}; triaged {n} open item(s) again.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Weights { json, set } => {
+            let engine = open(cli.data_dir).await?;
+            if !set.is_empty() {
+                let mut value = serde_json::to_value(engine.priority_weights())?;
+                for pair in &set {
+                    let (name, points) = pair
+                        .split_once('=')
+                        .with_context(|| format!("--set takes NAME=POINTS, not {pair:?}"))?;
+                    let points: f64 = points
+                        .trim()
+                        .parse()
+                        .with_context(|| format!("{points:?} is not a number of points"))?;
+                    let known = value.as_object().map(|o| o.contains_key(name.trim())).unwrap_or(false);
+                    if !known {
+                        let names: Vec<String> =
+                            value.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+                        anyhow::bail!("There is no weight named {name:?}. The weights are: {}.", names.join(", "));
+                    }
+                    value[name.trim()] = serde_json::json!(points);
+                }
+                let weights = serde_json::from_value(value)?;
+                engine.set_priority_weights(weights, &mut progress_bar("Scoring again")).await?;
+            }
+            let weights = serde_json::to_value(engine.priority_weights())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&weights)?);
+            } else if let Some(o) = weights.as_object() {
+                for (name, points) in o {
+                    println!("{name:>20}  {points}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Triage(triage::TriageCommand::Quality { json }) => {
+            let engine = open(cli.data_dir).await?;
+            let q = engine.triage_quality().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&q)?);
+            } else {
+                let pct = |v: Option<f64>| v.map_or("not enough labels".to_owned(), |v| format!("{:.1}%", v * 100.0));
+                println!("Spam, on {} agent label(s): precision {}, recall {}", q.spam_labels, pct(q.spam_precision), pct(q.spam_recall));
+                println!("Intent, on {} agent label(s): accuracy {}", q.intent_labels, pct(q.intent_accuracy));
+                println!("Model: {}", q.model);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Triage(command) => {

@@ -36,6 +36,7 @@ pub async fn items(engine: &Engine, query: &InboxQuery, limit: u32, json: bool) 
             let item = engine.item(&row.id).await?;
             let mut value = serde_json::to_value(row)?;
             value["reasons"] = serde_json::to_value(&item.reasons)?;
+            value["labels"] = serde_json::to_value(&item.triage)?;
             out.push(value);
         }
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -47,11 +48,23 @@ pub async fn items(engine: &Engine, query: &InboxQuery, limit: u32, json: bool) 
     }
     for row in &page.rows {
         let handles: Vec<_> = row.handles.iter().map(|h| format!("@{}", h.account)).collect();
+        let tag = row.triage.as_ref().map_or_else(String::new, |t| {
+            let mut tag = if t.queue == earshot_core::Queue::Spam {
+                "spam".to_owned()
+            } else {
+                t.intent.as_str().to_owned()
+            };
+            if let Some(u) = t.urgency {
+                tag.push_str(&format!(", urgent: {}", u.label()));
+            }
+            tag
+        });
         println!(
-            "{:>6.1}  {:<8} @{:<28} {}  [{}]  {}",
+            "{:>6.1}  {:<8} @{:<28} {:<22} {}  [{}]  {}",
             row.score,
             row.network.label(),
             row.author_handle,
+            tag,
             row.excerpt.chars().take(60).collect::<String>(),
             handles.join(", "),
             row.top_reason

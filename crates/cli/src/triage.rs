@@ -69,6 +69,12 @@ pub enum TriageCommand {
         #[arg(long)]
         json: bool,
     },
+    /// How well triage agrees with the agents' own labels in this workspace (each item judged without its
+    /// own label): spam precision and recall, intent accuracy.
+    Quality {
+        #[arg(long)]
+        json: bool,
+    },
     /// Rebuild the starter model the app ships, from data whose licences allow it, and print its SHA-256.
     Starter {
         #[arg(long, env = "EARSHOT_DATA", default_value = "../shared/data/triage")]
@@ -258,6 +264,7 @@ fn benchmark(dataset: Dataset) -> (&'static str, &'static str) {
 pub fn run(command: TriageCommand) -> anyhow::Result<()> {
     let z = Featurizer::new();
     match command {
+        TriageCommand::Quality { .. } => bail!("`triage quality` needs the workspace"),
         TriageCommand::Train { input, out, learner } => {
             let set = read_labelled(&input)?;
             let x = featurize(&z, &set.texts);
