@@ -5,6 +5,10 @@ const commands = vi.hoisted(() => ({
   inboxPage: vi.fn(),
   getItem: vi.fn(),
   setStatus: vi.fn(),
+  labelItem: vi.fn(),
+  priorityWeights: vi.fn(),
+  setPriorityWeights: vi.fn(),
+  triageQuality: vi.fn(),
   listHandles: vi.fn(),
   loadDemo: vi.fn(),
   openLink: vi.fn(),
@@ -57,7 +61,7 @@ describe("api", () => {
 
   it("passes arguments through", async () => {
     commands.inboxPage.mockResolvedValue({ status: "ok", data: { total: 0, offset: 100, rows: [] } });
-    const q = { status: "open", handle_id: null, role: null, network: null, search: null } as const;
+    const q = { status: "open", handle_id: null, role: null, network: null, search: null, view: "actionable" } as const;
     await api.inboxPage(q, 100, 100);
     expect(commands.inboxPage).toHaveBeenCalledWith(q, 100, 100);
     commands.setStatus.mockResolvedValue({ status: "ok", data: null });
@@ -104,6 +108,36 @@ describe("api", () => {
     const seen: unknown[] = [];
     await expect(api.loadDemo((p) => seen.push(p))).resolves.toMatchObject({ imported: 2 });
     expect(seen).toEqual([{ done: 1, total: 2, phase: "Importing" }]);
+  });
+
+  it("labels an item and streams the re-triage progress", async () => {
+    type ProgressChannel = { onmessage: (p: unknown) => void };
+    commands.labelItem.mockImplementation(async (_id: string, _label: unknown, channel: ProgressChannel) => {
+      channel.onmessage({ done: 40, total: 400, phase: "Triaging again" });
+      return { status: "ok", data: null };
+    });
+    const seen: unknown[] = [];
+    await expect(api.labelItem("m7", { kind: "spam", value: true }, (p) => seen.push(p))).resolves.toBeUndefined();
+    expect(commands.labelItem.mock.calls[0]?.slice(0, 2)).toEqual(["m7", { kind: "spam", value: true }]);
+    expect(seen).toEqual([{ done: 40, total: 400, phase: "Triaging again" }]);
+
+    const gone = { code: "not_found", message: "There is no inbox item with ID 'm8'." };
+    commands.labelItem.mockResolvedValue({ status: "error", error: gone });
+    await expect(api.labelItem("m8", { kind: "intent", value: "question" }, () => {})).rejects.toMatchObject(gone);
+  });
+
+  it("wraps the weights and triage quality commands", async () => {
+    commands.priorityWeights.mockResolvedValue({ status: "ok", data: { urgent: 3 } });
+    await expect(api.priorityWeights()).resolves.toEqual({ urgent: 3 });
+
+    const invalid = { code: "invalid_input", message: "Each weight must be a number from 0 to 100." };
+    commands.setPriorityWeights.mockResolvedValue({ status: "error", error: invalid });
+    await expect(api.setPriorityWeights({ urgent: 300 }, () => {})).rejects.toMatchObject(invalid);
+    expect(commands.setPriorityWeights.mock.calls[0]?.[0]).toEqual({ urgent: 300 });
+
+    const quality = { spam_labels: 2, spam_precision: null, spam_recall: null, intent_labels: 0, intent_accuracy: null, model: "m" };
+    commands.triageQuality.mockResolvedValue({ status: "ok", data: quality });
+    await expect(api.triageQuality()).resolves.toEqual(quality);
   });
 
   it("wraps the account commands", async () => {

@@ -10,6 +10,7 @@ import {
   type AccountView,
   type ActionKind,
   type ActionRequest,
+  type AgentLabel,
   type ApiError,
   type ComposeCheck,
   type ErrorCode,
@@ -22,11 +23,13 @@ import {
   type ItemView,
   type OutboxView,
   type PriceEdit,
+  type PriorityWeights,
   type Progress,
   type Role,
   type SourceView,
   type SpendView,
   type SyncReport,
+  type TriageQuality,
   type WorkspaceInfo,
 } from "../bindings";
 
@@ -104,6 +107,30 @@ export function getItem(id: string): Promise<ItemView> {
 
 export function setStatus(id: string, status: ItemStatus): Promise<void> {
   return call(() => commands.setStatus(id, status)).then(() => undefined);
+}
+
+/**
+ * An agent's label on an item: spam, not spam, or an intent. Resolves once the item has moved (Rust says
+ * `inbox-changed`); the open items are then triaged again in the background, with progress on `onProgress`, and
+ * `inbox-changed` comes again when that is done.
+ */
+export function labelItem(id: string, label: AgentLabel, onProgress: (progress: Progress) => void): Promise<void> {
+  return call(() => commands.labelItem(id, label, new Channel<Progress>(onProgress))).then(() => undefined);
+}
+
+/** The workspace's priority weights (a weight Rust leaves out is its default). */
+export function priorityWeights(): Promise<PriorityWeights> {
+  return call(() => commands.priorityWeights());
+}
+
+/** Saves the weights (each 0 to 100) and scores every open item again; resolves when that is done. */
+export function setPriorityWeights(weights: PriorityWeights, onProgress: (progress: Progress) => void): Promise<void> {
+  return call(() => commands.setPriorityWeights(weights, new Channel<Progress>(onProgress))).then(() => undefined);
+}
+
+/** How triage does on the agents' own labels. */
+export function triageQuality(): Promise<TriageQuality> {
+  return call(() => commands.triageQuality());
 }
 
 export function listHandles(): Promise<HandleSummary[]> {

@@ -2,9 +2,12 @@
 // into words for the empty state.
 
 import type { HandleSummary, InboxQuery, ItemStatus, Network, Role } from "../bindings";
-import { handleText, NETWORK_LABELS, ROLE_LABELS } from "./format";
+import { formatCount, handleText, NETWORK_LABELS, ROLE_LABELS } from "./format";
+import { DEFAULT_VIEW, toInboxView, viewInfo, type TriageView } from "./views";
 
 export interface Filters {
+  /** The triage view (Actionable, Spam…); it combines with everything below. */
+  view: TriageView;
   status: ItemStatus;
   role: Role | null;
   network: Network | null;
@@ -14,6 +17,7 @@ export interface Filters {
 }
 
 export const DEFAULT_FILTERS: Filters = {
+  view: DEFAULT_VIEW,
   status: "open",
   role: null,
   network: null,
@@ -29,15 +33,16 @@ export function toQuery(f: Filters): InboxQuery {
     role: f.role,
     network: f.network,
     search: search === "" ? null : search,
+    view: toInboxView(f.view),
   };
 }
 
 /** A stable key: equal keys mean the same list. */
 export function queryKey(q: InboxQuery): string {
-  return JSON.stringify([q.status, q.handle_id, q.role, q.network, q.search]);
+  return JSON.stringify([q.status, q.handle_id, q.role, q.network, q.search, q.view]);
 }
 
-/** True when anything beyond the Open/Done view narrows the list. */
+/** True when anything beyond the triage view and Open/Done narrows the list. */
 export function isNarrowed(f: Filters): boolean {
   return f.role !== null || f.network !== null || f.handleId !== null || f.search.trim() !== "";
 }
@@ -73,27 +78,70 @@ export interface EmptyState {
   canClear: boolean;
 }
 
+/** "1,204 open in Actionable", "3 done in Spam"; All says just "1,204 open". */
+export function listTotalLabel(total: number, status: ItemStatus, view: TriageView): string {
+  const base = `${formatCount(total)} ${status}`;
+  return view === "all" ? base : `${base} in ${viewInfo(view).label}`;
+}
+
+/** The list's accessible name: "Actionable, open mentions", "Open mentions" in All. */
+export function listLabel(status: ItemStatus, view: TriageView): string {
+  const mentions = status === "open" ? "open mentions" : "done mentions";
+  return view === "all" ? mentions.charAt(0).toUpperCase() + mentions.slice(1) : `${viewInfo(view).label}, ${mentions}`;
+}
+
+/** What an empty view with no other filters says, open and done. */
+const EMPTY_VIEWS: Record<TriageView, { title: string; body: string; done: string }> = {
+  actionable: {
+    title: "Nothing here — nothing needs a person right now",
+    body: `No open complaints, questions, praise or urgent mentions. Chatter and news wait under Other (${viewInfo("other").key}); what triage calls spam is under Spam (${viewInfo("spam").key}).`,
+    done: "No actionable mention has been marked done yet. Select one and press e (or Mark done) to move it here.",
+  },
+  complaints: {
+    title: "No open complaints",
+    body: "Mentions triage reads as complaints appear here. If it got one wrong, open it and press i to change its intent.",
+    done: "No complaint has been marked done yet.",
+  },
+  questions: {
+    title: "No open questions",
+    body: "Mentions that ask something appear here. If triage missed one, open it and press i to change its intent.",
+    done: "No question has been marked done yet.",
+  },
+  praise: {
+    title: "No open praise",
+    body: "Thanks and compliments appear here, worth a like or a thank-you.",
+    done: "No praise has been marked done yet.",
+  },
+  other: {
+    title: "Nothing under Other",
+    body: "Chatter, news and passing tags that need no answer land here, out of the way but searchable.",
+    done: "Nothing under Other has been marked done yet.",
+  },
+  spam: {
+    title: "No spam.",
+    body: "Items triage calls spam land here so you can rescue them. Press ! on a mention to mark it spam, or here to say it is not.",
+    done: "No spam has been marked done yet.",
+  },
+  all: {
+    title: "Nothing here — you're all caught up",
+    body: "There are no open mentions. New ones appear here as they arrive; finished ones are under Done.",
+    done: "Nothing has been marked done. Select a mention and press e (or Mark done) to move it here.",
+  },
+};
+
 /** What to say when the list is empty. */
 export function emptyState(f: Filters, handles: readonly HandleSummary[]): EmptyState {
   const active = describeFilters(f, handles);
+  const where = f.view === "all" ? "" : ` in ${viewInfo(f.view).label}`;
   if (active.length > 0) {
     const view = f.status === "open" ? "open mentions" : "done mentions";
     return {
       title: "Nothing here",
-      body: `No ${view} for ${active.join(" · ")}. Clear the filters to see everything, or press Esc in the search box to clear the search.`,
+      body: `No ${view}${where} for ${active.join(" · ")}. Clear the filters to see everything, or press Esc in the search box to clear the search.`,
       canClear: true,
     };
   }
-  if (f.status === "open") {
-    return {
-      title: "Nothing here — you're all caught up",
-      body: "There are no open mentions. New ones appear here as they arrive; finished ones are under Done.",
-      canClear: false,
-    };
-  }
-  return {
-    title: "Nothing here yet",
-    body: "Nothing has been marked done. Select a mention and press e (or Mark done) to move it here.",
-    canClear: false,
-  };
+  const words = EMPTY_VIEWS[f.view];
+  if (f.status === "open") return { title: words.title, body: words.body, canClear: false };
+  return { title: "Nothing here yet", body: words.done, canClear: false };
 }

@@ -43,6 +43,28 @@ describe("actionFor", () => {
     expect(actionFor({ key: "r", metaKey: true }, at("list"))).toBeNull();
   });
 
+  it("maps the triage keys, but not while typing or in a modal", () => {
+    expect(actionFor({ key: "!" }, at("list"))).toBe("toggleSpam");
+    expect(actionFor({ key: "!" }, at("detail"))).toBe("toggleSpam");
+    expect(actionFor({ key: "i" }, at("list"))).toBe("changeIntent");
+    expect(actionFor({ key: "," }, at("other"))).toBe("openSettings");
+    expect(actionFor({ key: "1" }, at("list"))).toBe("showView");
+    expect(actionFor({ key: "7" }, at("control"))).toBe("showView");
+    expect(actionFor({ key: "8" }, at("list"))).toBeNull();
+    expect(actionFor({ key: "!" }, at("editable"))).toBeNull();
+    expect(actionFor({ key: "3" }, at("editable"))).toBeNull();
+    expect(actionFor({ key: "," }, at("list", true))).toBeNull();
+    expect(actionFor({ key: "i", ctrlKey: true }, at("list"))).toBeNull();
+    expect(actionFor({ key: "1", altKey: true }, at("list"))).toBeNull();
+  });
+
+  it("lists the triage keys in the shortcuts, each key once", () => {
+    const keys = SHORTCUTS.flatMap((s) => s.keys);
+    for (const key of ["!", "i", ",", "1", "2", "3", "4", "5", "6", "7"]) expect(keys).toContain(key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(SHORTCUTS.find((s) => s.keys.includes("6"))?.what).toContain("Spam");
+  });
+
   it("sends r to the reply box, or on a web page to Open the page", () => {
     expect(replyTarget("bluesky")).toBe("composer");
     expect(replyTarget("mastodon")).toBe("composer");

@@ -2,6 +2,7 @@
 // happened to the action to take.
 
 import type { Network } from "../bindings";
+import { VIEWS, viewForKey } from "./views";
 
 export type Action =
   | "next"
@@ -16,7 +17,14 @@ export type Action =
   | "focusSearch"
   | "showHelp"
   | "openAccounts"
+  | "openSettings"
   | "reply"
+  /** A digit: show a triage view (`viewForKey` says which). */
+  | "showView"
+  /** `!`: spam, or not spam when it is already. */
+  | "toggleSpam"
+  /** `i`: to the reading pane's intent choice. */
+  | "changeIntent"
   | "leaveInput"
   | "backToList";
 
@@ -86,10 +94,16 @@ export function actionFor(press: KeyPress, ctx: KeyContext): Action | null {
       return "openAccounts";
     case "r":
       return "reply";
+    case "!":
+      return "toggleSpam";
+    case "i":
+      return "changeIntent";
+    case ",":
+      return "openSettings";
     case "Escape":
       return ctx.zone === "detail" ? "backToList" : null;
     default:
-      return null;
+      return viewForKey(press.key) !== null ? "showView" : null;
   }
 }
 
@@ -134,12 +148,16 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["k", "↑"], what: "Previous mention" },
   { keys: ["Enter"], what: "Open the selected mention and move to it" },
   { keys: ["e"], what: "Mark done (in the Done view: reopen)" },
-  { keys: ["z"], what: "Undo the last mark done or reopen" },
+  { keys: ["z"], what: "Undo the last mark done, reopen, spam or intent change" },
   { keys: ["/"], what: "Search mentions" },
   { keys: ["r"], what: "Reply: move to the reply box of the open mention (on a web page: to Open the page)" },
   { keys: ["Ctrl+Enter", "⌘+Enter"], what: "Send (in the reply box)" },
   { keys: ["Esc"], what: "Clear search · leave the reply box · back to the list · close this dialog" },
   { keys: ["Home", "End"], what: "First or last mention (in the list)" },
+  { keys: ["!"], what: "Spam: mark the selected mention spam (in the Spam view, or when it is spam: not spam)" },
+  { keys: ["i"], what: "Change the intent of the open mention (complaint, question, praise, other)" },
+  ...VIEWS.map((v) => ({ keys: [v.key], what: `Show ${v.label}` })),
   { keys: ["a"], what: "Accounts: connect, check and sync" },
+  { keys: [","], what: "Settings: triage quality and priority weights" },
   { keys: ["?"], what: "Show these shortcuts" },
 ];
