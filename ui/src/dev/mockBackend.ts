@@ -29,12 +29,31 @@
 //
 // Outgoing actions go queued -> sending -> sent over a few seconds. One sent from an account whose token or
 // app password was refused fails, with a Retry.
+//
+// Triage is a few keyword rules (dev/mockTriage.ts). label_item answers at once, then triages the open items again
+// over a few seconds with progress; near-copies of a labelled item (the same words without handles, links and
+// numbers) take its label as "similar". More parameters:
+//   ?labels=N      start with N items labelled by agents (some disagreeing with triage), for Settings' figures
+//   ?fail=label    make label_item fail
+//   ?fail=weights  make set_priority_weights fail after its progress
 
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel } from "@tauri-apps/api/core";
+import {
+  labelsWith,
+  likeness,
+  MOCK_DEFAULT_WEIGHTS,
+  qualityOf,
+  summaryOf,
+  triageReasons,
+  type AgentWord,
+  type MockWeights,
+  type SimilarWord,
+} from "./mockTriage";
 import type {
   AccountView,
+  AgentLabel,
   ActionKind,
   ActionRequest,
   ApiError,
@@ -47,8 +66,10 @@ import type {
   InboxRow,
   ItemStatus,
   ItemView,
+  Labels,
   Network,
   OutboxView,
+  PriorityWeights,
   Progress,
   Reason,
   Role,
@@ -57,6 +78,7 @@ import type {
   SpendLine,
   SpendView,
   SyncReport,
+  TriageQuality,
   WorkspaceInfo,
   XPrice,
 } from "../bindings";
@@ -66,6 +88,10 @@ interface Stored {
   text: string;
   url: string;
   followers: number;
+  /** The score and top reason before triage's factors, kept from when the item was made. */
+  base?: { score: number; reason: string };
+  /** Triage's labels, once triaged. */
+  labels?: Labels;
 }
 
 const HANDLES: HandleSummary[] = [
@@ -197,6 +223,7 @@ function webItems(): Stored[] {
         score: e.score,
         top_reason: e.reason,
         status: e.status,
+        triage: null,
       },
     };
   });
@@ -215,6 +242,13 @@ const TEXTS = [
   "warranty claim submitted 3 days ago, no reply yet. Ticket {n}.",
   "Love the new colourway! Where can I see it in person? https://spokewise.example/stores",
   "brake recall notice — does it affect the 2024 Commuter? https://spokewise.example/recall/{n}",
+  "🔥 Get 10,000 followers FREE today!!! DM me or click here http://cheap-followers.example/{n}",
+  "Crypto giveaway for Spokewise fans: send 0.1 ETH, get 1 ETH back. Limited time http://eth-double.example",
+  "your app has been down all morning and I can't unlock my bike. Fix this now.",
+  "I was charged twice for order #{n}. I want a refund today or I'm disputing it with my bank.",
+  "¿Hacéis envíos a España? El pedido {n} sigue sin llegar.",
+  "saw three Spokewise bikes on my commute today, they're everywhere now",
+  "new blog post: ten tips for winter cycling, featuring @{h}",
 ];
 
 function rng(seed: number): () => number {
@@ -280,6 +314,7 @@ function generate(count: number, seed = 7): Stored[] {
         score,
         top_reason: topReason,
         status: r() < 0.2 ? "done" : "open",
+        triage: null,
       },
     });
   }
@@ -371,6 +406,138 @@ export function installMockBackend(params: URLSearchParams): void {
   let isDemo = false;
   const byId = () => new Map(items.map((s) => [s.row.id, s]));
   let index = byId();
+
+  // ---- triage ---------------------------------------------------------------------
+
+  let weights: MockWeights = { ...MOCK_DEFAULT_WEIGHTS };
+  /** Agents' labels by item ID; their word always wins on their own item. */
+  const agentWords = new Map<string, AgentWord>();
+  /** Labels items took from a labelled item like them, found when the open items are triaged again. */
+  const similarWords = new Map<string, SimilarWord>();
+
+  /** Triages an item and scores it with the weights: its score before triage, plus triage's factors. */
+  function rescore(s: Stored): void {
+    s.base ??= { score: s.row.score ?? 0, reason: s.row.top_reason };
+    const labels = labelsWith(s.text, agentWords.get(s.row.id), similarWords.get(s.row.id));
+    const reasons = triageReasons(labels, weights);
+    const extra = reasons.reduce((sum, r) => sum + (r.contribution ?? 0), 0);
+    const top = [...reasons].sort((a, b) => Math.abs(b.contribution ?? 0) - Math.abs(a.contribution ?? 0))[0];
+    const topReason =
+      top && Math.abs(top.contribution ?? 0) >= 1.5
+        ? `${top.label} (${(top.contribution ?? 0) >= 0 ? "+" : ""}${(top.contribution ?? 0).toFixed(1)})`
+        : s.base.reason;
+    s.labels = labels;
+    s.row = { ...s.row, triage: summaryOf(labels), score: Math.round((s.base.score + extra) * 10) / 10, top_reason: topReason };
+  }
+
+  function sortItems(): void {
+    items = [...items].sort((a, b) => (b.row.score ?? 0) - (a.row.score ?? 0));
+    index = byId();
+  }
+
+  function rescoreAll(): void {
+    for (const s of items) rescore(s);
+    sortItems();
+  }
+
+  /** Agents labelled a few items before the app opened (?labels=N): mostly as triage did, some not. */
+  function seedLabels(count: number): void {
+    const open = items.filter((s) => s.row.network !== "web").slice(0, count);
+    open.forEach((s, i) => {
+      const model = labelsWith(s.text, undefined, undefined);
+      const spam = (model.spam ?? 0) >= 0.5;
+      const word: AgentWord = { spam: i % 7 === 3 ? !spam : spam };
+      if (i % 2 === 0) word.intent = i % 5 === 0 ? "other" : model.intent;
+      agentWords.set(s.row.id, word);
+    });
+  }
+
+  seedLabels(Math.max(0, Number(params.get("labels") ?? 0) || 0));
+  rescoreAll();
+
+  /** Triages the open items again after a label, in batches with progress, as Rust's background task does. */
+  let retriageRuns = 0;
+
+  async function retriageOpen(channel: Channel<Progress> | undefined): Promise<void> {
+    // A newer label starts a newer run, which does it all again: this one stops.
+    const run = ++retriageRuns;
+    const byLikeness = new Map<string, { id: string; word: AgentWord }>();
+    for (const [id, word] of agentWords) {
+      const s = index.get(id);
+      if (s) byLikeness.set(likeness(s.text), { id, word });
+    }
+    const open = items.filter((s) => s.row.status === "open");
+    const total = open.length;
+    const batch = 100;
+    for (let done = 0; done < total; done += batch) {
+      for (const s of open.slice(done, done + batch)) {
+        const like = byLikeness.get(likeness(s.text));
+        if (like && like.id !== s.row.id) {
+          similarWords.set(s.row.id, {
+            ...(like.word.spam !== undefined ? { spam: { value: like.word.spam, from: like.id } } : {}),
+            ...(like.word.intent !== undefined ? { intent: { value: like.word.intent, from: like.id } } : {}),
+          });
+        } else {
+          similarWords.delete(s.row.id);
+        }
+        rescore(s);
+      }
+      channel?.onmessage({ done: Math.min(total, done + batch), total, phase: "Triaging again" });
+      await sleep(180);
+      if (run !== retriageRuns) return;
+    }
+    sortItems();
+    void emit("inbox-changed", { reason: "triage" });
+  }
+
+  function labelItem(args: Record<string, unknown>): null {
+    if (failing === "label") fail("storage", "Earshot could not save the label. Try again.");
+    const id = String(args.id ?? "");
+    const s = index.get(id);
+    if (!s) fail("not_found", `There is no inbox item with ID '${id}'.`);
+    const label = args.label as AgentLabel;
+    const word = { ...agentWords.get(id) };
+    if (label.kind === "spam") word.spam = label.value;
+    else if (label.kind === "intent" && ["complaint", "question", "praise", "other"].includes(label.value)) word.intent = label.value;
+    else fail("invalid_input", "That label is not one Earshot knows: use spam, not spam, or an intent.");
+    agentWords.set(id, word);
+    rescore(s);
+    sortItems();
+    void emit("inbox-changed", { reason: "label" });
+    void retriageOpen(args.onProgress as Channel<Progress> | undefined);
+    return null;
+  }
+
+  async function setWeights(args: Record<string, unknown>): Promise<null> {
+    const given = (args.weights ?? {}) as PriorityWeights;
+    const next = { ...MOCK_DEFAULT_WEIGHTS };
+    for (const key of Object.keys(next) as (keyof MockWeights)[]) {
+      const v = given[key];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 100) fail("invalid_input", "Each weight must be a number from 0 to 100.");
+      next[key] = v;
+    }
+    const channel = args.onProgress as Channel<Progress> | undefined;
+    const open = items.filter((s) => s.row.status === "open");
+    const total = open.length;
+    for (let done = 0; done < total; done += 200) {
+      channel?.onmessage({ done: Math.min(total, done + 200), total, phase: "Scoring open items again" });
+      await sleep(120);
+    }
+    if (failing === "weights") fail("storage", "Earshot could not save the weights. Try again.");
+    weights = next;
+    rescoreAll();
+    void emit("inbox-changed", { reason: "weights" });
+    return null;
+  }
+
+  function quality(): TriageQuality {
+    const labelled = [...agentWords].flatMap(([id, word]) => {
+      const s = index.get(id);
+      return s ? [{ text: s.text, word }] : [];
+    });
+    return qualityOf(labelled);
+  }
 
   let accounts: AccountView[] =
     params.get("accounts") === "0"
@@ -705,14 +872,16 @@ export function installMockBackend(params: URLSearchParams): void {
         score: 7.4,
         top_reason: "Asks a question",
         status: "open",
+        triage: null,
       },
     };
   }
 
   function keep(entry: Stored | null): number {
     if (!entry) return 0;
-    items = [...items, entry].sort((a, b) => (b.row.score ?? 0) - (a.row.score ?? 0));
-    index = byId();
+    rescore(entry);
+    items = [...items, entry];
+    sortItems();
     return 1;
   }
 
@@ -1129,6 +1298,17 @@ export function installMockBackend(params: URLSearchParams): void {
     if (q.network && r.network !== q.network) return false;
     if (q.role && !r.handles.some((h) => h.role === q.role)) return false;
     if (q.handle_id && !r.handles.some((h) => h.id === q.handle_id)) return false;
+    if (q.view) {
+      // Like Rust: a view by intent leaves spam out.
+      const t = r.triage;
+      if (!t) return false;
+      if (q.view === "actionable" || q.view === "spam" || q.view === "other") {
+        if (t.queue !== q.view) return false;
+      } else {
+        const intent = { complaints: "complaint", questions: "question", praise: "praise" }[q.view];
+        if (t.queue === "spam" || t.intent !== intent) return false;
+      }
+    }
     if (q.search) {
       const needle = q.search.toLowerCase();
       if (!s.text.toLowerCase().includes(needle) && !r.author_handle.toLowerCase().includes(needle)) return false;
@@ -1141,6 +1321,11 @@ export function installMockBackend(params: URLSearchParams): void {
       ...h,
       open_count: items.filter((s) => s.row.status === "open" && s.row.handles.some((x) => x.id === h.id)).length,
     }));
+  }
+
+  function labelsOf(s: Stored): Labels {
+    if (!s.labels) rescore(s);
+    return s.labels ?? labelsWith(s.text, undefined, undefined);
   }
 
   function view(s: Stored): ItemView {
@@ -1175,7 +1360,8 @@ export function installMockBackend(params: URLSearchParams): void {
       },
       handles: r.handles,
       score: r.score,
-      reasons: reasonsOf(s),
+      reasons: [...triageReasons(labelsOf(s), weights), ...reasonsOf(s)],
+      triage: labelsOf(s),
       conversation: [
         parent,
         {
@@ -1217,7 +1403,11 @@ export function installMockBackend(params: URLSearchParams): void {
       },
       handles: r.handles,
       score: r.score,
-      reasons: reasonsOf(s).filter((x) => x.factor !== "followers" && x.factor !== "reply"),
+      reasons: [
+        ...triageReasons(labelsOf(s), weights),
+        ...reasonsOf(s).filter((x) => x.factor !== "followers" && x.factor !== "reply"),
+      ],
+      triage: labelsOf(s),
       conversation: [],
       reply_to: null,
       quote_of: null,
@@ -1256,6 +1446,14 @@ export function installMockBackend(params: URLSearchParams): void {
       }
       case "list_handles":
         return handleSummaries();
+      case "label_item":
+        return labelItem(args);
+      case "priority_weights":
+        return { ...weights } satisfies PriorityWeights;
+      case "set_priority_weights":
+        return setWeights(args);
+      case "triage_quality":
+        return quality();
       case "load_demo": {
         const channel = args.onProgress as Channel<Progress>;
         const total = 300;
@@ -1264,7 +1462,9 @@ export function installMockBackend(params: URLSearchParams): void {
           await sleep(60);
         }
         items = generate(total, 42);
-        index = byId();
+        agentWords.clear();
+        similarWords.clear();
+        rescoreAll();
         isDemo = true;
         void emit("inbox-changed", { reason: "import" });
         return { imported: total, merged: 0, failed: 0, errors: [] };
