@@ -12,8 +12,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use earshot_core::{Intent, ItemStatus, Network, Role};
 use earshot_engine::{
-    resolve_data_dir, ActionKind, ActionRequest, AgentLabel, Engine, InboxQuery, InboxView, Progress, SystemClock,
-    DATA_DIR_ENV,
+    resolve_data_dir, ActionKind, ActionRequest, AgentLabel, Engine, InboxQuery, InboxView, Progress,
+    SystemClock, DATA_DIR_ENV,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -337,7 +337,8 @@ enum StatusArg {
 }
 
 fn parse_view(s: &str) -> Result<InboxView, String> {
-    InboxView::parse(s).ok_or_else(|| "use actionable, complaints, questions, praise, other or spam".to_owned())
+    InboxView::parse(s)
+        .ok_or_else(|| "use actionable, complaints, questions, praise, other or spam".to_owned())
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -619,7 +620,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let engine = open(cli.data_dir).await?;
             engine.label_item(&item, label).await?;
-            let n = engine.retriage_open_items(&mut progress_bar("Triaging again")).await?;
+            let n = engine
+                .retriage_open_items(&mut progress_bar("Triaging again"))
+                .await?;
             eprintln!("Labelled item {item}; triaged {n} open item(s) again.");
             Ok(ExitCode::SUCCESS)
         }
@@ -635,16 +638,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .trim()
                         .parse()
                         .with_context(|| format!("{points:?} is not a number of points"))?;
-                    let known = value.as_object().map(|o| o.contains_key(name.trim())).unwrap_or(false);
+                    let known = value
+                        .as_object()
+                        .map(|o| o.contains_key(name.trim()))
+                        .unwrap_or(false);
                     if !known {
-                        let names: Vec<String> =
-                            value.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
-                        anyhow::bail!("There is no weight named {name:?}. The weights are: {}.", names.join(", "));
+                        let names: Vec<String> = value
+                            .as_object()
+                            .map(|o| o.keys().cloned().collect())
+                            .unwrap_or_default();
+                        anyhow::bail!(
+                            "There is no weight named {name:?}. The weights are: {}.",
+                            names.join(", ")
+                        );
                     }
                     value[name.trim()] = serde_json::json!(points);
                 }
                 let weights = serde_json::from_value(value)?;
-                engine.set_priority_weights(weights, &mut progress_bar("Scoring again")).await?;
+                engine
+                    .set_priority_weights(weights, &mut progress_bar("Scoring again"))
+                    .await?;
             }
             let weights = serde_json::to_value(engine.priority_weights())?;
             if json {
@@ -662,9 +675,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&q)?);
             } else {
-                let pct = |v: Option<f64>| v.map_or("not enough labels".to_owned(), |v| format!("{:.1}%", v * 100.0));
-                println!("Spam, on {} agent label(s): precision {}, recall {}", q.spam_labels, pct(q.spam_precision), pct(q.spam_recall));
-                println!("Intent, on {} agent label(s): accuracy {}", q.intent_labels, pct(q.intent_accuracy));
+                let pct = |v: Option<f64>| {
+                    v.map_or("not enough labels".to_owned(), |v| format!("{:.1}%", v * 100.0))
+                };
+                println!(
+                    "Spam, on {} agent label(s): precision {}, recall {}",
+                    q.spam_labels,
+                    pct(q.spam_precision),
+                    pct(q.spam_recall)
+                );
+                println!(
+                    "Intent, on {} agent label(s): accuracy {}",
+                    q.intent_labels,
+                    pct(q.intent_accuracy)
+                );
                 println!("Model: {}", q.model);
             }
             Ok(ExitCode::SUCCESS)

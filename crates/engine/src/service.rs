@@ -369,7 +369,13 @@ impl Engine {
             handles: item.handles.iter().map(handle_ref).collect(),
             score: item.priority.score_at(now),
             reasons: reason_views(&item.priority, now),
-            triage: item.labels.clone(),
+            triage: item.labels.clone().map(|mut l| {
+                // Language is worked out when an item is shown, not for every mention as it arrives.
+                l.language = l
+                    .language
+                    .or_else(|| earshot_triage::assess::language(&item.text));
+                l
+            }),
             conversation,
             reply_to: item.reply_to,
             quote_of: item.quote_of,

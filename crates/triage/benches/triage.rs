@@ -15,8 +15,11 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(100_000);
-    let seed = read_seed(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seed/mentions.csv")))
-        .expect("the seed file");
+    let seed = read_seed(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seed/mentions.csv"
+    )))
+    .expect("the seed file");
     let texts: Vec<String> = (0..count)
         .map(|i| format!("{} #{}", seed[i % seed.len()].text, i / seed.len()))
         .collect();

@@ -54,12 +54,7 @@ impl<T: Copy> Head<T> {
     }
 
     fn evidence(&self, x: &Features, class: usize) -> Vec<(u32, f32)> {
-        self.model
-            .contributions(x, class)
-            .into_iter()
-            .filter(|(_, c)| *c > 0.0)
-            .take(EVIDENCE)
-            .collect()
+        self.model.top_contributions(x, class, EVIDENCE)
     }
 }
 
@@ -106,7 +101,7 @@ impl Triage {
 
     /// Triage's verdict on a text, with the words behind each label.
     pub fn assess(&self, text: &str) -> Labels {
-        let x = self.featurizer.features(text);
+        let (x, names) = self.featurizer.features_named(text);
         let spam_class = self.spam.classes.iter().position(|c| *c).unwrap_or(1);
         let spam = self.spam.model.probabilities(&x)[spam_class];
         let (intent, intent_confidence, intent_at) = self.intent.decide(&x);
@@ -123,12 +118,10 @@ impl Triage {
             self.intent.evidence(&x, intent_at),
             self.sentiment.evidence(&x, sentiment_at),
         ];
-        let wanted: Vec<u32> = picks.iter().flatten().map(|(i, _)| *i).collect();
-        let terms = self.featurizer.terms(text, &wanted);
         let named = |pick: &[(u32, f32)]| -> Vec<Evidence> {
             pick.iter()
                 .filter_map(|(i, w)| {
-                    terms.get(i).map(|t: &Term| Evidence {
+                    names.term(*i).map(|t: Term| Evidence {
                         term: t.describe(),
                         weight: *w,
                     })
@@ -144,7 +137,8 @@ impl Triage {
             sentiment,
             sentiment_confidence,
             urgency: self.urgency.find(text),
-            language: language(text),
+            // Filled when the item is shown: detection costs more than all the rest together.
+            language: None,
             spam_evidence: named(&picks[0]),
             intent_evidence: named(&picks[1]),
             sentiment_evidence: named(&picks[2]),

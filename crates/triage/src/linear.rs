@@ -199,6 +199,22 @@ impl LinearModel {
         p
     }
 
+    /// The `n` features of `x` that pushed `class` up the most, largest first, in one pass.
+    pub fn top_contributions(&self, x: &Features, class: usize, n: usize) -> Vec<(u32, f32)> {
+        let k = self.classes.len();
+        let mut top: Vec<(u32, f32)> = Vec::with_capacity(n + 1);
+        for &(i, v) in &x.values {
+            let c = self.weights[i as usize * k + class] * v;
+            if c <= 0.0 || (top.len() == n && top.last().is_some_and(|(_, least)| c <= *least)) {
+                continue;
+            }
+            let at = top.partition_point(|(_, t)| *t >= c);
+            top.insert(at, (i, c));
+            top.truncate(n);
+        }
+        top
+    }
+
     /// How much each feature of `x` pushed `class` up (positive) or down, largest effect first.
     pub fn contributions(&self, x: &Features, class: usize) -> Vec<(u32, f32)> {
         let k = self.classes.len();

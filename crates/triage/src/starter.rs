@@ -16,7 +16,7 @@ use crate::linear::{LinearModel, ModelSet, TrainOptions};
 use crate::{featurize_all, TriageError};
 
 /// How many times each hand-written mention counts: they are few, and the closest to real brand mentions.
-const SEED_REPEAT: usize = 3;
+const SEED_REPEAT: usize = 10;
 
 /// One row of the seed file.
 #[derive(Debug, Clone, PartialEq)]

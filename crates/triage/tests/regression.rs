@@ -2,7 +2,7 @@
 //! (`seed/holdout.csv`). Fails when a part's macro F1 falls more than 2 points below the figure committed
 //! in `seed/holdout-scores.json`. After a deliberate change to the model, rebuild it
 //! (`earshot triage starter`), then refresh the figures with `UPDATE_SCORES=1 cargo test -p earshot-triage
-//! --test regression` and commit both.
+//! --test regression` and commit both. `SHOW_MISSES=1` prints the urgency rules' misses.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -36,20 +36,38 @@ fn the_starter_model_keeps_its_quality_on_the_holdout_sample() {
     let mut predicted: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for r in &rows {
         let l = triage.assess(&r.text);
+        if std::env::var_os("SHOW_MISSES").is_some() && !r.spam && r.urgent != l.urgency.is_some() {
+            println!("urgent {} but found {:?}: {}", r.urgent, l.urgency, r.text);
+        }
         truth.entry("spam").or_default().push(r.spam.to_string());
         predicted.entry("spam").or_default().push(l.is_spam().to_string());
-        truth.entry("urgent").or_default().push(r.urgent.to_string());
-        predicted.entry("urgent").or_default().push(l.urgency.is_some().to_string());
         if !r.spam {
+            // Urgency only matters on what is not spam: spam is never actionable.
+            truth.entry("urgent").or_default().push(r.urgent.to_string());
+            predicted
+                .entry("urgent")
+                .or_default()
+                .push(l.urgency.is_some().to_string());
             truth.entry("intent").or_default().push(r.intent.clone());
-            predicted.entry("intent").or_default().push(l.intent.as_str().to_owned());
+            predicted
+                .entry("intent")
+                .or_default()
+                .push(l.intent.as_str().to_owned());
             truth.entry("sentiment").or_default().push(r.sentiment.clone());
-            predicted.entry("sentiment").or_default().push(l.sentiment.as_str().to_owned());
+            predicted
+                .entry("sentiment")
+                .or_default()
+                .push(l.sentiment.as_str().to_owned());
         }
     }
     let measured: BTreeMap<String, f64> = truth
         .iter()
-        .map(|(part, t)| (part.to_string(), (macro_f1(t, &predicted[part]) * 10.0).round() / 10.0))
+        .map(|(part, t)| {
+            (
+                part.to_string(),
+                (macro_f1(t, &predicted[part]) * 10.0).round() / 10.0,
+            )
+        })
         .collect();
     let path = seed_dir().join("holdout-scores.json");
     if std::env::var_os("UPDATE_SCORES").is_some() {
