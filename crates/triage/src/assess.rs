@@ -3,8 +3,8 @@
 
 use earshot_core::{Evidence, Intent, LabelSource, Labels, Sentiment};
 
-use crate::features::{Features, Featurizer, Term};
-use crate::linear::{LinearModel, ModelSet};
+use crate::features::{Featurizer, Term};
+use crate::linear::{Fused, LinearModel, ModelSet};
 use crate::urgency::UrgencyRules;
 use crate::TriageError;
 
@@ -17,17 +17,19 @@ pub const EVIDENCE: usize = 3;
 /// A head with its classes mapped to ours.
 #[derive(Debug, Clone)]
 struct Head<T> {
-    model: LinearModel,
     classes: Vec<T>,
 }
 
 impl<T: Copy> Head<T> {
-    fn new(set: &ModelSet, name: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Self, TriageError> {
+    fn new<'a>(
+        set: &'a ModelSet,
+        name: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<(Self, &'a LinearModel), TriageError> {
         let model = set
             .heads
             .get(name)
-            .ok_or_else(|| TriageError::Model(format!("the model has no \u{201c}{name}\u{201d} part")))?
-            .clone();
+            .ok_or_else(|| TriageError::Model(format!("the model has no \u{201c}{name}\u{201d} part")))?;
         let classes = model
             .classes()
             .iter()
@@ -39,22 +41,17 @@ impl<T: Copy> Head<T> {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { model, classes })
+        Ok((Self { classes }, model))
     }
 
-    /// The most likely class, its probability, and the features that pushed it most (indices and weights).
-    fn decide(&self, x: &Features) -> (T, f32, usize) {
-        let p = self.model.probabilities(x);
+    /// The most likely class, its probability, and its index.
+    fn decide(&self, p: &[f32]) -> (T, f32, usize) {
         let (best, prob) = p
             .iter()
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(b.1))
             .map_or((0, 0.0), |(i, p)| (i, *p));
         (self.classes[best], prob, best)
-    }
-
-    fn evidence(&self, x: &Features, class: usize) -> Vec<(u32, f32)> {
-        self.model.top_contributions(x, class, EVIDENCE)
     }
 }
 
@@ -66,6 +63,8 @@ pub struct Triage {
     spam: Head<bool>,
     intent: Head<Intent>,
     sentiment: Head<Sentiment>,
+    /// The three models side by side, for speed: spam, intent, sentiment.
+    fused: Fused,
     provenance: String,
 }
 
@@ -77,16 +76,21 @@ impl Triage {
 
     /// An assessor from a model set with `spam` (spam, not_spam), `intent` and `sentiment` parts.
     pub fn new(set: &ModelSet) -> Result<Self, TriageError> {
+        let (spam, s) = Head::new(set, "spam", |c| match c {
+            "spam" => Some(true),
+            "not_spam" => Some(false),
+            _ => None,
+        })?;
+        let (intent, i) = Head::new(set, "intent", |c| c.parse().ok())?;
+        let (sentiment, m) = Head::new(set, "sentiment", |c| c.parse().ok())?;
+        let fused = Fused::new(&[s, i, m]);
         Ok(Self {
             featurizer: Featurizer::new(),
             urgency: UrgencyRules::new(),
-            spam: Head::new(set, "spam", |c| match c {
-                "spam" => Some(true),
-                "not_spam" => Some(false),
-                _ => None,
-            })?,
-            intent: Head::new(set, "intent", |c| c.parse().ok())?,
-            sentiment: Head::new(set, "sentiment", |c| c.parse().ok())?,
+            spam,
+            intent,
+            sentiment,
+            fused,
             provenance: set.provenance.clone(),
         })
     }
@@ -102,10 +106,12 @@ impl Triage {
     /// Triage's verdict on a text, with the words behind each label.
     pub fn assess(&self, text: &str) -> Labels {
         let (x, names) = self.featurizer.features_named(text);
+        let d = self.fused.decision(&x);
         let spam_class = self.spam.classes.iter().position(|c| *c).unwrap_or(1);
-        let spam = self.spam.model.probabilities(&x)[spam_class];
-        let (intent, intent_confidence, intent_at) = self.intent.decide(&x);
-        let (sentiment, sentiment_confidence, sentiment_at) = self.sentiment.decide(&x);
+        let spam = self.fused.probabilities(&d, 0)[spam_class];
+        let (intent, intent_confidence, intent_at) = self.intent.decide(&self.fused.probabilities(&d, 1));
+        let (sentiment, sentiment_confidence, sentiment_at) =
+            self.sentiment.decide(&self.fused.probabilities(&d, 2));
 
         // Evidence for the label each head chose (for spam: what pushed toward its verdict).
         let spam_at = if spam >= earshot_core::triage::SPAM_THRESHOLD {
@@ -114,9 +120,9 @@ impl Triage {
             1 - spam_class
         };
         let picks = [
-            self.spam.evidence(&x, spam_at),
-            self.intent.evidence(&x, intent_at),
-            self.sentiment.evidence(&x, sentiment_at),
+            self.fused.top_contributions(&x, 0, spam_at, EVIDENCE),
+            self.fused.top_contributions(&x, 1, intent_at, EVIDENCE),
+            self.fused.top_contributions(&x, 2, sentiment_at, EVIDENCE),
         ];
         let named = |pick: &[(u32, f32)]| -> Vec<Evidence> {
             pick.iter()

@@ -229,6 +229,88 @@ impl LinearModel {
     }
 }
 
+/// Several models over the same features, their weights side by side, so that one pass over a text's
+/// features reads each weight row once (scoring is bound by memory reads, not arithmetic).
+#[derive(Debug, Clone)]
+pub struct Fused {
+    /// Where each model's classes start in a row.
+    offsets: Vec<usize>,
+    stride: usize,
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl Fused {
+    pub fn new(models: &[&LinearModel]) -> Self {
+        let mut offsets = Vec::with_capacity(models.len());
+        let mut stride = 0;
+        for m in models {
+            offsets.push(stride);
+            stride += m.classes.len();
+        }
+        let mut weights = vec![0.0f32; WIDTH as usize * stride];
+        let mut bias = Vec::with_capacity(stride);
+        for (m, off) in models.iter().zip(&offsets) {
+            let k = m.classes.len();
+            for i in 0..WIDTH as usize {
+                weights[i * stride + off..i * stride + off + k]
+                    .copy_from_slice(&m.weights[i * k..(i + 1) * k]);
+            }
+            bias.extend_from_slice(&m.bias);
+        }
+        Self {
+            offsets,
+            stride,
+            weights,
+            bias,
+        }
+    }
+
+    /// Every model's decision values, side by side.
+    pub fn decision(&self, x: &Features) -> Vec<f32> {
+        let mut out = self.bias.clone();
+        for &(i, v) in &x.values {
+            let row = &self.weights[i as usize * self.stride..(i as usize + 1) * self.stride];
+            for (o, w) in out.iter_mut().zip(row) {
+                *o += w * v;
+            }
+        }
+        out
+    }
+
+    /// Model `m`'s class probabilities from the side-by-side decision values.
+    pub fn probabilities(&self, decision: &[f32], m: usize) -> Vec<f32> {
+        let end = self.offsets.get(m + 1).copied().unwrap_or(self.stride);
+        let mut p: Vec<f32> = decision[self.offsets[m]..end]
+            .iter()
+            .map(|d| sigmoid(*d))
+            .collect();
+        let sum: f32 = p.iter().sum();
+        if sum > 0.0 {
+            for v in &mut p {
+                *v /= sum;
+            }
+        }
+        p
+    }
+
+    /// The `n` features that pushed model `m`'s `class` up the most, largest first.
+    pub fn top_contributions(&self, x: &Features, m: usize, class: usize, n: usize) -> Vec<(u32, f32)> {
+        let col = self.offsets[m] + class;
+        let mut top: Vec<(u32, f32)> = Vec::with_capacity(n + 1);
+        for &(i, v) in &x.values {
+            let c = self.weights[i as usize * self.stride + col] * v;
+            if c <= 0.0 || (top.len() == n && top.last().is_some_and(|(_, least)| c <= *least)) {
+                continue;
+            }
+            let at = top.partition_point(|(_, t)| *t >= c);
+            top.insert(at, (i, c));
+            top.truncate(n);
+        }
+        top
+    }
+}
+
 /// A set of named models, one per question ("spam", "intent", "sentiment"), stored as one file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModelSet {
@@ -289,6 +371,35 @@ mod tests {
         let top = m.contributions(&f, 1);
         assert!(top[0].1 > 0.0);
         assert!(terms.contains_key(&top[0].0));
+    }
+
+    #[test]
+    fn fused_models_score_exactly_as_each_alone() {
+        let (x, y) = toy();
+        let a =
+            LinearModel::train(&x, &y, vec!["ham".into(), "spam".into()], TrainOptions::default()).unwrap();
+        let y3: Vec<usize> = (0..x.len()).map(|i| i % 3).collect();
+        let b = LinearModel::train(
+            &x,
+            &y3,
+            vec!["a".into(), "b".into(), "c".into()],
+            TrainOptions::default(),
+        )
+        .unwrap();
+        let fused = Fused::new(&[&a, &b]);
+        let f = Featurizer::new().features("claim your free prize at the station");
+        let d = fused.decision(&f);
+        assert_eq!(d.len(), 5);
+        for (got, want) in fused.probabilities(&d, 0).iter().zip(a.probabilities(&f)) {
+            assert!((got - want).abs() < 1e-6);
+        }
+        for (got, want) in fused.probabilities(&d, 1).iter().zip(b.probabilities(&f)) {
+            assert!((got - want).abs() < 1e-6);
+        }
+        assert_eq!(
+            fused.top_contributions(&f, 1, 2, 3),
+            b.top_contributions(&f, 2, 3)
+        );
     }
 
     #[test]
