@@ -30,6 +30,8 @@ pub struct Engine {
     pub(crate) db: Database,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) triage: crate::triage::SharedTriage,
+    /// False only in the import benchmark's baseline: mentions are stored untriaged.
+    triage_on: bool,
     pub(crate) http: earshot_networks::HttpClient,
     /// This process's mark on the outbox claims it holds (see `worker`).
     pub(crate) worker: Arc<crate::worker::WorkerLock>,
@@ -112,10 +114,18 @@ impl Engine {
             db,
             clock,
             triage,
+            triage_on: true,
             http: earshot_networks::http_client(),
             worker,
             data_dir,
         })
+    }
+
+    /// This engine stores new mentions without triaging them (the background catches up later). The import
+    /// benchmark measures what triage costs against it.
+    pub fn without_triage(mut self) -> Self {
+        self.triage_on = false;
+        self
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -183,9 +193,17 @@ impl Engine {
                         report.handles += 1;
                     }
                     Ok(Record::Mention(mention)) => {
-                        let labels = self.triage.assess(&mention.text, None);
-                        let priority = self.assess_priority(&mention.author, mention.created_at, &labels);
-                        match mentions::ingest(&mut tx, &mention, &priority, Some(&labels), seen_at).await? {
+                        let labels = self.triage_on.then(|| self.triage.assess(&mention.text, None));
+                        let priority = match &labels {
+                            Some(l) => self.assess_priority(&mention.author, mention.created_at, l),
+                            None => Priority::assess(
+                                &mention.author,
+                                mention.created_at,
+                                &self.priority_weights(),
+                            ),
+                        };
+                        match mentions::ingest(&mut tx, &mention, &priority, labels.as_ref(), seen_at).await?
+                        {
                             IngestOutcome::Inserted(_) => report.imported += 1,
                             IngestOutcome::Merged { .. } | IngestOutcome::Duplicate(_) => report.merged += 1,
                         }
