@@ -116,7 +116,8 @@ def test_demo_ranking_and_keyboard(tmp):
         assert w.js("return document.title") == "Earshot", "the window is titled Earshot"
         w.click("#load-demo")
         wait_for("the demo's rows", lambda: len(w.rows()) >= 5, timeout=60)
-        top = json.loads(cli(data, "inbox", "--json", "--limit", "3"))
+        # The window opens on the Actionable view.
+        top = json.loads(cli(data, "inbox", "--json", "--limit", "3", "--view", "actionable"))
         rows = w.rows()
         assert rows[0] == top[0]["id"], f"first row {rows[0]} must be the engine's top item {top[0]['id']}"
         assert rows[1] == top[1]["id"], "the second row must be the engine's second item"
@@ -170,6 +171,7 @@ def test_hostile_mention_is_inert(tmp):
     cli(data, "import", src)
     w = Window(data)
     try:
+        w.click("[data-view=all]")  # All: whatever triage makes of it
         wait_for("the hostile row", lambda: w.rows())
         w.keys("\ue007")
         wait_for("the detail", lambda: w.find("[data-testid=detail]"))
@@ -203,7 +205,9 @@ def test_large_inbox_is_virtualised(tmp):
     cli(data, "import", src)
     w = Window(data)
     try:
-        wait_for("the first rows", lambda: len(w.rows()) > 5, timeout=60)
+        wait_for("the first actionable rows", lambda: len(w.rows()) > 5, timeout=60)
+        w.keys("7")  # the All view
+        wait_for("all 100,000", lambda: w.js("return document.body.innerText").find("100,000") >= 0, timeout=60)
         assert w.js("return document.body.innerText").find("100,000") >= 0, "the total count is shown"
         rendered = len(w.rows())
         assert rendered < 200, f"only a window of rows is in the DOM, not {rendered}"
@@ -214,6 +218,71 @@ def test_large_inbox_is_virtualised(tmp):
             "return r&&r.getAttribute('aria-posinset')") == str(n), timeout=60)
         assert len(w.rows()) < 200, "still only a window of rows after jumping to the end"
         w.screenshot("large.png")
+    finally:
+        w.close()
+
+
+WAVE = "@brand.bsky.social why is my delivery late? a guy called @parcelpro_{n} says he can track it for me"
+
+
+def test_marking_spam_teaches_triage(tmp):
+    """An agent marks one of a wave of scam replies as spam with `!`: it leaves Actionable, the open copies
+    follow it to Spam after the background re-triage, and so does a new copy that arrives later. `!` in the
+    Spam view rescues an item."""
+    data = os.path.join(tmp, "triage")
+
+    def load(name, lines):
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            for line in lines:
+                f.write(json.dumps(line) + "\n")
+        cli(data, "import", path)
+
+    def mention(n, text):
+        return {"type": "mention", "network": "bluesky", "remote_id": f"at://wave/{n}", "text": text,
+                "author": {"handle": f"someone{n}.bsky.social", "followers": 40 + n},
+                "created_at": f"2026-11-28T0{n}:00:00Z", "mentions": ["brand.bsky.social"]}
+
+    load("wave.jsonl", [
+        {"type": "handle", "network": "bluesky", "account": "brand.bsky.social", "role": "support"},
+        mention(1, WAVE.format(n=1)),
+        mention(2, WAVE.format(n=2)),
+        mention(3, "@brand.bsky.social the brake cable on my new bike snapped on day two, not happy at all"),
+    ])
+    by_text = lambda view: {r["excerpt"]: r for r in json.loads(cli(data, "inbox", "--json", "--view", view))}
+    actionable = by_text("actionable")
+    first, second = actionable[WAVE.format(n=1)]["id"], actionable[WAVE.format(n=2)]["id"]
+    assert len(actionable) == 3, f"the starter model sees three actionable mentions: {list(actionable)}"
+
+    w = Window(data)
+    try:
+        wait_for("the actionable rows", lambda: first in w.rows())
+        w.click(f"[data-testid=inbox-row][data-id='{first}']")
+        wait_for("the row to be selected", lambda: w.selected() == first)
+        w.keys("!")
+        wait_for("the spam to leave Actionable", lambda: first not in w.rows())
+        spam = wait_for("the open copy to follow it to Spam",
+                        lambda: (lambda s: s if WAVE.format(n=2) in s else None)(by_text("spam")))
+        assert spam[WAVE.format(n=1)]["labels"]["spam_source"] == "agent"
+        assert spam[WAVE.format(n=2)]["labels"]["spam_source"] == "similar"
+        wait_for("the copy to leave the window's Actionable list", lambda: second not in w.rows())
+
+        load("later.jsonl", [mention(4, WAVE.format(n=4))])
+        later = by_text("spam")[WAVE.format(n=4)]
+        assert later["labels"]["spam_source"] == "similar", "a new copy goes straight to Spam"
+        assert any("marked spam" in e["term"] for e in later["labels"]["spam_evidence"]), "and says why"
+        assert "brake cable" in " ".join(by_text("actionable")), "the real complaint stays actionable"
+
+        w.keys("6")  # the Spam view
+        wait_for("the new copy in the Spam view", lambda: later["id"] in w.rows())
+        w.click(f"[data-testid=inbox-row][data-id='{later['id']}']")
+        wait_for("the copy to be selected", lambda: w.selected() == later["id"])
+        w.screenshot("spam-view.png")
+        w.keys("!")  # Not spam
+        wait_for("the rescued item to leave Spam", lambda: later["id"] not in w.rows())
+        rescued = json.loads(cli(data, "inbox", "--json", "--view", "actionable"))
+        assert any(r["id"] == later["id"] and r["labels"]["spam_source"] == "agent" for r in rescued), \
+            "the rescued item is back in Actionable, on the agent's word"
     finally:
         w.close()
 
@@ -439,7 +508,8 @@ def main():
     try:
         wait_for("WebKitWebDriver", lambda: call("GET", "/status"), timeout=20)
         only = os.environ.get("E2E_ONLY")
-        for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_accounts_dialog_reports_an_unreachable_server,
+        for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_marking_spam_teaches_triage,
+                     test_accounts_dialog_reports_an_unreachable_server,
                      test_bluesky_connect_sync_and_reply, test_x_spend_and_a_listening_source, test_large_inbox_is_virtualised):
             if only and test.__name__ != only:
                 continue

@@ -95,11 +95,12 @@ impl Memory {
             .map(|(e, n)| {
                 let entry = &self.entries[e];
                 let union = words.len() + entry.words.len() - n as usize;
-                (entry, n as f32 / union.max(1) as f32)
+                (e, entry, n as f32 / union.max(1) as f32)
             })
-            .filter(|(_, s)| *s >= SIMILAR)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.item.cmp(&a.0.item)))
-            .map(|(entry, similarity)| Neighbour {
+            .filter(|(_, _, s)| *s >= SIMILAR)
+            // Equally similar: the item remembered last wins, so the agents' latest word counts.
+            .max_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)))
+            .map(|(_, entry, similarity)| Neighbour {
                 item: entry.item,
                 similarity,
                 verdict: entry.verdict,
@@ -154,6 +155,31 @@ mod tests {
             .is_none(),
             "an item is not its own neighbour when left out"
         );
+    }
+
+    #[test]
+    fn between_equal_neighbours_the_latest_label_wins() {
+        let z = Featurizer::new();
+        let mut m = Memory::new();
+        m.remember(
+            &z,
+            9,
+            "track it for me @a",
+            Verdict {
+                spam: Some(true),
+                ..Verdict::default()
+            },
+        );
+        m.remember(
+            &z,
+            3,
+            "track it for me @b",
+            Verdict {
+                spam: Some(false),
+                ..Verdict::default()
+            },
+        );
+        assert_eq!(m.nearest(&z, "track it for me @c", None).unwrap().item, 3);
     }
 
     #[test]
