@@ -2,9 +2,9 @@
 
 use earshot_core::{ItemStatus, PriorityWeights, Role};
 use earshot_engine::{
-    AccountView, ActionKind, ActionRequest, AgentLabel, ApiError, ComposeCheck, Engine, ErrorCode, HandleSummary,
-    ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SourceView, SpendView, SyncReport,
-    TriageQuality, WorkspaceInfo,
+    AccountView, ActionKind, ActionRequest, AgentLabel, ApiError, ComposeCheck, Engine, ErrorCode,
+    HandleSummary, ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SourceView,
+    SpendView, SyncReport, TriageQuality, WorkspaceInfo,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
