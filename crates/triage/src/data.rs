@@ -50,10 +50,16 @@ impl Labelled {
     }
 }
 
-fn open_csv(path: &Path) -> Result<csv::Reader<std::fs::File>, TriageError> {
+/// A CSV reader and its header line.
+fn open_csv(path: &Path) -> Result<(csv::Reader<std::fs::File>, csv::StringRecord), TriageError> {
     let file = std::fs::File::open(path)
         .map_err(|e| TriageError::Data(format!("cannot open {}: {e}", path.display())))?;
-    Ok(csv::ReaderBuilder::new().flexible(true).from_reader(file))
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
+    let headers = reader
+        .headers()
+        .map_err(|e| TriageError::Data(format!("{}: {e}", path.display())))?
+        .clone();
+    Ok((reader, headers))
 }
 
 fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize, TriageError> {
@@ -80,11 +86,7 @@ pub fn read_csv(
     text_column: &str,
     label_column: &str,
 ) -> Result<(Labelled, Skipped), TriageError> {
-    let mut reader = open_csv(path)?;
-    let headers = reader
-        .headers()
-        .map_err(|e| TriageError::Data(format!("{}: {e}", path.display())))?
-        .clone();
+    let (mut reader, headers) = open_csv(path)?;
     let t = column(&headers, text_column, path)?;
     let l = column(&headers, label_column, path)?;
     let mut pairs = Vec::new();
@@ -118,11 +120,7 @@ pub fn read_csv(
 
 /// Reads the texts of a CSV column (for classifying).
 pub fn read_texts(path: &Path, text_column: &str) -> Result<Vec<String>, TriageError> {
-    let mut reader = open_csv(path)?;
-    let headers = reader
-        .headers()
-        .map_err(|e| TriageError::Data(format!("{}: {e}", path.display())))?
-        .clone();
+    let (mut reader, headers) = open_csv(path)?;
     let t = column(&headers, text_column, path)?;
     let mut out = Vec::new();
     for row in reader.records() {

@@ -199,22 +199,6 @@ impl LinearModel {
         p
     }
 
-    /// The `n` features of `x` that pushed `class` up the most, largest first, in one pass.
-    pub fn top_contributions(&self, x: &Features, class: usize, n: usize) -> Vec<(u32, f32)> {
-        let k = self.classes.len();
-        let mut top: Vec<(u32, f32)> = Vec::with_capacity(n + 1);
-        for &(i, v) in &x.values {
-            let c = self.weights[i as usize * k + class] * v;
-            if c <= 0.0 || (top.len() == n && top.last().is_some_and(|(_, least)| c <= *least)) {
-                continue;
-            }
-            let at = top.partition_point(|(_, t)| *t >= c);
-            top.insert(at, (i, c));
-            top.truncate(n);
-        }
-        top
-    }
-
     /// How much each feature of `x` pushed `class` up (positive) or down, largest effect first.
     pub fn contributions(&self, x: &Features, class: usize) -> Vec<(u32, f32)> {
         let k = self.classes.len();
@@ -294,7 +278,7 @@ impl Fused {
         p
     }
 
-    /// The `n` features that pushed model `m`'s `class` up the most, largest first.
+    /// The `n` features that pushed model `m`'s `class` up the most, largest first, in one pass.
     pub fn top_contributions(&self, x: &Features, m: usize, class: usize, n: usize) -> Vec<(u32, f32)> {
         let col = self.offsets[m] + class;
         let mut top: Vec<(u32, f32)> = Vec::with_capacity(n + 1);

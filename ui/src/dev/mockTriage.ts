@@ -15,27 +15,14 @@ import type {
   Urgency,
   UrgencyCue,
 } from "../bindings";
+import { DEFAULT_WEIGHTS, type Weights } from "../lib/weights";
 
 const SPAM_THRESHOLD = 0.5;
 
-/** Every weight, as Rust's defaults. */
-export const MOCK_DEFAULT_WEIGHTS: Required<{ [K in keyof PriorityWeights]: number }> = {
-  followers: 1,
-  verified: 1.5,
-  new_account: 2,
-  established_account: 0.5,
-  waiting_per_hour: 0.25,
-  engagement: 1,
-  complaint: 2,
-  question: 1.5,
-  praise: 0.5,
-  negative: 1,
-  urgent: 3,
-  spam: 8,
-  customer: 3,
-};
+/** Every weight, as Rust's defaults (kept in one place, lib/weights.ts). */
+export const MOCK_DEFAULT_WEIGHTS: Weights = { ...DEFAULT_WEIGHTS };
 
-export type MockWeights = typeof MOCK_DEFAULT_WEIGHTS;
+export type MockWeights = Weights;
 
 const SPAM_WORDS = ["free", "giveaway", "followers", "eth", "dm me", "limited time", "click here"];
 const COMPLAINT_WORDS = ["hasn't shipped", "no reply", "skipping", "charged twice", "down all", "refund", "cracked", "fix this", "sigue sin llegar"];
