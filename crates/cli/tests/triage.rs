@@ -51,7 +51,15 @@ fn train_classify_and_cv_work_on_any_csv() {
     let model = dir.path().join("model.bin");
 
     let out = earshot(&dir)
-        .args(["triage", "train", "--text-column", "body", "--label-column", "kind", "--input"])
+        .args([
+            "triage",
+            "train",
+            "--text-column",
+            "body",
+            "--label-column",
+            "kind",
+            "--input",
+        ])
         .arg(&csv)
         .arg("--out")
         .arg(&model)
@@ -59,8 +67,14 @@ fn train_classify_and_cv_work_on_any_csv() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("skipped line 42"), "the row without a label is reported: {stderr}");
-    assert!(stderr.contains("trained on 40 texts, 2 classes (fine, junk)"), "{stderr}");
+    assert!(
+        stderr.contains("skipped line 42"),
+        "the row without a label is reported: {stderr}"
+    );
+    assert!(
+        stderr.contains("trained on 40 texts, 2 classes (fine, junk)"),
+        "{stderr}"
+    );
 
     let out = earshot(&dir)
         .args(["triage", "classify", "--model"])
@@ -81,7 +95,18 @@ fn train_classify_and_cv_work_on_any_csv() {
     assert!((sum - 1.0).abs() < 1e-4, "probabilities add up to one: {p:?}");
 
     let out = earshot(&dir)
-        .args(["triage", "cv", "--text-column", "body", "--label-column", "kind", "--folds", "5", "--seed", "0"])
+        .args([
+            "triage",
+            "cv",
+            "--text-column",
+            "body",
+            "--label-column",
+            "kind",
+            "--folds",
+            "5",
+            "--seed",
+            "0",
+        ])
         .arg("--input")
         .arg(&csv)
         .arg("--json")
@@ -90,9 +115,18 @@ fn train_classify_and_cv_work_on_any_csv() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let cv = json(&out.stdout);
     assert_eq!(cv["folds"], 5);
-    assert!(cv["macro_f1"]["mean"].as_f64().unwrap() > 0.9, "an easy set is learned: {cv}");
-    assert!(cv["roc_auc"]["mean"].as_f64().is_some(), "two classes give a ROC AUC");
-    assert!(cv["accuracy"]["sd"].as_f64().is_some(), "with a standard deviation");
+    assert!(
+        cv["macro_f1"]["mean"].as_f64().unwrap() > 0.9,
+        "an easy set is learned: {cv}"
+    );
+    assert!(
+        cv["roc_auc"]["mean"].as_f64().is_some(),
+        "two classes give a ROC AUC"
+    );
+    assert!(
+        cv["accuracy"]["sd"].as_f64().is_some(),
+        "with a standard deviation"
+    );
 }
 
 #[test]
@@ -107,14 +141,18 @@ fn cv_refuses_what_cannot_be_learned_in_words() {
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("1 distinct label(s)") && stderr.contains("two or more"), "{stderr}");
+    assert!(
+        stderr.contains("1 distinct label(s)") && stderr.contains("two or more"),
+        "{stderr}"
+    );
 
     let out = earshot(&dir)
         .args(["triage", "cv", "--label-column", "kind", "--input"])
         .arg(&csv)
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("has no column \u{201c}kind\u{201d}; its columns are: text, label"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("has no column \u{201c}kind\u{201d}; its columns are: text, label"));
 }
 
 #[test]
@@ -156,21 +194,33 @@ fn an_agents_spam_label_moves_the_item_and_its_copies() {
         .map(|r| r["labels"]["spam_source"].as_str().unwrap())
         .collect();
     assert_eq!(spam.as_array().unwrap().len(), 2, "the copy follows: {spam:#}");
-    assert!(sources.contains(&"agent") && sources.contains(&"similar"), "{sources:?}");
+    assert!(
+        sources.contains(&"agent") && sources.contains(&"similar"),
+        "{sources:?}"
+    );
     assert!(view("actionable").as_array().unwrap().is_empty());
 
-    let out = earshot(&dir).args(["label", &id, "--intent", "moan"]).output().unwrap();
+    let out = earshot(&dir)
+        .args(["label", &id, "--intent", "moan"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not complaint, question, praise or other"));
 
-    let out = earshot(&dir).args(["triage", "quality", "--json"]).output().unwrap();
+    let out = earshot(&dir)
+        .args(["triage", "quality", "--json"])
+        .output()
+        .unwrap();
     let q = json(&out.stdout);
     assert_eq!(q["spam_labels"], 1);
     assert_eq!(
         q["spam_recall"], 0.0,
         "judged without its own label (its copy has none), the model alone misses it"
     );
-    assert!(q["spam_precision"].is_null(), "nothing was called spam, so there is no precision yet");
+    assert!(
+        q["spam_precision"].is_null(),
+        "nothing was called spam, so there is no precision yet"
+    );
 }
 
 #[test]
@@ -178,11 +228,23 @@ fn weights_are_shown_changed_and_refused_when_wrong() {
     let dir = tempfile::tempdir().unwrap();
     let out = earshot(&dir).args(["weights", "--json"]).output().unwrap();
     assert_eq!(json(&out.stdout)["urgent"], 3.0);
-    earshot(&dir).args(["weights", "--set", "urgent=5", "--set", "spam=10"]).assert().success();
+    earshot(&dir)
+        .args(["weights", "--set", "urgent=5", "--set", "spam=10"])
+        .assert()
+        .success();
     let w = json(&earshot(&dir).args(["weights", "--json"]).output().unwrap().stdout);
-    assert_eq!((w["urgent"].as_f64(), w["spam"].as_f64()), (Some(5.0), Some(10.0)));
-    let out = earshot(&dir).args(["weights", "--set", "loudness=2"]).output().unwrap();
+    assert_eq!(
+        (w["urgent"].as_f64(), w["spam"].as_f64()),
+        (Some(5.0), Some(10.0))
+    );
+    let out = earshot(&dir)
+        .args(["weights", "--set", "loudness=2"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("There is no weight named \"loudness\""));
-    let out = earshot(&dir).args(["weights", "--set", "urgent=500"]).output().unwrap();
+    let out = earshot(&dir)
+        .args(["weights", "--set", "urgent=500"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("from 0 to 100"));
 }
