@@ -79,7 +79,7 @@ pub async fn label_item(
     changed(&app, "label");
     tauri::async_runtime::spawn(async move {
         let result = engine
-            .retriage_open_items(&mut |p: &Progress| {
+            .retriage_like(&id, &mut |p: &Progress| {
                 let _ = on_progress.send(p.clone());
             })
             .await;

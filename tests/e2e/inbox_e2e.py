@@ -172,9 +172,11 @@ def test_hostile_mention_is_inert(tmp):
     w = Window(data)
     try:
         w.click("[data-view=all]")  # All: whatever triage makes of it
-        wait_for("the hostile row", lambda: w.rows())
-        w.keys("\ue007")
-        wait_for("the detail", lambda: w.find("[data-testid=detail]"))
+        hostile = wait_for("the hostile row", lambda: w.rows())[0]
+        w.click(f"[data-testid=inbox-row][data-id='{hostile}']")  # into the list (Enter on the view button would
+        w.keys("\ue007")                                            # press it again), then open it
+        wait_for("the detail", lambda: w.js(
+            "const d=document.querySelector('[data-testid=detail]');return d&&d.dataset.id") == hostile)
         text = w.js("return document.querySelector('[data-testid=detail]').innerText")
         assert "<script>window.__pwned=1</script>" in text, f"the markup shows as literal text: {text[:300]}"
         assert w.js("return typeof window.__pwned") == "undefined", "no hostile payload may run"
@@ -478,7 +480,7 @@ def test_x_spend_and_a_listening_source(tmp):
             w.screenshot("accounts-x-and-sources.png")
             w.keys("\ue00c")
             wait_for("the dialog to close", lambda: w.js("const d=document.getElementById('accounts');return !d||d.open===false"))
-            w.keys("7")  # All: this test is about listening, not about what triage makes of the post
+            w.click("[data-view=all]")  # All: this test is about listening, not what triage makes of the post
             row = wait_for("the forum post's row", lambda: w.js(
                 "const r=[...document.querySelectorAll('[data-testid=inbox-row]')].find(r=>r.innerText.includes('wheel cracked'));"
                 "return r&&r.dataset.id"), timeout=30)

@@ -621,9 +621,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let engine = open(cli.data_dir).await?;
             engine.label_item(&item, label).await?;
             let n = engine
-                .retriage_open_items(&mut progress_bar("Triaging again"))
+                .retriage_like(&item, &mut progress_bar("Triaging similar items again"))
                 .await?;
-            eprintln!("Labelled item {item}; triaged {n} open item(s) again.");
+            eprintln!("Labelled item {item}; {n} open item(s) like it were triaged again.");
             Ok(ExitCode::SUCCESS)
         }
         Command::Weights { json, set } => {

@@ -234,7 +234,7 @@ impl Engine {
     }
 
     /// Records an agent's label on an item, applies it at once, and teaches triage. Call
-    /// [`Engine::retriage_open_items`] next (in the background) so that open items like it follow.
+    /// [`Engine::retriage_like`] next (in the background) so that open items like it follow.
     pub async fn label_item(&self, id: &str, label: AgentLabel) -> Result<(), EngineError> {
         let item_id = crate::service::parse_id(id)?;
         let now = self.clock.now();
@@ -279,7 +279,45 @@ impl Engine {
         Ok(())
     }
 
-    /// Labels every open item again with what triage knows now (after a label, or new weights).
+    /// Labels again the open items like item `id` (after an agent labelled it): only they can change, so a
+    /// label costs a scan of the open texts, not a re-triage of the whole inbox.
+    pub async fn retriage_like(
+        &self,
+        id: &str,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<u32, EngineError> {
+        let item_id = crate::service::parse_id(id)?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let Some(item) = mentions::get(&mut conn, item_id).await? else {
+            return Ok(0);
+        };
+        let open = mentions::open_texts(&mut conn).await?;
+        drop(conn);
+        let z = self.triage.model.featurizer();
+        let mut probe = Memory::new();
+        probe.remember(z, item_id.0, &item.text, Verdict::default());
+        let like: Vec<ItemId> = open
+            .into_iter()
+            .filter(|(other, text)| *other != item_id && probe.nearest(z, text, None).is_some())
+            .map(|(other, _)| other)
+            .collect();
+        let total = u32::try_from(like.len()).unwrap_or(u32::MAX);
+        for (n, chunk) in like.chunks(BATCH as usize).enumerate() {
+            let mut tx = earshot_store::begin(&self.db).await?;
+            for other in chunk {
+                self.retriage(&mut tx, *other).await?;
+            }
+            earshot_store::commit(tx).await?;
+            progress(&Progress {
+                done: u32::try_from((n * BATCH as usize + chunk.len()).min(like.len())).unwrap_or(total),
+                total,
+                phase: "Triaging similar items again".into(),
+            });
+        }
+        Ok(total)
+    }
+
+    /// Labels every open item again with what triage knows now (after new weights).
     pub async fn retriage_open_items(
         &self,
         progress: &mut (dyn FnMut(&Progress) + Send),

@@ -181,6 +181,15 @@ pub async fn untriaged(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<It
     Ok(ids.into_iter().map(ItemId).collect())
 }
 
+/// Every open item's ID and text, oldest first (to find those like a labelled one).
+pub async fn open_texts(conn: &mut SqliteConnection) -> Result<Vec<(ItemId, String)>, StoreError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, text FROM mentions WHERE status = 'open' ORDER BY id")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(|(id, text)| (ItemId(id), text)).collect())
+}
+
 /// The IDs of the items with a status (or all), oldest first.
 pub async fn ids_with_status(
     conn: &mut SqliteConnection,
