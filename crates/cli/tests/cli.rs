@@ -1,14 +1,8 @@
 //! The `earshot` binary as a script would use it, on a temporary data folder.
 
-use assert_cmd::Command;
+mod common;
 
-fn earshot(dir: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("earshot").expect("the earshot binary is built");
-    cmd.arg("--data-dir")
-        .arg(dir.path())
-        .env_remove("EARSHOT_DATA_DIR");
-    cmd
-}
+use common::earshot;
 
 fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).expect("--json prints JSON")

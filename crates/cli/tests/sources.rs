@@ -1,16 +1,10 @@
 //! `earshot source …` as a script would use it: the built binary, a temporary data folder, and test feeds
 //! served over real HTTP on loopback (earshot_networks::replay::feeds).
 
-use assert_cmd::Command;
-use earshot_networks::replay::feeds::{etag, fixture, serve_feeds};
+mod common;
 
-fn earshot(dir: &tempfile::TempDir) -> Command {
-    let mut cmd = Command::cargo_bin("earshot").expect("the earshot binary is built");
-    cmd.arg("--data-dir")
-        .arg(dir.path())
-        .env_remove("EARSHOT_DATA_DIR");
-    cmd
-}
+use common::earshot;
+use earshot_networks::replay::feeds::{etag, fixture, serve_feeds};
 
 fn run(dir: &tempfile::TempDir, args: &[&str]) -> (Option<i32>, String, String) {
     let out = earshot(dir).args(args).output().unwrap();
