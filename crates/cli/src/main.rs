@@ -1,6 +1,7 @@
 //! `earshot`: the headless front door to the same engine the desktop app uses.
 
 mod bench;
+mod crm;
 mod output;
 mod triage;
 
@@ -126,6 +127,9 @@ enum Command {
         #[arg(long)]
         send: bool,
     },
+    /// Customers: import contacts (CSV, vCard), look up who a handle is, link or unlink an item's author.
+    #[command(subcommand)]
+    Crm(crm::CrmCommand),
     /// Train, apply and evaluate triage models (spam, intent, sentiment) on labelled CSV files.
     #[command(subcommand)]
     Triage(triage::TriageCommand),
@@ -692,6 +696,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("Model: {}", q.model);
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Crm(command) => {
+            let engine = open(cli.data_dir).await?;
+            crm::run(&engine, command).await
         }
         Command::Triage(command) => {
             tokio::task::block_in_place(|| triage::run(command))?;

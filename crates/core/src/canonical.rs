@@ -44,6 +44,9 @@ pub struct RawAuthor {
     pub labels: Vec<String>,
     pub created_at: Option<DateTime<Utc>>,
     pub profile_url: Option<String>,
+    /// Links the network verified as the author's own (Mastodon's rel=me fields).
+    #[serde(default)]
+    pub verified_links: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,6 +174,14 @@ impl RawMention {
             labels: clean_labels(raw_author.labels),
             created_at: raw_author.created_at,
             profile_url: optional_link(raw_author.profile_url, "author.profile_url")?,
+            // A link that is not http(s) is dropped, not an error: it is a claim about the author, and the
+            // post is worth keeping without it.
+            verified_links: raw_author
+                .verified_links
+                .iter()
+                .filter_map(|l| safe_link(l))
+                .take(8)
+                .collect(),
         };
         let text = required(self.text, "text")?;
         if text.len() > MAX_TEXT_BYTES {

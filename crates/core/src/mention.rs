@@ -18,6 +18,9 @@ pub struct Author {
     pub created_at: Option<DateTime<Utc>>,
     /// Only ever an `http` or `https` address.
     pub profile_url: Option<String>,
+    /// Addresses the network has verified the author controls (Mastodon profile fields checked by
+    /// `rel="me"`). Only ever `http` or `https`.
+    pub verified_links: Vec<String>,
 }
 
 /// What a span of a mention's text is, beyond plain text.

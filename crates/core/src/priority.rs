@@ -336,6 +336,7 @@ mod tests {
             labels: Vec::new(),
             created_at: Some(at - Duration::days(age_days)),
             profile_url: None,
+            verified_links: Vec::new(),
         }
     }
 

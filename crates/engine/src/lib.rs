@@ -6,6 +6,7 @@
 mod accounts;
 mod bluesky;
 mod clock;
+mod crm;
 mod demo;
 mod error;
 mod listening;
@@ -25,6 +26,10 @@ mod x;
 
 pub use accounts::{AccountView, SyncReport};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use crm::{
+    Columns, ContactImportReport, ContactSource, ContactView, CustomerPanel, CustomerStatus, LookupResult,
+    SkippedRow, TimelineEntry,
+};
 pub use demo::DEMO_JSONL;
 pub use error::{ApiError, EngineError, ErrorCode};
 pub use listening::SourceView;

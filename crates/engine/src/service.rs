@@ -185,6 +185,9 @@ impl Engine {
         while let Some(batch) = source.next_batch().await? {
             let seen_at = self.clock.now();
             let mut tx = earshot_store::begin(&self.db).await?;
+            // Authors are matched to customers only when there are any: a workspace without contacts pays
+            // nothing for the lookups.
+            let customers_known = earshot_store::contacts::count(&mut tx).await? > 0;
             for entry in batch.entries {
                 done = done.max(entry.position);
                 match entry.record {
@@ -194,11 +197,24 @@ impl Engine {
                     }
                     Ok(Record::Mention(mention)) => {
                         let labels = self.triage_on.then(|| self.triage.assess(&mention.text, None));
+                        let customer = match customers_known {
+                            true => crate::crm::standing_of(&mut tx, &mention.author).await?,
+                            false => None,
+                        };
                         let priority = match &labels {
-                            Some(l) => self.assess_priority(&mention.author, mention.created_at, l),
-                            None => Priority::assess(
+                            Some(l) => self.assess_priority(
                                 &mention.author,
                                 mention.created_at,
+                                l,
+                                customer.as_ref(),
+                            ),
+                            None => Priority::assess_with(
+                                &mention.author,
+                                mention.created_at,
+                                earshot_core::Signals {
+                                    customer: customer.as_ref(),
+                                    ..Default::default()
+                                },
                                 &self.priority_weights(),
                             ),
                         };

@@ -127,7 +127,7 @@ fn verdict_of(found: &[labels::AgentLabel]) -> Verdict {
 }
 
 /// The core author of a stored item, for the priority score.
-fn author_of(item: &ItemRow) -> Result<Author, EngineError> {
+pub(crate) fn author_of(item: &ItemRow) -> Result<Author, EngineError> {
     Ok(Author {
         network: item.network,
         handle: earshot_core::Account::new("author", &item.author.handle)
@@ -139,6 +139,7 @@ fn author_of(item: &ItemRow) -> Result<Author, EngineError> {
         labels: item.author.labels.clone(),
         created_at: item.author.created_at,
         profile_url: item.author.profile_url.clone(),
+        verified_links: item.author.verified_links.clone(),
     })
 }
 
@@ -202,8 +203,8 @@ impl Engine {
         author: &Author,
         at: chrono::DateTime<chrono::Utc>,
         labels: &Labels,
+        customer: Option<&CustomerStanding>,
     ) -> Priority {
-        let customer: Option<&CustomerStanding> = None; // filled by the CRM lookup
         let engagement: Option<Engagement> = None; // filled where the network reports counts
         Priority::assess_with(
             author,
@@ -218,7 +219,7 @@ impl Engine {
     }
 
     /// Triage and score again one stored item, with its agent labels.
-    async fn retriage(
+    pub(crate) async fn retriage(
         &self,
         conn: &mut sqlx::SqliteConnection,
         id: ItemId,
@@ -228,7 +229,9 @@ impl Engine {
         };
         let own = verdict_of(&labels::of_item(conn, id).await?);
         let labels = self.triage.assess(&item.text, Some((id.0, own)));
-        let priority = self.assess_priority(&author_of(&item)?, item.created_at, &labels);
+        let author = author_of(&item)?;
+        let customer = crate::crm::standing_of(conn, &author).await?;
+        let priority = self.assess_priority(&author, item.created_at, &labels, customer.as_ref());
         mentions::set_triage(conn, id, &labels, &priority).await?;
         Ok(Some(labels))
     }

@@ -4,6 +4,7 @@
 //! work opens and commits the transaction. Times are stored as Unix milliseconds.
 
 pub mod accounts;
+pub mod contacts;
 mod error;
 pub mod handles;
 pub mod inbox;

@@ -31,13 +31,15 @@ pub async fn ingest(
 ) -> Result<IngestOutcome, StoreError> {
     let author = &mention.author;
     let author_id: i64 = sqlx::query_scalar(
-        "INSERT INTO authors (network, handle, display_name, followers, verified, bot, labels, created_at, profile_url)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO authors (network, handle, display_name, followers, verified, bot, labels, created_at, profile_url,
+                              verified_links)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (network, handle) DO UPDATE SET
              display_name = COALESCE(excluded.display_name, authors.display_name),
              followers = excluded.followers, verified = excluded.verified, bot = excluded.bot, labels = excluded.labels,
              created_at = COALESCE(excluded.created_at, authors.created_at),
-             profile_url = COALESCE(excluded.profile_url, authors.profile_url)
+             profile_url = COALESCE(excluded.profile_url, authors.profile_url),
+             verified_links = excluded.verified_links
          RETURNING id",
     )
     .bind(author.network.as_str())
@@ -49,6 +51,7 @@ pub async fn ingest(
     .bind(serde_json::to_string(&author.labels).unwrap_or_else(|_| "[]".into()))
     .bind(author.created_at.map(to_millis))
     .bind(&author.profile_url)
+    .bind(serde_json::to_string(&author.verified_links).unwrap_or_else(|_| "[]".into()))
     .fetch_one(&mut *conn)
     .await?;
 
@@ -252,6 +255,7 @@ pub struct AuthorRow {
     pub labels: Vec<String>,
     pub created_at: Option<DateTime<Utc>>,
     pub profile_url: Option<String>,
+    pub verified_links: Vec<String>,
 }
 
 /// The columns of an item as stored, before decoding.
@@ -280,6 +284,7 @@ struct StoredItem {
     author_labels: String,
     author_created_at: Option<i64>,
     author_profile_url: Option<String>,
+    author_verified_links: String,
 }
 
 fn corrupt(id: i64, what: impl std::fmt::Display) -> StoreError {
@@ -293,7 +298,7 @@ pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<ItemR
                 m.reply_to, m.quote_of, m.conversation_root, m.status, m.waiting_per_hour, m.reasons, m.labels,
                 a.handle AS author_handle, a.display_name AS author_name, a.followers AS author_followers,
                 a.verified AS author_verified, a.bot AS author_bot, a.labels AS author_labels, a.created_at AS author_created_at,
-                a.profile_url AS author_profile_url
+                a.profile_url AS author_profile_url, a.verified_links AS author_verified_links
            FROM mentions m JOIN authors a ON a.id = m.author_id WHERE m.id = ?",
     )
     .bind(id.0)
@@ -346,6 +351,8 @@ impl StoredItem {
                 labels: serde_json::from_str(&self.author_labels).map_err(|e| corrupt(id, e))?,
                 created_at: self.author_created_at.map(from_millis),
                 profile_url: self.author_profile_url,
+                verified_links: serde_json::from_str(&self.author_verified_links)
+                    .map_err(|e| corrupt(id, e))?,
             },
             handles,
         })

@@ -25,6 +25,7 @@ fn mention(id: &str, author: &str, followers: u64, text: &str, mentions: &[&str]
             labels: Vec::new(),
             created_at: None,
             profile_url: None,
+            verified_links: Vec::new(),
         },
         text: text.into(),
         facets: vec![],

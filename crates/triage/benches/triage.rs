@@ -36,6 +36,7 @@ fn main() {
         labels: Vec::new(),
         created_at: Some(at - chrono::Duration::days(900)),
         profile_url: None,
+        verified_links: Vec::new(),
     };
 
     // Warm up (lazy tables in VADER and the language detector).

@@ -178,6 +178,7 @@ fn mention(
             labels: who.labels,
             created_at: who.created_at,
             profile_url: Some(format!("{WEB}/profile/{}", who.did)),
+            verified_links: Vec::new(),
         }),
         text: Some(record.text.clone()),
         facets,

@@ -120,6 +120,7 @@ fn author(entry: &Entry, context: &FeedContext<'_>, page: &Url) -> Result<Author
         labels: Vec::new(),
         created_at: None,
         profile_url,
+        verified_links: Vec::new(),
     })
 }
 

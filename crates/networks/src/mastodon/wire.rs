@@ -32,7 +32,19 @@ struct Account {
 /// (`rel="me"`): Mastodon's only verification.
 #[derive(Debug, Deserialize)]
 struct Field {
+    /// HTML: a link, for a field that holds one.
+    #[serde(default)]
+    value: String,
     verified_at: Option<DateTime<Utc>>,
+}
+
+impl Field {
+    /// The address a field links to: its first `href`.
+    fn link(&self) -> Option<String> {
+        let start = self.value.find("href=\"")? + "href=\"".len();
+        let end = self.value[start..].find('"')? + start;
+        Some(self.value[start..end].replace("&amp;", "&"))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +113,13 @@ impl Status {
                 display_name: self.account.display_name,
                 followers: self.account.followers_count.unwrap_or(0),
                 verified: self.account.fields.iter().any(|f| f.verified_at.is_some()),
+                verified_links: self
+                    .account
+                    .fields
+                    .iter()
+                    .filter(|f| f.verified_at.is_some())
+                    .filter_map(Field::link)
+                    .collect(),
                 bot: self.account.bot,
                 labels: Vec::new(),
                 created_at: self.account.created_at,

@@ -194,6 +194,7 @@ fn into_mention(value: serde_json::Value, users: &[User]) -> Result<Mention, Ski
             labels: Vec::new(),
             created_at: author.created_at,
             profile_url: Some(format!("https://x.com/{}", author.username)),
+            verified_links: Vec::new(),
         }),
         text: Some(text),
         facets,
