@@ -1,8 +1,10 @@
 //! Each command is a few lines: find the engine, call it, and tell the window what changed.
 
 use earshot_core::{ItemStatus, PriorityWeights, Role};
+use earshot_crm::ContactFields;
 use earshot_engine::{
-    AccountView, ActionKind, ActionRequest, AgentLabel, ApiError, ComposeCheck, Engine, ErrorCode,
+    AccountView, ActionKind, ActionRequest, AgentLabel, ApiError, Columns, ComposeCheck, ContactFileKind,
+    ContactFilePreview, ContactImportReport, ContactSource, ContactView, CustomerPanel, Engine, ErrorCode,
     HandleSummary, ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SourceView,
     SpendView, SyncReport, TriageQuality, WorkspaceInfo,
 };
@@ -491,4 +493,159 @@ pub async fn retry_action(
     let tried = engine.send_due().await?;
     changed(&app, "outbox");
     Ok(tried.into_iter().find(|v| v.id == queued.id).unwrap_or(queued))
+}
+
+/// A first look at a contact file the user picked (sent as base64): its kind, columns, the preset they
+/// look like and a mapping to start from.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_contacts(content: String) -> Result<ContactFilePreview, ApiError> {
+    let bytes = earshot_engine::decode_upload(&content)?;
+    Ok(earshot_engine::preview_contact_file(&bytes)?)
+}
+
+/// Imports a contact file (sent as base64). With `dry_run`, only says what it would do. After a real
+/// import, every open item is scored again in the background (who is a customer may have changed).
+#[tauri::command]
+#[specta::specta]
+pub async fn import_contacts(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    content: String,
+    kind: ContactFileKind,
+    columns: Option<Columns>,
+    dry_run: bool,
+    on_progress: Channel<Progress>,
+) -> Result<ContactImportReport, ApiError> {
+    let engine = engine(&state)?.clone();
+    let bytes = earshot_engine::decode_upload(&content)?;
+    let source = match (kind, columns) {
+        (ContactFileKind::Vcard, _) => ContactSource::Vcard {
+            text: String::from_utf8(bytes).map_err(|_| ApiError {
+                code: ErrorCode::InvalidInput,
+                message: "A vCard file must be UTF-8 text.".into(),
+            })?,
+        },
+        (ContactFileKind::Csv, Some(columns)) => ContactSource::Csv { bytes, columns },
+        (ContactFileKind::Csv, None) => {
+            return Err(ApiError {
+                code: ErrorCode::InvalidInput,
+                message: "Choose a preset or map the columns first.".into(),
+            })
+        }
+    };
+    let report = engine
+        .import_contacts(source, dry_run, &mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?;
+    if !dry_run {
+        changed(&app, "contacts");
+        tauri::async_runtime::spawn(async move {
+            match engine.rescore_open_items(&mut |_: &Progress| {}).await {
+                Ok(_) => changed(&app, "contacts"),
+                Err(e) => tracing::warn!(error = %e, "could not score the open items again after an import"),
+            }
+        });
+    }
+    Ok(report)
+}
+
+/// Who wrote an item, to us: the linked or suggested customer, why, and their history on every channel.
+#[tauri::command]
+#[specta::specta]
+pub async fn item_customer(state: State<'_, AppState>, id: String) -> Result<CustomerPanel, ApiError> {
+    Ok(engine(&state)?.item_customer(&id).await?)
+}
+
+/// Links an item's author to a contact ("Link to customer"); this wins over every automatic rule.
+#[tauri::command]
+#[specta::specta]
+pub async fn link_customer(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    item: String,
+    contact: String,
+    agent: Option<String>,
+) -> Result<ContactView, ApiError> {
+    let c = engine(&state)?
+        .link_customer(&item, &contact, agent.as_deref())
+        .await?;
+    changed(&app, "customer");
+    Ok(c)
+}
+
+/// Says an item's author is not the customer they are linked or suggested to.
+#[tauri::command]
+#[specta::specta]
+pub async fn unlink_customer(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    item: String,
+    agent: Option<String>,
+) -> Result<Option<String>, ApiError> {
+    let c = engine(&state)?.unlink_customer(&item, agent.as_deref()).await?;
+    changed(&app, "customer");
+    Ok(c)
+}
+
+/// Creates a contact; with `item`, links that item's author to it.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_contact(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    fields: ContactFields,
+    item: Option<String>,
+    agent: Option<String>,
+) -> Result<ContactView, ApiError> {
+    let c = engine(&state)?
+        .create_contact(fields, item.as_deref(), agent.as_deref())
+        .await?;
+    changed(&app, "customer");
+    Ok(c)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_contact(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    fields: ContactFields,
+) -> Result<ContactView, ApiError> {
+    let c = engine(&state)?.update_contact(&id, fields).await?;
+    changed(&app, "customer");
+    Ok(c)
+}
+
+/// Folds contact `gone` into `keep`; `gone` is deleted.
+#[tauri::command]
+#[specta::specta]
+pub async fn merge_contacts(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    keep: String,
+    gone: String,
+) -> Result<ContactView, ApiError> {
+    let c = engine(&state)?.merge_contacts(&keep, &gone).await?;
+    changed(&app, "customer");
+    Ok(c)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_contact(state: State<'_, AppState>, id: String) -> Result<ContactView, ApiError> {
+    Ok(engine(&state)?.contact(&id).await?)
+}
+
+/// Contacts whose name, email, company or accounts contain `query`; all (by name) when it is empty.
+#[tauri::command]
+#[specta::specta]
+pub async fn search_contacts(
+    state: State<'_, AppState>,
+    query: String,
+    limit: u32,
+) -> Result<Vec<ContactView>, ApiError> {
+    Ok(engine(&state)?.search_contacts(&query, limit).await?)
 }

@@ -60,6 +60,16 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::queue_action,
             commands::list_outbox,
             commands::retry_action,
+            commands::preview_contacts,
+            commands::import_contacts,
+            commands::item_customer,
+            commands::link_customer,
+            commands::unlink_customer,
+            commands::create_contact,
+            commands::update_contact,
+            commands::merge_contacts,
+            commands::get_contact,
+            commands::search_contacts,
         ])
         .events(collect_events![InboxChanged])
         // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.

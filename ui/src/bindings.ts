@@ -81,6 +81,30 @@ export const commands = {
 	listOutbox: (itemId: string | null) => typedError<OutboxView[], ApiError>(__TAURI_INVOKE("list_outbox", { itemId })),
 	/**  Tries a failed action again now. */
 	retryAction: (id: string) => typedError<OutboxView, ApiError>(__TAURI_INVOKE("retry_action", { id })),
+	/**
+	 *  A first look at a contact file the user picked (sent as base64): its kind, columns, the preset they
+	 *  look like and a mapping to start from.
+	 */
+	previewContacts: (content: string) => typedError<ContactFilePreview, ApiError>(__TAURI_INVOKE("preview_contacts", { content })),
+	/**
+	 *  Imports a contact file (sent as base64). With `dry_run`, only says what it would do. After a real
+	 *  import, every open item is scored again in the background (who is a customer may have changed).
+	 */
+	importContacts: (content: string, kind: ContactFileKind, columns: Columns | null, dryRun: boolean, onProgress: Channel<Progress>) => typedError<ContactImportReport, ApiError>(__TAURI_INVOKE("import_contacts", { content, kind, columns, dryRun, onProgress })),
+	/**  Who wrote an item, to us: the linked or suggested customer, why, and their history on every channel. */
+	itemCustomer: (id: string) => typedError<CustomerPanel, ApiError>(__TAURI_INVOKE("item_customer", { id })),
+	/**  Links an item's author to a contact ("Link to customer"); this wins over every automatic rule. */
+	linkCustomer: (item: string, contact: string, agent: string | null) => typedError<ContactView, ApiError>(__TAURI_INVOKE("link_customer", { item, contact, agent })),
+	/**  Says an item's author is not the customer they are linked or suggested to. */
+	unlinkCustomer: (item: string, agent: string | null) => typedError<string | null, ApiError>(__TAURI_INVOKE("unlink_customer", { item, agent })),
+	/**  Creates a contact; with `item`, links that item's author to it. */
+	createContact: (fields: ContactFields, item: string | null, agent: string | null) => typedError<ContactView, ApiError>(__TAURI_INVOKE("create_contact", { fields, item, agent })),
+	updateContact: (id: string, fields: ContactFields) => typedError<ContactView, ApiError>(__TAURI_INVOKE("update_contact", { id, fields })),
+	/**  Folds contact `gone` into `keep`; `gone` is deleted. */
+	mergeContacts: (keep: string, gone: string) => typedError<ContactView, ApiError>(__TAURI_INVOKE("merge_contacts", { keep, gone })),
+	getContact: (id: string) => typedError<ContactView, ApiError>(__TAURI_INVOKE("get_contact", { id })),
+	/**  Contacts whose name, email, company or accounts contain `query`; all (by name) when it is empty. */
+	searchContacts: (query: string, limit: number) => typedError<ContactView[], ApiError>(__TAURI_INVOKE("search_contacts", { query, limit })),
 };
 
 /** Events */
@@ -149,6 +173,13 @@ export type AuthorView = {
 	profile_url: string | null,
 };
 
+export type ColumnMapping = {
+	column: string,
+	field: Field,
+};
+
+export type Columns = { kind: "preset"; value: Preset } | { kind: "mapping"; value: Mapping };
+
 /**
  *  What the composer should know before sending: the handle to send from, what to warn about, and the
  *  network's length limit counted the network's way.
@@ -166,6 +197,76 @@ export type ComposeCheck = {
 	used: number,
 };
 
+/**
+ *  Everything a contact says about a person. Every field is optional or may be empty: a record can be as
+ *  thin as one email address. Lists keep their order and hold no duplicates.
+ */
+export type ContactFields = {
+	name?: string | null,
+	emails?: string[],
+	phones?: string[],
+	company?: string | null,
+	/**  The plan or tier, as the CRM names it: "Enterprise", "Pro", "Free". */
+	tier?: string | null,
+	/**  Where the person is in the CRM's funnel: "customer", "lead", "subscriber"… */
+	lifecycle?: string | null,
+	/**  What the customer has paid over their lifetime, in the workspace's currency. */
+	lifetime_value?: number | null,
+	/**  The account owner: the person at the company who looks after this customer. */
+	owner?: string | null,
+	tags?: string[],
+	notes?: string | null,
+	identities?: Identity[],
+	external_ids?: ExternalId[],
+};
+
+/**  What kind of contact file the user picked. */
+export type ContactFileKind = "csv" | "vcard";
+
+/**
+ *  A first look at a contact file, for the import screen: its columns, the preset they look like, a
+ *  mapping to start from, and a few rows.
+ */
+export type ContactFilePreview = {
+	kind: ContactFileKind,
+	headers: string[],
+	/**  HubSpot's or Salesforce's export, recognised by its column names. */
+	preset: Preset | null,
+	/**  The preset's mapping, or a guess from the column names. */
+	mapping: Mapping,
+	/**  The first rows' values, in header order (as plain text). */
+	sample: string[][],
+	/**  Every field a column can be imported as, in the order the mapping screen lists them. */
+	fields: Field[],
+	/**  Cards in a vCard file. */
+	cards: number,
+};
+
+/**  What an import did, or (for a dry run) would do. */
+export type ContactImportReport = {
+	dry_run: boolean,
+	created: number,
+	updated: number,
+	/**  Rows that matched a contact and changed nothing. */
+	unchanged: number,
+	skipped: SkippedRow[],
+	/**  Columns of the file that were not imported. */
+	unmapped: string[],
+	/**  Contacts in the workspace after the import (or as it would leave them). */
+	contacts: number,
+};
+
+/**  A contact as the app shows it. */
+export type ContactView = {
+	id: string,
+	/**  The name to show: the name, else an email, else an account. */
+	title: string,
+	fields: ContactFields,
+	/**  "Customer, Enterprise plan, 12,400 lifetime"; `None` when the record says nothing of their custom. */
+	standing: string | null,
+	updated_at: string,
+};
+
 /**  A post in the item's thread. */
 export type ConversationEntry = {
 	id: string | null,
@@ -175,6 +276,26 @@ export type ConversationEntry = {
 	segments: Segment[],
 	is_current: boolean,
 };
+
+/**  The panel beside a message: who the author is to us. */
+export type CustomerPanel = {
+	status: CustomerStatus,
+	/**  Why they are linked or suggested, in words. */
+	why: string | null,
+	/**  The rule that linked them; `agent` when a person did. */
+	rule: Rule | null,
+	/**  The linked or suggested contact. */
+	contact: ContactView | null,
+	/**  Other contacts the same rules link to: candidates for a merge. */
+	also: string[],
+	/**  Every post by this customer (or, with no customer, by this author), newest first. */
+	timeline: TimelineEntry[],
+	/**  What "Create contact" starts from: the author's profile. */
+	prefill: ContactFields,
+};
+
+/**  How sure the panel is about who wrote the item. */
+export type CustomerStatus = "linked" | "suggested" | "unknown";
 
 /**  The closed set of error kinds the UI may act on. It never matches on message text. */
 export type ErrorCode = "not_found" | "invalid_input" | "storage" | 
@@ -186,6 +307,23 @@ export type Evidence = {
 	term: string,
 	weight: number | null,
 };
+
+/**  A contact's ID in another CRM. */
+export type ExternalId = {
+	system: System,
+	id: string,
+};
+
+/**  What a column can be imported as. */
+export type Field = "name" | "first_name" | "last_name" | "email" | "phone" | "company" | "tier" | "lifecycle" | "lifetime_value" | "owner" | "tags" | "notes" | 
+/**  An X username or profile address. */
+"x" | 
+/**  A Bluesky handle, DID or profile address. */
+"bluesky" | 
+/**  A Mastodon address (user@server) or profile address. */
+"mastodon" | 
+/**  Any profile address: X, Bluesky and Mastodon addresses are recognised, others kept as web pages. */
+"profile_url" | "hubspot_id" | "salesforce_id";
 
 /**  One of our handles, as shown beside an item. */
 export type HandleRef = {
@@ -203,6 +341,16 @@ export type HandleSummary = {
 	role: Role,
 	display_name: string | null,
 	open_count: number,
+};
+
+/**
+ *  One account of a contact's, as a lookup key. `key` is already normalised (see [`Identity::parse`]).
+ *  A web address that names no account we know (a blog, a LinkedIn page) is a [`Network::Web`] identity
+ *  keyed by its normalised URL.
+ */
+export type Identity = {
+	network: Network,
+	key: string,
 };
 
 /**  What an import did. */
@@ -332,6 +480,11 @@ export type LineError = {
 	message: string,
 };
 
+/**  Which column feeds which field. A column not in the mapping is not imported. */
+export type Mapping = {
+	columns: ColumnMapping[],
+};
+
 /**  A social network Earshot can listen on. */
 export type Network = "bluesky" | "mastodon" | "x" | "web";
 
@@ -355,6 +508,9 @@ export type OutboxView = {
 	sent_at: string | null,
 	next_attempt_at: string | null,
 };
+
+/**  Exports whose column names we know. */
+export type Preset = "hubspot" | "salesforce";
 
 /**  A price to change: what X bills for (`post_read`…) and its new price in US dollars. */
 export type PriceEdit = {
@@ -419,6 +575,23 @@ export type Reason = {
 /**  What a handle is for. Support staff work support handles; marketers work marketing handles. */
 export type Role = "support" | "marketing" | "other";
 
+/**  Why an author is linked to a contact. */
+export type Rule = 
+/**  An agent linked them. */
+"agent" | 
+/**  The Bluesky DID is on the contact. */
+"did" | 
+/**  The handle is on the contact. */
+"handle" | 
+/**  The author's profile address is on the contact. */
+"profile_url" | 
+/**  A link the network verified (rel=me) is on the contact. */
+"verified_link" | 
+/**  The author's Bluesky handle is the contact's email domain. */
+"domain_handle" | 
+/**  A verified link to a site's root is the contact's email domain. */
+"verified_domain";
+
 /**  A run of text; `link` is set only for a safe web address. */
 export type Segment = {
 	text: string,
@@ -427,6 +600,13 @@ export type Segment = {
 
 /**  How the author feels. */
 export type Sentiment = "negative" | "neutral" | "positive";
+
+/**  A row or card that was not imported, and why. */
+export type SkippedRow = {
+	/**  The file's line where the row or card starts. */
+	line: number,
+	reason: string,
+};
 
 /**  A listening source as the CLI and the app show it. */
 export type SourceView = {
@@ -488,6 +668,27 @@ export type SyncReport = {
 	problem: string | null,
 	/**  Set when a listening source was not fetched because it was fetched a moment ago: when it will be. */
 	next_fetch_at?: string | null,
+};
+
+/**  A CRM a record came from, for its ID there. */
+export type System = "hubspot" | "salesforce" | 
+/**  A vCard's UID, from a file or a CardDAV address book. */
+"vcard";
+
+/**  One of the customer's posts, on any of our handles and networks, with our first answer. */
+export type TimelineEntry = {
+	item_id: string,
+	network: Network,
+	author_handle: string,
+	/**  The first 280 characters, as plain text. */
+	excerpt: string,
+	created_at: string,
+	status: ItemStatus,
+	/**  When our first reply or direct message went out. */
+	replied_at: string | null,
+	/**  Minutes from the post to that reply. */
+	response_minutes: number | null,
+	reply_url: string | null,
 };
 
 /**  How well triage agrees with the agents, each labelled item judged without its own label. */

@@ -316,6 +316,20 @@ pub fn headers(bytes: &[u8]) -> Result<Vec<String>, CrmError> {
         .collect())
 }
 
+/// The first `n` data rows' values, for a preview.
+pub fn sample(bytes: &[u8], n: usize) -> Result<Vec<Vec<String>>, CrmError> {
+    let text = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for record in reader.records().take(n) {
+        let record = record.map_err(|e| CrmError::Csv(e.to_string()))?;
+        out.push(record.iter().map(|v| v.chars().take(200).collect()).collect());
+    }
+    Ok(out)
+}
+
 /// Reads every row. A row that cannot be read is reported with its line and the reason; it never stops
 /// the rest.
 pub fn read(bytes: &[u8], mapping: &Mapping) -> Result<CsvContacts, CrmError> {

@@ -117,7 +117,35 @@ pub struct LookupResult {
     pub contact: Option<ContactView>,
 }
 
+/// What kind of contact file the user picked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactFileKind {
+    Csv,
+    Vcard,
+}
+
+/// A first look at a contact file, for the import screen: its columns, the preset they look like, a
+/// mapping to start from, and a few rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct ContactFilePreview {
+    pub kind: ContactFileKind,
+    pub headers: Vec<String>,
+    /// HubSpot's or Salesforce's export, recognised by its column names.
+    pub preset: Option<Preset>,
+    /// The preset's mapping, or a guess from the column names.
+    pub mapping: Mapping,
+    /// The first rows' values, in header order (as plain text).
+    pub sample: Vec<Vec<String>>,
+    /// Every field a column can be imported as, in the order the mapping screen lists them.
+    pub fields: Vec<earshot_crm::Field>,
+    /// Cards in a vCard file.
+    pub cards: u32,
+}
+
 const TIMELINE_LIMIT: usize = 50;
+/// The largest contact file the app reads: 64 MiB, about 400,000 rows of a typical export.
+pub const MAX_CONTACT_FILE: usize = 64 << 20;
 
 /// What the matcher knows of a stored or incoming author.
 pub(crate) fn facts_of(author: &Author) -> AuthorFacts {
@@ -178,6 +206,73 @@ fn prefill(author: &AuthorFacts) -> ContactFields {
         ..Default::default()
     }
     .normalised()
+}
+
+/// A contact file as the window sends it: base64, so that any bytes (Excel's Windows code page included)
+/// arrive as they are.
+pub fn decode_upload(base64_content: &str) -> Result<Vec<u8>, EngineError> {
+    use base64::Engine as _;
+    // Four base64 characters carry three bytes.
+    if base64_content.len() / 4 * 3 > MAX_CONTACT_FILE {
+        return Err(EngineError::Invalid(
+            "The file is larger than 64 MB. Split it and import the parts.".into(),
+        ));
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(base64_content.trim())
+        .map_err(|_| EngineError::Invalid("The file did not arrive intact. Pick it again.".into()))
+}
+
+fn looks_like_vcard(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]);
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .to_ascii_uppercase()
+        .starts_with("BEGIN:VCARD")
+}
+
+/// Reads the start of a contact file for the import screen.
+pub fn preview_contact_file(bytes: &[u8]) -> Result<ContactFilePreview, EngineError> {
+    if looks_like_vcard(bytes) {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| EngineError::Invalid("A vCard file must be UTF-8 text.".into()))?;
+        let cards = vcard::read(text);
+        return Ok(ContactFilePreview {
+            kind: ContactFileKind::Vcard,
+            headers: vec![],
+            preset: None,
+            mapping: Mapping::default(),
+            sample: vec![],
+            fields: vec![],
+            cards: u32::try_from(cards.len()).unwrap_or(u32::MAX),
+        });
+    }
+    let headers = csv_import::headers(bytes).map_err(invalid)?;
+    let has = |name: &str| headers.iter().any(|h| h.eq_ignore_ascii_case(name));
+    let preset =
+        if has("Record ID") || has("hs_object_id") || (has("Contact owner") && has("Lifecycle Stage")) {
+            Some(Preset::Hubspot)
+        } else if (has("Contact ID") && has("Account Name"))
+            || (has("Id") && (has("AccountId") || has("Account.Name")))
+        {
+            Some(Preset::Salesforce)
+        } else {
+            None
+        };
+    let mapping = match preset {
+        Some(p) => Mapping::preset(p, &headers),
+        None => Mapping::guess(&headers),
+    };
+    let sample = csv_import::sample(bytes, 3).map_err(invalid)?;
+    Ok(ContactFilePreview {
+        kind: ContactFileKind::Csv,
+        headers,
+        preset,
+        mapping,
+        sample,
+        fields: earshot_crm::Field::ALL.to_vec(),
+        cards: 0,
+    })
 }
 
 impl Engine {

@@ -27,8 +27,8 @@ mod x;
 pub use accounts::{AccountView, SyncReport};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crm::{
-    Columns, ContactImportReport, ContactSource, ContactView, CustomerPanel, CustomerStatus, LookupResult,
-    SkippedRow, TimelineEntry,
+    decode_upload, preview_contact_file, Columns, ContactFileKind, ContactFilePreview, ContactImportReport,
+    ContactSource, ContactView, CustomerPanel, CustomerStatus, LookupResult, SkippedRow, TimelineEntry,
 };
 pub use demo::DEMO_JSONL;
 pub use error::{ApiError, EngineError, ErrorCode};
