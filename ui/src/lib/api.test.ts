@@ -33,6 +33,16 @@ const commands = vi.hoisted(() => ({
   queueAction: vi.fn(),
   listOutbox: vi.fn(),
   retryAction: vi.fn(),
+  previewContacts: vi.fn(),
+  importContacts: vi.fn(),
+  itemCustomer: vi.fn(),
+  linkCustomer: vi.fn(),
+  unlinkCustomer: vi.fn(),
+  createContact: vi.fn(),
+  updateContact: vi.fn(),
+  mergeContacts: vi.fn(),
+  getContact: vi.fn(),
+  searchContacts: vi.fn(),
 }));
 const listen = vi.hoisted(() => vi.fn());
 
@@ -309,6 +319,53 @@ describe("api", () => {
     commands.retryAction.mockResolvedValue({ status: "ok", data: { ...row, state: "sending" } });
     await expect(api.retryAction("9")).resolves.toMatchObject({ state: "sending" });
     expect(commands.retryAction).toHaveBeenCalledWith("9");
+  });
+
+  it("wraps the contact commands, with no agent name and the import's progress", async () => {
+    const contact = { id: "7", title: "Jane Doe", fields: {}, standing: null, updated_at: "" };
+    commands.itemCustomer.mockResolvedValue({ status: "ok", data: { status: "unknown" } });
+    await expect(api.itemCustomer("m1")).resolves.toEqual({ status: "unknown" });
+    expect(commands.itemCustomer).toHaveBeenCalledWith("m1");
+
+    commands.linkCustomer.mockResolvedValue({ status: "ok", data: contact });
+    await expect(api.linkCustomer("m1", "7")).resolves.toEqual(contact);
+    expect(commands.linkCustomer).toHaveBeenCalledWith("m1", "7", null);
+    commands.unlinkCustomer.mockResolvedValue({ status: "ok", data: "7" });
+    await expect(api.unlinkCustomer("m1")).resolves.toBe("7");
+    expect(commands.unlinkCustomer).toHaveBeenCalledWith("m1", null);
+
+    commands.createContact.mockResolvedValue({ status: "ok", data: contact });
+    await api.createContact({ name: "Jane" }, "m1");
+    expect(commands.createContact).toHaveBeenCalledWith({ name: "Jane" }, "m1", null);
+    commands.updateContact.mockResolvedValue({ status: "ok", data: contact });
+    await api.updateContact("7", { name: "Jane" });
+    expect(commands.updateContact).toHaveBeenCalledWith("7", { name: "Jane" });
+    commands.mergeContacts.mockResolvedValue({ status: "ok", data: contact });
+    await api.mergeContacts("7", "9");
+    expect(commands.mergeContacts).toHaveBeenCalledWith("7", "9");
+    commands.getContact.mockResolvedValue({ status: "ok", data: contact });
+    await expect(api.getContact("7")).resolves.toEqual(contact);
+    commands.searchContacts.mockResolvedValue({ status: "ok", data: [contact] });
+    await expect(api.searchContacts("jan", 20)).resolves.toEqual([contact]);
+    expect(commands.searchContacts).toHaveBeenCalledWith("jan", 20);
+
+    commands.previewContacts.mockResolvedValue({ status: "ok", data: { kind: "csv" } });
+    await expect(api.previewContacts("YQ==")).resolves.toEqual({ kind: "csv" });
+
+    type ProgressChannel = { onmessage: (p: unknown) => void };
+    commands.importContacts.mockImplementation(async (_c: string, _k: string, _m: unknown, _d: boolean, ch: ProgressChannel) => {
+      ch.onmessage({ done: 1, total: 2, phase: "Importing contacts" });
+      return { status: "ok", data: { created: 1 } };
+    });
+    const seen: unknown[] = [];
+    const columns = { kind: "preset", value: "hubspot" } as const;
+    await expect(api.importContacts("YQ==", "csv", columns, true, (p) => seen.push(p))).resolves.toEqual({ created: 1 });
+    expect(commands.importContacts.mock.calls[0]?.slice(0, 4)).toEqual(["YQ==", "csv", columns, true]);
+    expect(seen).toEqual([{ done: 1, total: 2, phase: "Importing contacts" }]);
+
+    const refused = { code: "invalid_input", message: "Choose a preset or map the columns first." };
+    commands.importContacts.mockResolvedValue({ status: "error", error: refused });
+    await expect(api.importContacts("YQ==", "csv", null, false)).rejects.toMatchObject(refused);
   });
 
   it("subscribes to inbox changes, and survives having no runtime", async () => {

@@ -12,7 +12,14 @@ import {
   type ActionRequest,
   type AgentLabel,
   type ApiError,
+  type Columns,
   type ComposeCheck,
+  type ContactFields,
+  type ContactFileKind,
+  type ContactFilePreview,
+  type ContactImportReport,
+  type ContactView,
+  type CustomerPanel,
   type ErrorCode,
   type HandleSummary,
   type ImportReport,
@@ -291,6 +298,68 @@ export function listOutbox(itemId: string | null): Promise<OutboxView[]> {
 /** Puts a failed action back in the queue and tries it now. */
 export function retryAction(id: string): Promise<OutboxView> {
   return call(() => commands.retryAction(id));
+}
+
+/**
+ * A first look at a contact file: `content` is its bytes in base64 (no `data:` prefix). Says whether it is CSV or
+ * vCard, its columns, the preset they look like, a mapping to start from and a few rows.
+ */
+export function previewContacts(content: string): Promise<ContactFilePreview> {
+  return call(() => commands.previewContacts(content));
+}
+
+/**
+ * Imports a contact file (base64). A CSV needs `columns` (a preset or a mapping); a vCard takes null. With `dryRun`
+ * nothing is saved and the report says what would happen. After a real import Rust scores every open item again
+ * in the background and says `inbox-changed` ("contacts") when done.
+ */
+export function importContacts(
+  content: string,
+  kind: ContactFileKind,
+  columns: Columns | null,
+  dryRun: boolean,
+  onProgress: (progress: Progress) => void = () => {},
+): Promise<ContactImportReport> {
+  return call(() => commands.importContacts(content, kind, columns, dryRun, new Channel<Progress>(onProgress)));
+}
+
+/** Who wrote an item, to us: the linked or suggested customer, why, and their history on every channel. */
+export function itemCustomer(id: string): Promise<CustomerPanel> {
+  return call(() => commands.itemCustomer(id));
+}
+
+/** "Link to customer": the item's author is this contact, from now on, whatever the automatic rules say. */
+export function linkCustomer(item: string, contact: string): Promise<ContactView> {
+  return call(() => commands.linkCustomer(item, contact, null));
+}
+
+/** "Not this customer": the item's author is not the contact they are linked or suggested to. */
+export function unlinkCustomer(item: string): Promise<string | null> {
+  return call(() => commands.unlinkCustomer(item, null));
+}
+
+/** Creates a contact; with `item`, links that item's author to it. */
+export function createContact(fields: ContactFields, item: string | null): Promise<ContactView> {
+  return call(() => commands.createContact(fields, item, null));
+}
+
+/** Replaces a contact's fields (every field: what is left out is cleared). */
+export function updateContact(id: string, fields: ContactFields): Promise<ContactView> {
+  return call(() => commands.updateContact(id, fields));
+}
+
+/** Folds contact `gone` into `keep`; `gone` is deleted. */
+export function mergeContacts(keep: string, gone: string): Promise<ContactView> {
+  return call(() => commands.mergeContacts(keep, gone));
+}
+
+export function getContact(id: string): Promise<ContactView> {
+  return call(() => commands.getContact(id));
+}
+
+/** Contacts whose name, email, company or accounts contain `query`; the first `limit` by name (all when empty). */
+export function searchContacts(query: string, limit: number): Promise<ContactView[]> {
+  return call(() => commands.searchContacts(query, limit));
 }
 
 /**
