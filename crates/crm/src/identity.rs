@@ -82,8 +82,14 @@ impl Identity {
             value: raw.to_owned(),
             expected,
         };
+        let expected = match network {
+            Network::X => "an X username (up to 15 letters, digits or _)",
+            Network::Bluesky => "a Bluesky handle such as jane.bsky.social, or a DID",
+            Network::Mastodon => "a Mastodon address such as jane@mastodon.social",
+            Network::Web => "a web address",
+        };
         if bare.is_empty() || bare.chars().any(|c| c.is_whitespace() || c.is_control()) || bare.len() > 320 {
-            return Err(invalid("a handle"));
+            return Err(invalid(expected));
         }
         match network {
             Network::X => {
