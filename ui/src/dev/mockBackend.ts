@@ -36,6 +36,13 @@
 //   ?labels=N      start with N items labelled by agents (some disagreeing with triage), for Settings' figures
 //   ?fail=label    make label_item fail
 //   ?fail=weights  make set_priority_weights fail after its progress
+//
+// Contacts (dev/mockContacts.ts): Ana Ortiz (on Bluesky and Mastodon) and Ben Park (Bluesky) are linked customers,
+// Ana's Bluesky handle is on a second contact too (a merge candidate), authors named Chloé Quinn are a suggestion,
+// everyone else is unknown. Done items show a made-up answer time in the customer's timeline. More parameters:
+//   ?fail=customer make item_customer fail, to see the panel's error
+//   ?fail=contact  make create_contact and update_contact fail
+//   ?fail=import   make a real contact import fail after its progress (Check still works)
 
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
@@ -51,6 +58,7 @@ import {
   type MockWeights,
   type SimilarWord,
 } from "./mockTriage";
+import { createContactsMock } from "./mockContacts";
 import type {
   AccountView,
   AgentLabel,
@@ -1414,6 +1422,44 @@ export function installMockBackend(params: URLSearchParams): void {
     };
   }
 
+  // ---- contacts --------------------------------------------------------------------
+
+  const contactsMock = createContactsMock({
+    items: () =>
+      items.map((s) => ({
+        id: s.row.id,
+        network: s.row.network,
+        author_handle: s.row.author_handle,
+        author_name: s.row.author_name,
+        text: s.text,
+        created_at: s.row.created_at,
+        status: s.row.status,
+      })),
+    item: (id) => {
+      const s = index.get(id);
+      return s
+        ? {
+            id: s.row.id,
+            network: s.row.network,
+            author_handle: s.row.author_handle,
+            author_name: s.row.author_name,
+            text: s.text,
+            created_at: s.row.created_at,
+            status: s.row.status,
+          }
+        : undefined;
+    },
+    answerOf: (id) => {
+      advance();
+      const sent = outbox.find((a) => a.view.item_id === id && a.view.state === "sent" && hasText(a.view.kind));
+      return sent?.view.sent_at ? { sent_at: sent.view.sent_at, result_url: sent.view.result_url } : null;
+    },
+    changed: (reason) => void emit("inbox-changed", { reason }),
+    fail,
+    sleep: (ms) => sleep(ms).then(() => undefined),
+    failing,
+  });
+
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     await sleep(latency);
     switch (cmd) {
@@ -1605,6 +1651,7 @@ export function installMockBackend(params: URLSearchParams): void {
         window.open(String(args.url), "_blank", "noopener");
         return null;
       default:
+        if (contactsMock.knows(cmd)) return contactsMock.handle(cmd, args);
         throw `unknown command ${cmd}`;
     }
   }

@@ -182,6 +182,9 @@ export function reportAnnouncement(report: ContactImportReport): string {
   return `${report.dry_run ? "Check done" : "Import done"}: ${reportCounts(report)}.`;
 }
 
+/** What a key asks of the customer panel: `l` (link), `u` (not this customer) or `c` (create a contact). */
+export type CustomerKey = "link" | "not" | "create";
+
 // ---- the customer panel ------------------------------------------------------------------------------------
 
 const MINUTES_PER_DAY = 24 * 60;

@@ -58,6 +58,31 @@ describe("actionFor", () => {
     expect(actionFor({ key: "1", altKey: true }, at("list"))).toBeNull();
   });
 
+  it("maps the customer keys, but not while typing or in a modal", () => {
+    expect(actionFor({ key: "l" }, at("list"))).toBe("linkCustomer");
+    expect(actionFor({ key: "l" }, at("detail"))).toBe("linkCustomer");
+    expect(actionFor({ key: "u" }, at("control"))).toBe("notCustomer");
+    expect(actionFor({ key: "c" }, at("list"))).toBe("createContact");
+    expect(actionFor({ key: "C" }, at("other"))).toBe("openContacts");
+    expect(actionFor({ key: "C" }, at("list"))).toBe("openContacts");
+    for (const key of ["l", "u", "c", "C"]) {
+      expect(actionFor({ key }, at("editable"))).toBeNull();
+      expect(actionFor({ key }, at("list", true))).toBeNull();
+      expect(actionFor({ key, ctrlKey: true }, at("list"))).toBeNull();
+      expect(actionFor({ key, metaKey: true }, at("list"))).toBeNull();
+    }
+    expect(actionFor({ key: "L" }, at("list"))).toBeNull();
+    expect(actionFor({ key: "U" }, at("list"))).toBeNull();
+  });
+
+  it("lists the customer keys in the shortcuts", () => {
+    const what = (key: string) => SHORTCUTS.find((s) => s.keys.includes(key))?.what ?? "";
+    expect(what("l")).toMatch(/link/i);
+    expect(what("u")).toMatch(/not this customer/i);
+    expect(what("c")).toMatch(/create a contact/i);
+    expect(what("Shift+C")).toMatch(/^Contacts/);
+  });
+
   it("lists the triage keys in the shortcuts, each key once", () => {
     const keys = SHORTCUTS.flatMap((s) => s.keys);
     for (const key of ["!", "i", ",", "1", "2", "3", "4", "5", "6", "7"]) expect(keys).toContain(key);
@@ -85,7 +110,7 @@ describe("actionFor", () => {
   });
 
   it("ignores everything but Escape while typing", () => {
-    for (const key of ["j", "k", "e", "/", "?", "a", "r", "Enter", "ArrowDown", "z", "Home"]) {
+    for (const key of ["j", "k", "e", "/", "?", "a", "r", "l", "u", "c", "C", "Enter", "ArrowDown", "z", "Home"]) {
       expect(actionFor({ key }, at("editable"))).toBeNull();
     }
     expect(actionFor({ key: "Escape" }, at("editable"))).toBe("leaveInput");

@@ -25,6 +25,14 @@ export type Action =
   | "toggleSpam"
   /** `i`: to the reading pane's intent choice. */
   | "changeIntent"
+  /** `l`: link the suggested customer (with none suggested: find one to link). */
+  | "linkCustomer"
+  /** `u`: "Not this customer" or, for a suggestion, "Not them". */
+  | "notCustomer"
+  /** `c`: create a contact for an author who is not a known customer. */
+  | "createContact"
+  /** `Shift+C`: the Contacts dialog. */
+  | "openContacts"
   | "leaveInput"
   | "backToList";
 
@@ -100,6 +108,14 @@ export function actionFor(press: KeyPress, ctx: KeyContext): Action | null {
       return "changeIntent";
     case ",":
       return "openSettings";
+    case "l":
+      return "linkCustomer";
+    case "u":
+      return "notCustomer";
+    case "c":
+      return "createContact";
+    case "C":
+      return "openContacts";
     case "Escape":
       return ctx.zone === "detail" ? "backToList" : null;
     default:
@@ -157,7 +173,11 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["!"], what: "Spam: mark the selected mention spam (in the Spam view, or when it is spam: not spam)" },
   { keys: ["i"], what: "Change the intent of the open mention (complaint, question, praise, other)" },
   ...VIEWS.map((v) => ({ keys: [v.key], what: `Show ${v.label}` })),
+  { keys: ["l"], what: "Customer: link the open mention's author to the suggested customer (none suggested: find one)" },
+  { keys: ["u"], what: "Customer: not this customer (or, for a suggestion, not them)" },
+  { keys: ["c"], what: "Customer: create a contact for an author who is not a known customer" },
   { keys: ["a"], what: "Accounts: connect, check and sync" },
+  { keys: ["Shift+C"], what: "Contacts: search, edit, merge and import" },
   { keys: [","], what: "Settings: triage quality and priority weights" },
   { keys: ["?"], what: "Show these shortcuts" },
 ];
