@@ -242,3 +242,105 @@ pub async fn run(count: u32) -> anyhow::Result<()> {
     println!("raw baselines: page = ORDER BY an indexed column; search = LIKE scan over the text.");
     Ok(())
 }
+
+const FIRST: &[&str] = &[
+    "Jane", "Omar", "Li", "Aoife", "José", "Zoë", "Kai", "Priya", "Tomasz", "Amara", "Liam", "Sofía",
+];
+const LAST: &[&str] = &[
+    "Doe",
+    "Haddad",
+    "Wei",
+    "Ní Bhriain",
+    "Núñez",
+    "Ångström",
+    "Lee",
+    "Raman",
+    "Wiśniewski",
+    "Okafor",
+];
+const LOOKUPS: usize = 5_000;
+
+/// `earshot bench --crm`: imports `count` generated contacts through the real CSV import, then times
+/// author lookups (a third hit an X handle, a third a Bluesky handle, a third miss) as the inbox does them.
+pub async fn crm(count: u32) -> anyhow::Result<()> {
+    use earshot_core::Network;
+    use earshot_engine::{Columns, ContactSource, CustomerStatus};
+
+    let dir = tempfile::tempdir()?;
+    let engine = Engine::open(dir.path().join("earshot"), Arc::new(SystemClock)).await?;
+    let mut rng = Lcg(7);
+    let mut csv = String::from("Name,Email,Company,Twitter,Bluesky,Plan,Lifetime Value\n");
+    for i in 0..count {
+        let (first, last) = (rng.pick(FIRST), rng.pick(LAST));
+        let company = i % (count / 5).max(1);
+        let x = if i % 2 == 0 {
+            format!("user_{i}")
+        } else {
+            String::new()
+        };
+        let bsky = if i % 4 == 1 {
+            format!("user{i}.bsky.social")
+        } else {
+            String::new()
+        };
+        let plan = ["Free", "Pro", "Business", "Enterprise"][(rng.next() % 4) as usize];
+        csv.push_str(&format!(
+            "{first} {last},{}.{}{i}@company{company}.example,Company {company},{x},{bsky},{plan},{}\n",
+            first.to_lowercase(),
+            last.to_lowercase().replace(' ', ""),
+            rng.next() % 50_000
+        ));
+    }
+    eprintln!("Importing {count} contacts…");
+    let mapping = earshot_crm::Mapping::parse(
+        "Name=name,Email=email,Company=company,Twitter=x,Bluesky=bluesky,Plan=tier,Lifetime Value=lifetime_value",
+    )?;
+    let t = Instant::now();
+    let report = engine
+        .import_contacts(
+            ContactSource::Csv {
+                bytes: csv.into_bytes(),
+                columns: Columns::Mapping(mapping),
+            },
+            false,
+            &mut |_: &Progress| {},
+        )
+        .await?;
+    let import = t.elapsed();
+    anyhow::ensure!(
+        report.created == count,
+        "expected {count} contacts, got {}",
+        report.created
+    );
+
+    let mut times = Vec::with_capacity(LOOKUPS);
+    let mut hits = 0;
+    for n in 0..LOOKUPS {
+        let i = rng.next() as u32 % count;
+        let (network, handle) = match n % 3 {
+            0 => (Network::X, format!("user_{}", i & !1)),
+            1 => (Network::Bluesky, format!("user{}.bsky.social", (i & !3) | 1)),
+            _ => (Network::X, format!("nobody_{i}")),
+        };
+        let t = Instant::now();
+        let found = engine.lookup_customer(network, &handle).await?;
+        times.push(t.elapsed());
+        hits += usize::from(found.status == CustomerStatus::Linked);
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!("earshot bench --crm: {count} contacts, {LOOKUPS} author lookups ({hits} customers found)");
+    println!(
+        "import: {:.1} s ({:.0} contacts/s)",
+        import.as_secs_f64(),
+        f64::from(count) / import.as_secs_f64()
+    );
+    println!(
+        "lookup: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms, max {:.3} ms (target: p95 under 1 ms)",
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(0.99)),
+        ms(at(1.0))
+    );
+    Ok(())
+}

@@ -137,6 +137,9 @@ enum Command {
     Bench {
         #[arg(long, default_value_t = 100_000)]
         count: u32,
+        /// Measure customer lookups instead: COUNT generated contacts, then author lookups.
+        #[arg(long)]
+        crm: bool,
     },
 }
 
@@ -705,8 +708,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tokio::task::block_in_place(|| triage::run(command))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { count } => {
-            bench::run(count).await.context("the benchmark failed")?;
+        Command::Bench { count, crm } => {
+            match crm {
+                true => bench::crm(count).await,
+                false => bench::run(count).await,
+            }
+            .context("the benchmark failed")?;
             Ok(ExitCode::SUCCESS)
         }
     }
