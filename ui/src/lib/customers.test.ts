@@ -15,6 +15,7 @@ import {
   isEmail,
   lifecycleText,
   listText,
+  mergeChanges,
   mappingOf,
   moneyText,
   parseAmount,
@@ -225,6 +226,21 @@ describe("the customer panel", () => {
     expect(moneyText(99.5)).toBe("99.5");
     expect(lifecycleText("customer")).toBe("Customer");
     expect(lifecycleText("")).toBe("");
+  });
+
+  it("says what a merge changes in the contact kept", () => {
+    const keep = { name: "Ana Ortiz", tier: "Enterprise", lifecycle: "customer", lifetime_value: 12400, notes: "Fleet" };
+    expect(mergeChanges(keep, { name: "A. Ortiz", lifecycle: "lead", tier: null, emails: ["a@x.example"] })).toEqual([
+      "Name becomes A. Ortiz (was Ana Ortiz)",
+      "Lifecycle becomes lead (was customer)",
+    ]);
+    expect(mergeChanges(keep, { lifetime_value: 900, owner: "Sam", notes: "Other" })).toEqual([
+      "Lifetime value becomes 900 (was 12,400)",
+      "Account owner becomes Sam",
+      "Notes are replaced by the other contact's notes",
+    ]);
+    expect(mergeChanges({}, { notes: "New" })).toEqual(["The other contact's notes are added"]);
+    expect(mergeChanges(keep, { name: "Ana Ortiz" })).toEqual([]);
   });
 
   it("sums a contact up in one line", () => {

@@ -484,6 +484,40 @@ export function fieldsFromDraft(draft: ContactDraft): FieldsResult {
   };
 }
 
+const SINGLE_FIELDS: readonly { key: "name" | "company" | "tier" | "lifecycle" | "lifetime_value" | "owner" | "notes"; label: string }[] = [
+  { key: "name", label: "Name" },
+  { key: "company", label: "Company" },
+  { key: "tier", label: "Tier" },
+  { key: "lifecycle", label: "Lifecycle" },
+  { key: "lifetime_value", label: "Lifetime value" },
+  { key: "owner", label: "Account owner" },
+  { key: "notes", label: "Notes" },
+];
+
+function singleText(key: (typeof SINGLE_FIELDS)[number]["key"], value: string | number | null | undefined): string | null {
+  if (value === null || value === undefined || value === "") return null;
+  if (key === "lifetime_value" && typeof value === "number") return moneyText(value);
+  if (key === "notes") return "the other contact's notes";
+  return String(value);
+}
+
+/**
+ * What a merge changes in the contact kept, as Rust merges (the other contact's value replaces this one's where it
+ * has one; lists are joined): "Name becomes A. Ortiz (was Ana Ortiz)". Shown before the person confirms.
+ */
+export function mergeChanges(keep: ContactFields, gone: ContactFields): string[] {
+  const out: string[] = [];
+  for (const { key, label } of SINGLE_FIELDS) {
+    const theirs = gone[key];
+    if (theirs === null || theirs === undefined || theirs === "" || theirs === keep[key]) continue;
+    const next = singleText(key, theirs);
+    const was = singleText(key, keep[key]);
+    if (key === "notes") out.push(was ? "Notes are replaced by the other contact's notes" : "The other contact's notes are added");
+    else out.push(was ? `${label} becomes ${next} (was ${was})` : `${label} becomes ${next}`);
+  }
+  return out;
+}
+
 /** A contact's one-line summary for a list: its company and first email or account, whichever it has. */
 export function contactSummary(fields: ContactFields): string {
   const parts: string[] = [];
