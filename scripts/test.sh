@@ -21,7 +21,9 @@ step "Rust: unit, store, engine, network and CLI tests (with a real Secret Servi
 cargo build --workspace --tests --locked
 # harness.sh: Xvfb, D-Bus, gnome-keyring, a notification daemon. with-bsky-net.sh: PostgreSQL plus Bluesky's
 # PLC, PDS and AppView from @atproto/dev-env, on loopback (it installs Node 22 and the packages on first use).
-tests/e2e/harness.sh tests/support/with-bsky-net.sh cargo test --workspace --locked --no-fail-fast
+# with-radicale.sh: a Radicale CardDAV server from PyPI with a seeded address book.
+tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.sh \
+  cargo test --workspace --locked --no-fail-fast
 
 step "End to end: the real app window (and the real Bluesky servers for connecting and replying)"
 cargo build --locked -p earshot-app -p earshot-cli

@@ -38,3 +38,30 @@ CREATE INDEX author_links_by_contact ON author_links (contact_id);
 
 -- Links the network verified as the author's own (Mastodon's rel=me fields), as a JSON array.
 ALTER TABLE authors ADD COLUMN verified_links TEXT NOT NULL DEFAULT '[]';
+
+-- Live CRMs that contacts are kept in step with: a CardDAV account (all its address books) or HubSpot.
+-- Secrets live in the OS keyring, never here. `state` is the connector's JSON (per address book: its sync
+-- token and ctag), stored in the same transaction as the records it describes.
+CREATE TABLE crm_sources (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT    NOT NULL CHECK (kind IN ('carddav', 'hubspot')),
+    name           TEXT    NOT NULL,
+    url            TEXT    NOT NULL,
+    username       TEXT,
+    state          TEXT    NOT NULL DEFAULT '{}',
+    last_synced_at INTEGER,
+    last_error     TEXT,
+    next_sync_at   INTEGER NOT NULL DEFAULT 0,
+    created_at     INTEGER NOT NULL
+);
+
+-- Each record a live CRM holds (a card's address, a HubSpot ID), its version, and the contact it became.
+CREATE TABLE crm_records (
+    source_id  INTEGER NOT NULL REFERENCES crm_sources (id) ON DELETE CASCADE,
+    remote_id  TEXT    NOT NULL,
+    etag       TEXT,
+    contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    fetched_at INTEGER NOT NULL,
+    PRIMARY KEY (source_id, remote_id)
+) WITHOUT ROWID;
+CREATE INDEX crm_records_by_contact ON crm_records (contact_id);

@@ -40,6 +40,12 @@ pub fn start(app: AppHandle, engine: Engine) {
             }
             if since_sync >= SYNC_EVERY {
                 since_sync = Duration::ZERO;
+                // Live CRMs older than their freshness period; a CRM that cannot be reached keeps its copy.
+                match engine.sync_crm_due().await {
+                    Ok(0) => {}
+                    Ok(_) => changed(&app, "contacts"),
+                    Err(e) => tracing::warn!(error = %e, "the CRM sync failed"),
+                }
                 match engine.sync_all(&mut |_: &Progress| {}).await {
                     Ok(reports) if !reports.is_empty() => changed(&app, "sync"),
                     Ok(_) => {}

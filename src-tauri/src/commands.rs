@@ -4,9 +4,9 @@ use earshot_core::{ItemStatus, PriorityWeights, Role};
 use earshot_crm::ContactFields;
 use earshot_engine::{
     AccountView, ActionKind, ActionRequest, AgentLabel, ApiError, Columns, ComposeCheck, ContactFileKind,
-    ContactFilePreview, ContactImportReport, ContactSource, ContactView, CustomerPanel, Engine, ErrorCode,
-    HandleSummary, ImportReport, InboxPage, InboxQuery, ItemView, OutboxView, Progress, SourceView,
-    SpendView, SyncReport, TriageQuality, WorkspaceInfo,
+    ContactFilePreview, ContactImportReport, ContactSource, ContactView, CrmSourceView, CrmSyncReport,
+    CustomerPanel, Engine, ErrorCode, HandleSummary, ImportReport, InboxPage, InboxQuery, ItemView,
+    OutboxView, Progress, SourceView, SpendView, SyncReport, TriageQuality, WorkspaceInfo,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -648,4 +648,65 @@ pub async fn search_contacts(
     limit: u32,
 ) -> Result<Vec<ContactView>, ApiError> {
     Ok(engine(&state)?.search_contacts(&query, limit).await?)
+}
+
+/// Live CRM connections (CardDAV address books), with their health.
+#[tauri::command]
+#[specta::specta]
+pub async fn crm_sources(state: State<'_, AppState>) -> Result<Vec<CrmSourceView>, ApiError> {
+    Ok(engine(&state)?.crm_sources().await?)
+}
+
+/// Connects a CardDAV account: finds its address books, keeps the password in the OS keyring, and reads
+/// every card once, with progress.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_carddav(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    url: String,
+    username: String,
+    password: String,
+    on_progress: Channel<Progress>,
+) -> Result<CrmSyncReport, ApiError> {
+    let engine = engine(&state)?;
+    let (_, report) = engine
+        .add_carddav(&url, &username, &password, &mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?;
+    changed(&app, "contacts");
+    let _ = engine.rescore_open_items(&mut |_: &Progress| {}).await;
+    changed(&app, "contacts");
+    Ok(report)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_crm_source(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    on_progress: Channel<Progress>,
+) -> Result<CrmSyncReport, ApiError> {
+    let report = engine(&state)?
+        .sync_crm_source(&id, &mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?;
+    changed(&app, "contacts");
+    Ok(report)
+}
+
+/// Removes a CRM connection, its password, and the contacts that came only from it.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_crm_source(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<(), ApiError> {
+    engine(&state)?.remove_crm_source(&id).await?;
+    changed(&app, "contacts");
+    Ok(())
 }

@@ -70,6 +70,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::merge_contacts,
             commands::get_contact,
             commands::search_contacts,
+            commands::crm_sources,
+            commands::add_carddav,
+            commands::sync_crm_source,
+            commands::remove_crm_source,
         ])
         .events(collect_events![InboxChanged])
         // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.

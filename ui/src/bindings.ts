@@ -105,6 +105,16 @@ export const commands = {
 	getContact: (id: string) => typedError<ContactView, ApiError>(__TAURI_INVOKE("get_contact", { id })),
 	/**  Contacts whose name, email, company or accounts contain `query`; all (by name) when it is empty. */
 	searchContacts: (query: string, limit: number) => typedError<ContactView[], ApiError>(__TAURI_INVOKE("search_contacts", { query, limit })),
+	/**  Live CRM connections (CardDAV address books), with their health. */
+	crmSources: () => typedError<CrmSourceView[], ApiError>(__TAURI_INVOKE("crm_sources")),
+	/**
+	 *  Connects a CardDAV account: finds its address books, keeps the password in the OS keyring, and reads
+	 *  every card once, with progress.
+	 */
+	addCarddav: (url: string, username: string, password: string, onProgress: Channel<Progress>) => typedError<CrmSyncReport, ApiError>(__TAURI_INVOKE("add_carddav", { url, username, password, onProgress })),
+	syncCrmSource: (id: string, onProgress: Channel<Progress>) => typedError<CrmSyncReport, ApiError>(__TAURI_INVOKE("sync_crm_source", { id, onProgress })),
+	/**  Removes a CRM connection, its password, and the contacts that came only from it. */
+	removeCrmSource: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_crm_source", { id })),
 };
 
 /** Events */
@@ -265,6 +275,8 @@ export type ContactView = {
 	/**  "Customer, Enterprise plan, 12,400 lifetime"; `None` when the record says nothing of their custom. */
 	standing: string | null,
 	updated_at: string,
+	/**  The live CRM the record comes from, with the age of the copy; `None` for a record kept only here. */
+	origin: RecordOrigin | null,
 };
 
 /**  A post in the item's thread. */
@@ -275,6 +287,32 @@ export type ConversationEntry = {
 	created_at: string,
 	segments: Segment[],
 	is_current: boolean,
+};
+
+/**  A live CRM as the Contacts screen lists it. */
+export type CrmSourceView = {
+	id: string,
+	/**  "carddav" (HubSpot comes next). */
+	kind: string,
+	name: string,
+	url: string,
+	username: string | null,
+	/**  Contacts that came from it. */
+	contacts: number,
+	last_synced_at: string | null,
+	/**  Why the last sync failed; the contacts shown are then the copy from `last_synced_at`. */
+	last_error: string | null,
+};
+
+/**  What a sync did. */
+export type CrmSyncReport = {
+	books: number,
+	created: number,
+	updated: number,
+	removed: number,
+	unchanged: number,
+	/**  Cards that could not be read, as "address: why". */
+	skipped: string[],
 };
 
 /**  The panel beside a message: who the author is to us. */
@@ -570,6 +608,14 @@ export type Reason = {
 	factor: string,
 	label: string,
 	contribution: number | null,
+};
+
+/**  Where a contact's record came from, for the panel: "From CardDAV (Customers), synced 5 min ago". */
+export type RecordOrigin = {
+	source: string,
+	synced_at: string | null,
+	/**  Set when the source's last sync failed: the record may be out of date. */
+	stale_because: string | null,
 };
 
 /**  What a handle is for. Support staff work support handles; marketers work marketing handles. */

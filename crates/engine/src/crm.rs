@@ -63,6 +63,8 @@ pub struct ContactView {
     /// "Customer, Enterprise plan, 12,400 lifetime"; `None` when the record says nothing of their custom.
     pub standing: Option<String>,
     pub updated_at: String,
+    /// The live CRM the record comes from, with the age of the copy; `None` for a record kept only here.
+    pub origin: Option<crate::crm_sync::RecordOrigin>,
 }
 
 /// How sure the panel is about who wrote the item.
@@ -187,7 +189,9 @@ pub(crate) async fn standing_of(
 
 async fn view(conn: &mut SqliteConnection, contact: Contact) -> Result<ContactView, EngineError> {
     let updated_at = contacts::updated_at(conn, contact.id).await?.unwrap_or_default();
+    let origin = crate::crm_sync::origin_of(conn, contact.id).await?;
     Ok(ContactView {
+        origin,
         id: contact.id.to_string(),
         title: contact.title(),
         standing: earshot_crm::standing(&contact.fields).map(|s| s.label),

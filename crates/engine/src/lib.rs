@@ -7,6 +7,7 @@ mod accounts;
 mod bluesky;
 mod clock;
 mod crm;
+mod crm_sync;
 mod demo;
 mod error;
 mod listening;
@@ -30,6 +31,7 @@ pub use crm::{
     decode_upload, preview_contact_file, Columns, ContactFileKind, ContactFilePreview, ContactImportReport,
     ContactSource, ContactView, CustomerPanel, CustomerStatus, LookupResult, SkippedRow, TimelineEntry,
 };
+pub use crm_sync::{CrmSourceView, CrmSyncReport, RecordOrigin, CRM_TTL};
 pub use demo::DEMO_JSONL;
 pub use error::{ApiError, EngineError, ErrorCode};
 pub use listening::SourceView;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 pub mod bluesky;
+pub mod carddav;
 pub mod feed;
 mod html;
 pub mod mastodon;

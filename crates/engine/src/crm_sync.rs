@@ -1,0 +1,500 @@
+//! Live CRMs: a CardDAV account's address books kept in step with the built-in contacts. The contacts are
+//! the local cache: when the server cannot be reached, the inbox goes on with the copy it has, and the
+//! customer panel says how old it is.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+use earshot_crm::vcard;
+use earshot_networks::carddav::{CardDav, Changes, MULTIGET_BATCH};
+use earshot_store::contacts;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use sqlx::SqliteConnection;
+
+use crate::service::rfc3339;
+use crate::{secrets, Engine, EngineError, Progress};
+
+/// How long a CRM's copy counts as fresh; the background sync reads each source this often.
+pub const CRM_TTL: Duration = Duration::minutes(15);
+
+/// A live CRM as the Contacts screen lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct CrmSourceView {
+    pub id: String,
+    /// "carddav" (HubSpot comes next).
+    pub kind: String,
+    pub name: String,
+    pub url: String,
+    pub username: Option<String>,
+    /// Contacts that came from it.
+    pub contacts: u32,
+    pub last_synced_at: Option<String>,
+    /// Why the last sync failed; the contacts shown are then the copy from `last_synced_at`.
+    pub last_error: Option<String>,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Type)]
+pub struct CrmSyncReport {
+    pub books: u32,
+    pub created: u32,
+    pub updated: u32,
+    pub removed: u32,
+    pub unchanged: u32,
+    /// Cards that could not be read, as "address: why".
+    pub skipped: Vec<String>,
+}
+
+/// Where a contact's record came from, for the panel: "From CardDAV (Customers), synced 5 min ago".
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct RecordOrigin {
+    pub source: String,
+    pub synced_at: Option<String>,
+    /// Set when the source's last sync failed: the record may be out of date.
+    pub stale_because: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct BookState {
+    token: Option<String>,
+    ctag: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct SourceState {
+    books: BTreeMap<String, BookState>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SourceRow {
+    id: i64,
+    kind: String,
+    name: String,
+    url: String,
+    username: Option<String>,
+    state: String,
+    last_synced_at: Option<i64>,
+    last_error: Option<String>,
+}
+
+fn secret_key(id: i64) -> String {
+    format!("carddav:{id}")
+}
+
+fn at(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+fn store_err(e: sqlx::Error) -> EngineError {
+    EngineError::Store(e.into())
+}
+
+async fn row(conn: &mut SqliteConnection, id: i64) -> Result<SourceRow, EngineError> {
+    sqlx::query_as("SELECT id, kind, name, url, username, state, last_synced_at, last_error FROM crm_sources WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(store_err)?
+        .ok_or_else(|| EngineError::NotFound(format!("There is no CRM connection with ID '{id}'.")))
+}
+
+fn source_id(id: &str) -> Result<i64, EngineError> {
+    id.trim()
+        .parse()
+        .map_err(|_| EngineError::NotFound(format!("There is no CRM connection with ID '{id}'.")))
+}
+
+/// Where a contact came from, if a live CRM holds it.
+pub(crate) async fn origin_of(
+    conn: &mut SqliteConnection,
+    contact: i64,
+) -> Result<Option<RecordOrigin>, EngineError> {
+    let found: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT s.name, s.last_synced_at, s.last_error FROM crm_records r JOIN crm_sources s ON s.id = r.source_id
+          WHERE r.contact_id = ? ORDER BY s.id LIMIT 1",
+    )
+    .bind(contact)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(store_err)?;
+    Ok(found.map(|(source, synced, error)| RecordOrigin {
+        source,
+        synced_at: synced.map(|s| rfc3339(at(s))),
+        stale_because: error,
+    }))
+}
+
+impl Engine {
+    fn carddav_client(&self, row: &SourceRow) -> Result<CardDav, EngineError> {
+        let password = secrets::load(&secret_key(row.id))?.ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "The password for {} is not in the keyring any more. Remove the connection and add it again.",
+                row.name
+            ))
+        })?;
+        Ok(CardDav::new(
+            self.http.clone(),
+            &row.url,
+            row.username.as_deref().unwrap_or(""),
+            &password,
+        )?)
+    }
+
+    /// Connects a CardDAV account (a server address, or one address book's), checks it by finding its
+    /// address books, keeps the password in the OS keyring, and reads every card once.
+    pub async fn add_carddav(
+        &self,
+        url: &str,
+        username: &str,
+        password: &str,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<(CrmSourceView, CrmSyncReport), EngineError> {
+        let client = CardDav::new(self.http.clone(), url, username, password)?;
+        let books = client.discover().await?;
+        if books.is_empty() {
+            return Err(EngineError::Invalid(format!(
+                "{url} has no address book that {username} can read. Check the address, or create an address book first."
+            )));
+        }
+        let name = match books.as_slice() {
+            [one] => one.name.clone().unwrap_or_else(|| "CardDAV address book".into()),
+            many => format!("{} address books", many.len()),
+        };
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO crm_sources (kind, name, url, username, created_at) VALUES ('carddav', ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(format!("CardDAV ({name})"))
+        .bind(url.trim())
+        .bind(username)
+        .bind(self.clock.now().timestamp_millis())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(store_err)?;
+        if let Err(e) = secrets::save(&secret_key(id), password) {
+            sqlx::query("DELETE FROM crm_sources WHERE id = ?")
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(store_err)?;
+            return Err(e);
+        }
+        drop(conn);
+        let report = self.sync_crm_source(&id.to_string(), progress).await?;
+        Ok((self.crm_source_view(id).await?, report))
+    }
+
+    pub async fn crm_sources(&self) -> Result<Vec<CrmSourceView>, EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM crm_sources ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(store_err)?;
+        drop(conn);
+        let mut out = Vec::new();
+        for id in ids {
+            out.push(self.crm_source_view(id).await?);
+        }
+        Ok(out)
+    }
+
+    async fn crm_source_view(&self, id: i64) -> Result<CrmSourceView, EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let r = row(&mut conn, id).await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM crm_records WHERE source_id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(store_err)?;
+        Ok(CrmSourceView {
+            id: r.id.to_string(),
+            kind: r.kind,
+            name: r.name,
+            url: r.url,
+            username: r.username,
+            contacts: u32::try_from(n).unwrap_or(0),
+            last_synced_at: r.last_synced_at.map(|s| rfc3339(at(s))),
+            last_error: r.last_error,
+        })
+    }
+
+    /// Removes a CRM connection, its password, and the contacts that came only from it.
+    pub async fn remove_crm_source(&self, id: &str) -> Result<(), EngineError> {
+        let id = source_id(id)?;
+        let mut tx = earshot_store::begin(&self.db).await?;
+        row(&mut tx, id).await?;
+        let only_here: Vec<i64> = sqlx::query_scalar(
+            "SELECT contact_id FROM crm_records r WHERE source_id = ?
+               AND NOT EXISTS (SELECT 1 FROM crm_records o WHERE o.contact_id = r.contact_id AND o.source_id <> r.source_id)",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(store_err)?;
+        for c in only_here {
+            contacts::delete(&mut tx, c).await?;
+        }
+        sqlx::query("DELETE FROM crm_sources WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_err)?;
+        earshot_store::commit(tx).await?;
+        secrets::delete(&secret_key(id))
+    }
+
+    /// Syncs every CRM connection whose copy is older than [`CRM_TTL`]. A failure is recorded on the
+    /// connection and does not stop the others.
+    pub async fn sync_crm_due(&self) -> Result<u32, EngineError> {
+        let now = self.clock.now().timestamp_millis();
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let due: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM crm_sources WHERE next_sync_at <= ? ORDER BY id")
+                .bind(now)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(store_err)?;
+        drop(conn);
+        let mut synced = 0;
+        for id in due {
+            match self
+                .sync_crm_source(&id.to_string(), &mut |_: &Progress| {})
+                .await
+            {
+                Ok(_) => synced += 1,
+                Err(e) => tracing::warn!(source = id, error = %e, "a CRM connection could not be synced"),
+            }
+        }
+        Ok(synced)
+    }
+
+    /// Brings one CRM connection's contacts up to date: only the cards changed since the last sync are
+    /// fetched (sync-collection; ctag and ETags where the server lacks it). Each address book's cards and
+    /// its new sync token are stored in one transaction, so a sync cut short repeats nothing and loses
+    /// nothing. On failure the connection records why, and the contacts stay as they were.
+    pub async fn sync_crm_source(
+        &self,
+        id: &str,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<CrmSyncReport, EngineError> {
+        let id = source_id(id)?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let r = row(&mut conn, id).await?;
+        drop(conn);
+        let result = self.sync_carddav(&r, progress).await;
+        let now = self.clock.now();
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let next = (now + CRM_TTL).timestamp_millis();
+        match &result {
+            Ok(_) => {
+                sqlx::query("UPDATE crm_sources SET last_synced_at = ?, last_error = NULL, next_sync_at = ? WHERE id = ?")
+                    .bind(now.timestamp_millis())
+                    .bind(next)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(store_err)?;
+            }
+            Err(e) => {
+                // Try again sooner than the TTL when the failure may pass by itself.
+                let retry = (now + Duration::minutes(2)).timestamp_millis();
+                sqlx::query("UPDATE crm_sources SET last_error = ?, next_sync_at = ? WHERE id = ?")
+                    .bind(e.to_string())
+                    .bind(retry)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(store_err)?;
+            }
+        }
+        result
+    }
+
+    async fn sync_carddav(
+        &self,
+        r: &SourceRow,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<CrmSyncReport, EngineError> {
+        let client = self.carddav_client(r)?;
+        let mut state: SourceState = serde_json::from_str(&r.state).unwrap_or_default();
+        let books = client.discover().await?;
+        let mut report = CrmSyncReport {
+            books: u32::try_from(books.len()).unwrap_or(0),
+            ..Default::default()
+        };
+        let phase = format!("Reading {}", r.name);
+        for book in books {
+            let mut book_state = state.books.get(&book.url).cloned().unwrap_or_default();
+            let known = self.known_records(r.id).await?;
+            // What to fetch and what is gone.
+            let (to_fetch, removed, token) =
+                match client.changes(&book.url, book_state.token.as_deref()).await? {
+                    Changes::Delta {
+                        changed,
+                        removed,
+                        token,
+                    } if book_state.token.is_some() => (changed, removed, Some(token)),
+                    Changes::Delta { changed, token, .. } => {
+                        // A first read (or a fresh one after an expired token): everything the book has now; what we
+                        // hold from this book and it no longer has is gone.
+                        let removed = gone(&known, &book.url, &changed);
+                        (changed, removed, Some(token))
+                    }
+                    Changes::TokenExpired => match client.changes(&book.url, None).await? {
+                        Changes::Delta { changed, token, .. } => {
+                            let removed = gone(&known, &book.url, &changed);
+                            (changed, removed, Some(token))
+                        }
+                        _ => {
+                            return Err(EngineError::Invalid(format!(
+                                "{} refused to list its cards.",
+                                r.name
+                            )))
+                        }
+                    },
+                    Changes::Unsupported => {
+                        if book.ctag.is_some() && book.ctag == book_state.ctag {
+                            continue; // nothing changed in this book
+                        }
+                        let all = client.etags(&book.url).await?;
+                        let removed = gone(&known, &book.url, &all);
+                        (all, removed, None)
+                    }
+                };
+            let to_fetch: Vec<(String, String)> = to_fetch
+                .into_iter()
+                .filter(|(url, etag)| {
+                    let same = known
+                        .get(url)
+                        .is_some_and(|e| e.as_deref() == Some(etag.as_str()));
+                    if same {
+                        report.unchanged += 1;
+                    }
+                    !same
+                })
+                .collect();
+            let total = u32::try_from(to_fetch.len()).unwrap_or(u32::MAX);
+            let mut cards = Vec::new();
+            for batch in to_fetch.chunks(MULTIGET_BATCH) {
+                let urls: Vec<String> = batch.iter().map(|(u, _)| u.clone()).collect();
+                cards.extend(client.cards(&book.url, &urls).await?);
+                progress(&Progress {
+                    done: u32::try_from(cards.len()).unwrap_or(total),
+                    total,
+                    phase: phase.clone(),
+                });
+            }
+            // Everything for this book, and its new token, in one transaction.
+            let now = self.clock.now();
+            let mut tx = earshot_store::begin(&self.db).await?;
+            for card in cards {
+                let fields = match vcard::read(&card.text).into_iter().next().map(|c| c.outcome) {
+                    Some(Ok(f)) => f,
+                    Some(Err(why)) => {
+                        report.skipped.push(format!("{}: {why}", card.url));
+                        continue;
+                    }
+                    None => {
+                        report.skipped.push(format!("{}: not a vCard", card.url));
+                        continue;
+                    }
+                };
+                let held: Option<i64> = sqlx::query_scalar(
+                    "SELECT contact_id FROM crm_records WHERE source_id = ? AND remote_id = ?",
+                )
+                .bind(r.id)
+                .bind(&card.url)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_err)?;
+                let contact = match held {
+                    Some(c) => Some(c),
+                    None => contacts::existing(&mut tx, &fields).await?,
+                };
+                let contact = match contact {
+                    Some(c) => {
+                        let old = contacts::get(&mut tx, c)
+                            .await?
+                            .map(|c| c.fields)
+                            .unwrap_or_default();
+                        contacts::update(&mut tx, c, &old.merged_with(fields), now).await?;
+                        report.updated += 1;
+                        c
+                    }
+                    None => {
+                        report.created += 1;
+                        contacts::insert(&mut tx, &fields, now).await?
+                    }
+                };
+                sqlx::query(
+                    "INSERT INTO crm_records (source_id, remote_id, etag, contact_id, fetched_at) VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT (source_id, remote_id) DO UPDATE SET etag = excluded.etag, contact_id = excluded.contact_id,
+                         fetched_at = excluded.fetched_at",
+                )
+                .bind(r.id)
+                .bind(&card.url)
+                .bind(&card.etag)
+                .bind(contact)
+                .bind(now.timestamp_millis())
+                .execute(&mut *tx)
+                .await
+                .map_err(store_err)?;
+            }
+            for url in removed {
+                let contact: Option<i64> = sqlx::query_scalar(
+                    "DELETE FROM crm_records WHERE source_id = ? AND remote_id = ? RETURNING contact_id",
+                )
+                .bind(r.id)
+                .bind(&url)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_err)?;
+                if let Some(c) = contact {
+                    let elsewhere: i64 =
+                        sqlx::query_scalar("SELECT COUNT(*) FROM crm_records WHERE contact_id = ?")
+                            .bind(c)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(store_err)?;
+                    if elsewhere == 0 {
+                        contacts::delete(&mut tx, c).await?;
+                    }
+                    report.removed += 1;
+                }
+            }
+            book_state.token = token;
+            book_state.ctag = book.ctag.clone();
+            state.books.insert(book.url.clone(), book_state);
+            sqlx::query("UPDATE crm_sources SET state = ? WHERE id = ?")
+                .bind(serde_json::to_string(&state).unwrap_or_else(|_| "{}".into()))
+                .bind(r.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_err)?;
+            earshot_store::commit(tx).await?;
+        }
+        Ok(report)
+    }
+
+    /// The records this connection holds: address → ETag.
+    async fn known_records(&self, source: i64) -> Result<HashMap<String, Option<String>>, EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let rows: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT remote_id, etag FROM crm_records WHERE source_id = ?")
+                .bind(source)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(store_err)?;
+        Ok(rows.into_iter().collect())
+    }
+}
+
+/// Records held from `book` that `present` no longer lists.
+fn gone(known: &HashMap<String, Option<String>>, book: &str, present: &[(String, String)]) -> Vec<String> {
+    known
+        .keys()
+        .filter(|url| url.starts_with(book) && !present.iter().any(|(p, _)| p == *url))
+        .cloned()
+        .collect()
+}
