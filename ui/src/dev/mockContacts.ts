@@ -419,7 +419,22 @@ export function createContactsMock(deps: ContactsDeps) {
   }
 
   function view(c: StoredContact): ContactView {
-    return { id: c.id, title: titleOf(c.fields), fields: c.fields, standing: standingOf(c.fields), updated_at: c.updated_at };
+    return {
+      id: c.id,
+      title: titleOf(c.fields),
+      fields: c.fields,
+      standing: standingOf(c.fields),
+      updated_at: c.updated_at,
+      // Ben Park comes from a live address book whose last sync failed, to show the stale warning.
+      origin:
+        c.fields.name === "Ben Park"
+          ? {
+              source: "CardDAV (Customers)",
+              synced_at: new Date(Date.now() - 3 * 3_600_000).toISOString(),
+              stale_because: "The address book did not answer: dav.example could not be reached.",
+            }
+          : null,
+    };
   }
 
   function contact(id: unknown): StoredContact {

@@ -18,6 +18,7 @@ import {
   mergeChanges,
   mappingOf,
   moneyText,
+  originText,
   parseAmount,
   parseIdentity,
   presetSentence,
@@ -241,6 +242,19 @@ describe("the customer panel", () => {
     ]);
     expect(mergeChanges({}, { notes: "New" })).toEqual(["The other contact's notes are added"]);
     expect(mergeChanges(keep, { name: "Ana Ortiz" })).toEqual([]);
+  });
+
+  it("says where a synced record comes from, and when it may be stale", () => {
+    const now = Date.parse("2026-11-28T12:00:00Z");
+    expect(originText(null, now)).toBeNull();
+    expect(originText({ source: "CardDAV (Customers)", synced_at: "2026-11-28T11:55:00Z", stale_because: null }, now)).toEqual({
+      from: "From CardDAV (Customers), synced 5 min ago",
+      stale: null,
+    });
+    expect(originText({ source: "CardDAV", synced_at: null, stale_because: "The server refused the password." }, now)).toEqual({
+      from: "From CardDAV, not synced yet",
+      stale: "May be out of date: The server refused the password.",
+    });
   });
 
   it("sums a contact up in one line", () => {

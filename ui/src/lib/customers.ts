@@ -13,9 +13,10 @@ import type {
   Mapping,
   Network,
   Preset,
+  RecordOrigin,
   SkippedRow,
 } from "../bindings";
-import { formatCount, NETWORK_LABELS, plural } from "./format";
+import { agoText, formatCount, NETWORK_LABELS, plural } from "./format";
 
 // ---- import: fields, presets, the file -------------------------------------------------------------------------
 
@@ -233,6 +234,19 @@ export function moneyText(value: number): string {
 export function lifecycleText(stage: string): string {
   const s = stage.trim();
   return s === "" ? s : s[0]!.toUpperCase() + s.slice(1);
+}
+
+/**
+ * Where a contact's record comes from, for a contact synced from a live CRM: "From CardDAV (Customers), synced 5 min
+ * ago", and why it may be out of date. Null for a record kept only in Earshot.
+ */
+export function originText(origin: RecordOrigin | null | undefined, now: number): { from: string; stale: string | null } | null {
+  if (!origin) return null;
+  const synced = agoText("synced", origin.synced_at, now);
+  return {
+    from: synced ? `From ${origin.source}, ${synced}` : `From ${origin.source}, not synced yet`,
+    stale: origin.stale_because ? `May be out of date: ${origin.stale_because}` : null,
+  };
 }
 
 /** An account as Rust writes it: "X @jane", "Mastodon @jane@mastodon.social", "Bluesky did:plc:…", a web page's address. */
