@@ -710,3 +710,25 @@ pub async fn remove_crm_source(
     changed(&app, "contacts");
     Ok(())
 }
+
+/// Connects HubSpot with a private app's access token (kept in the OS keyring) and reads every contact
+/// once, with progress.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_hubspot(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    token: String,
+    on_progress: Channel<Progress>,
+) -> Result<CrmSyncReport, ApiError> {
+    let engine = engine(&state)?;
+    let (_, report) = engine
+        .add_hubspot(&token, None, &mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?;
+    changed(&app, "contacts");
+    let _ = engine.rescore_open_items(&mut |_: &Progress| {}).await;
+    changed(&app, "contacts");
+    Ok(report)
+}

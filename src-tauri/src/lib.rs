@@ -72,6 +72,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::search_contacts,
             commands::crm_sources,
             commands::add_carddav,
+            commands::add_hubspot,
             commands::sync_crm_source,
             commands::remove_crm_source,
         ])

@@ -112,6 +112,11 @@ export const commands = {
 	 *  every card once, with progress.
 	 */
 	addCarddav: (url: string, username: string, password: string, onProgress: Channel<Progress>) => typedError<CrmSyncReport, ApiError>(__TAURI_INVOKE("add_carddav", { url, username, password, onProgress })),
+	/**
+	 *  Connects HubSpot with a private app's access token (kept in the OS keyring) and reads every contact
+	 *  once, with progress.
+	 */
+	addHubspot: (token: string, onProgress: Channel<Progress>) => typedError<CrmSyncReport, ApiError>(__TAURI_INVOKE("add_hubspot", { token, onProgress })),
 	syncCrmSource: (id: string, onProgress: Channel<Progress>) => typedError<CrmSyncReport, ApiError>(__TAURI_INVOKE("sync_crm_source", { id, onProgress })),
 	/**  Removes a CRM connection, its password, and the contacts that came only from it. */
 	removeCrmSource: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_crm_source", { id })),

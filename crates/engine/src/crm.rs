@@ -200,6 +200,45 @@ async fn view(conn: &mut SqliteConnection, contact: Contact) -> Result<ContactVi
     })
 }
 
+/// Fields from the window, checked as an import would check them: every email an email, every account a
+/// real handle on its network (the webview is not trusted to have done it).
+fn checked(fields: ContactFields) -> Result<ContactFields, EngineError> {
+    let mut fields = fields.normalised();
+    for email in &fields.emails {
+        if !csv_import::is_email(email) {
+            return Err(EngineError::Invalid(format!(
+                "'{email}' is not an email address."
+            )));
+        }
+    }
+    fields.identities = fields
+        .identities
+        .iter()
+        .map(|i| match i.network {
+            Network::Web => Identity::from_url(&format!(
+                "https://{}",
+                i.key.trim_start_matches("https://").trim_start_matches("http://")
+            ))
+            .ok_or_else(|| EngineError::Invalid(format!("'{}' is not a web address.", i.key))),
+            n => Identity::parse(n, &i.key)
+                .map_err(|e| EngineError::Invalid(format!("{}.", capitalised(&e.to_string())))),
+        })
+        .collect::<Result<_, _>>()?;
+    if fields.name.as_ref().is_some_and(|n| n.chars().count() > 200)
+        || fields.notes.as_ref().is_some_and(|n| n.len() > 20_000)
+    {
+        return Err(EngineError::Invalid("The name or the notes are too long.".into()));
+    }
+    Ok(fields.normalised())
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// A new contact's fields from an author's profile.
 fn prefill(author: &AuthorFacts) -> ContactFields {
     let mut identities: Vec<Identity> = author.keys().into_iter().map(|(i, _)| i).collect();
@@ -380,7 +419,10 @@ impl Engine {
             .ok_or_else(|| EngineError::NotFound(format!("Inbox item {item} no longer exists.")))?;
         let author = crate::triage::author_of(&row)?;
         let facts = facts_of(&author);
-        let decision = matched(&mut conn, &facts).await?;
+        let mut decision = matched(&mut conn, &facts).await?;
+        if decision == Match::Unknown && self.ask_live_crms(author.network, author.handle.as_str()).await {
+            decision = matched(&mut conn, &facts).await?;
+        }
         let (status, why, rule, contact_id, also) = match decision {
             Match::Linked {
                 contact_id,
@@ -477,7 +519,11 @@ impl Engine {
                 ..Default::default()
             },
         };
-        let (status, why, id) = match matched(&mut conn, &facts).await? {
+        let mut decision = matched(&mut conn, &facts).await?;
+        if decision == Match::Unknown && self.ask_live_crms(network, &identity.key).await {
+            decision = matched(&mut conn, &facts).await?;
+        }
+        let (status, why, id) = match decision {
             Match::Linked { contact_id, why, .. } => (CustomerStatus::Linked, Some(why), Some(contact_id)),
             Match::Suggested { contact_id, why } => (CustomerStatus::Suggested, Some(why), Some(contact_id)),
             Match::Unknown => (CustomerStatus::Unknown, None, None),
@@ -563,7 +609,7 @@ impl Engine {
         item: Option<&str>,
         agent: Option<&str>,
     ) -> Result<ContactView, EngineError> {
-        let fields = fields.normalised();
+        let fields = checked(fields)?;
         if !fields.identifies_someone() {
             return Err(EngineError::Invalid(
                 "Give the contact a name, an email or a social account.".into(),
@@ -589,7 +635,7 @@ impl Engine {
         fields: ContactFields,
     ) -> Result<ContactView, EngineError> {
         let id = contact_id(contact)?;
-        let fields = fields.normalised();
+        let fields = checked(fields)?;
         if !fields.identifies_someone() {
             return Err(EngineError::Invalid(
                 "A contact needs a name, an email or a social account.".into(),

@@ -5,8 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
-use earshot_crm::vcard;
+use earshot_core::Network;
+use earshot_crm::{vcard, ContactFields, ExternalId, Identity, System};
 use earshot_networks::carddav::{CardDav, Changes, MULTIGET_BATCH};
+use earshot_networks::hubspot::{self, HubSpot};
 use earshot_store::contacts;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -78,8 +80,8 @@ struct SourceRow {
     last_error: Option<String>,
 }
 
-fn secret_key(id: i64) -> String {
-    format!("carddav:{id}")
+fn secret_key(kind: &str, id: i64) -> String {
+    format!("{kind}:{id}")
 }
 
 fn at(ms: i64) -> DateTime<Utc> {
@@ -127,7 +129,7 @@ pub(crate) async fn origin_of(
 
 impl Engine {
     fn carddav_client(&self, row: &SourceRow) -> Result<CardDav, EngineError> {
-        let password = secrets::load(&secret_key(row.id))?.ok_or_else(|| {
+        let password = secrets::load(&secret_key(&row.kind, row.id))?.ok_or_else(|| {
             EngineError::Invalid(format!(
                 "The password for {} is not in the keyring any more. Remove the connection and add it again.",
                 row.name
@@ -172,7 +174,7 @@ impl Engine {
         .fetch_one(&mut *conn)
         .await
         .map_err(store_err)?;
-        if let Err(e) = secrets::save(&secret_key(id), password) {
+        if let Err(e) = secrets::save(&secret_key("carddav", id), password) {
             sqlx::query("DELETE FROM crm_sources WHERE id = ?")
                 .bind(id)
                 .execute(&mut *conn)
@@ -223,7 +225,7 @@ impl Engine {
     pub async fn remove_crm_source(&self, id: &str) -> Result<(), EngineError> {
         let id = source_id(id)?;
         let mut tx = earshot_store::begin(&self.db).await?;
-        row(&mut tx, id).await?;
+        let kind = row(&mut tx, id).await?.kind;
         let only_here: Vec<i64> = sqlx::query_scalar(
             "SELECT contact_id FROM crm_records r WHERE source_id = ?
                AND NOT EXISTS (SELECT 1 FROM crm_records o WHERE o.contact_id = r.contact_id AND o.source_id <> r.source_id)",
@@ -241,7 +243,7 @@ impl Engine {
             .await
             .map_err(store_err)?;
         earshot_store::commit(tx).await?;
-        secrets::delete(&secret_key(id))
+        secrets::delete(&secret_key(&kind, id))
     }
 
     /// Syncs every CRM connection whose copy is older than [`CRM_TTL`]. A failure is recorded on the
@@ -282,7 +284,10 @@ impl Engine {
         let mut conn = earshot_store::acquire(&self.db).await?;
         let r = row(&mut conn, id).await?;
         drop(conn);
-        let result = self.sync_carddav(&r, progress).await;
+        let result = match r.kind.as_str() {
+            "hubspot" => self.sync_hubspot(&r, progress).await,
+            _ => self.sync_carddav(&r, progress).await,
+        };
         let now = self.clock.now();
         let mut conn = earshot_store::acquire(&self.db).await?;
         let next = (now + CRM_TTL).timestamp_millis();
@@ -297,8 +302,14 @@ impl Engine {
                     .map_err(store_err)?;
             }
             Err(e) => {
-                // Try again sooner than the TTL when the failure may pass by itself.
-                let retry = (now + Duration::minutes(2)).timestamp_millis();
+                // Try again sooner than the TTL when the failure may pass by itself, and not before a rate
+                // limit ends.
+                let retry = match e {
+                    EngineError::Network(earshot_networks::FetchError::RateLimited { until, .. }) => {
+                        until.timestamp_millis()
+                    }
+                    _ => (now + Duration::minutes(2)).timestamp_millis(),
+                };
                 sqlx::query("UPDATE crm_sources SET last_error = ?, next_sync_at = ? WHERE id = ?")
                     .bind(e.to_string())
                     .bind(retry)
@@ -400,46 +411,16 @@ impl Engine {
                         continue;
                     }
                 };
-                let held: Option<i64> = sqlx::query_scalar(
-                    "SELECT contact_id FROM crm_records WHERE source_id = ? AND remote_id = ?",
+                self.keep_record(
+                    &mut tx,
+                    r.id,
+                    &card.url,
+                    Some(&card.etag),
+                    fields,
+                    now,
+                    &mut report,
                 )
-                .bind(r.id)
-                .bind(&card.url)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(store_err)?;
-                let contact = match held {
-                    Some(c) => Some(c),
-                    None => contacts::existing(&mut tx, &fields).await?,
-                };
-                let contact = match contact {
-                    Some(c) => {
-                        let old = contacts::get(&mut tx, c)
-                            .await?
-                            .map(|c| c.fields)
-                            .unwrap_or_default();
-                        contacts::update(&mut tx, c, &old.merged_with(fields), now).await?;
-                        report.updated += 1;
-                        c
-                    }
-                    None => {
-                        report.created += 1;
-                        contacts::insert(&mut tx, &fields, now).await?
-                    }
-                };
-                sqlx::query(
-                    "INSERT INTO crm_records (source_id, remote_id, etag, contact_id, fetched_at) VALUES (?, ?, ?, ?, ?)
-                     ON CONFLICT (source_id, remote_id) DO UPDATE SET etag = excluded.etag, contact_id = excluded.contact_id,
-                         fetched_at = excluded.fetched_at",
-                )
-                .bind(r.id)
-                .bind(&card.url)
-                .bind(&card.etag)
-                .bind(contact)
-                .bind(now.timestamp_millis())
-                .execute(&mut *tx)
-                .await
-                .map_err(store_err)?;
+                .await?;
             }
             for url in removed {
                 let contact: Option<i64> = sqlx::query_scalar(
@@ -487,6 +468,337 @@ impl Engine {
                 .await
                 .map_err(store_err)?;
         Ok(rows.into_iter().collect())
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct HubSpotState {
+    /// The latest `lastmodifieddate` read (Unix ms): the next sync asks for contacts changed since.
+    since: Option<i64>,
+}
+
+/// How long a sync waits out a HubSpot rate limit before giving up until the next round.
+const WAIT_OUT: Duration = Duration::seconds(10);
+
+/// A HubSpot contact as contact fields; `owners` names owner IDs.
+fn hubspot_fields(c: &hubspot::Contact, owners: &HashMap<String, String>) -> ContactFields {
+    let name = [c.get("firstname"), c.get("lastname")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut emails: Vec<String> = c.get("email").map(String::from).into_iter().collect();
+    emails.extend(
+        c.get("hs_additional_emails")
+            .into_iter()
+            .flat_map(|e| e.split(';'))
+            .map(|e| e.trim().to_owned()),
+    );
+    emails.retain(|e| earshot_crm::csv_import::is_email(e));
+    ContactFields {
+        name: Some(name).filter(|n| !n.is_empty()),
+        emails,
+        phones: [c.get("phone"), c.get("mobilephone")]
+            .into_iter()
+            .flatten()
+            .map(String::from)
+            .collect(),
+        company: c.get("company").map(String::from),
+        lifecycle: c.get("lifecyclestage").map(String::from),
+        lifetime_value: c
+            .get("total_revenue")
+            .and_then(earshot_crm::csv_import::parse_money),
+        owner: c
+            .get("hubspot_owner_id")
+            .map(|id| owners.get(id).cloned().unwrap_or_else(|| format!("owner {id}"))),
+        identities: c
+            .get("twitterhandle")
+            .and_then(|h| Identity::parse(Network::X, h).ok())
+            .into_iter()
+            .collect(),
+        external_ids: vec![ExternalId {
+            system: System::Hubspot,
+            id: c.id.clone(),
+        }],
+        ..Default::default()
+    }
+    .normalised()
+}
+
+impl Engine {
+    /// Connects HubSpot with a private app's access token (kept in the OS keyring), checks it, and reads
+    /// every contact once. `api` is HubSpot's API address unless a test says otherwise.
+    pub async fn add_hubspot(
+        &self,
+        token: &str,
+        api: Option<&str>,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<(CrmSourceView, CrmSyncReport), EngineError> {
+        let api = api.unwrap_or(hubspot::API);
+        // One small search checks the token before anything is kept.
+        self.hubspot_page(&HubSpot::new(self.http.clone(), api, token), &[], None)
+            .await?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO crm_sources (kind, name, url, created_at) VALUES ('hubspot', 'HubSpot', ?, ?) RETURNING id",
+        )
+        .bind(api)
+        .bind(self.clock.now().timestamp_millis())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(store_err)?;
+        if let Err(e) = secrets::save(&secret_key("hubspot", id), token) {
+            sqlx::query("DELETE FROM crm_sources WHERE id = ?")
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(store_err)?;
+            return Err(e);
+        }
+        drop(conn);
+        let report = self.sync_crm_source(&id.to_string(), progress).await?;
+        Ok((self.crm_source_view(id).await?, report))
+    }
+
+    fn hubspot_client(&self, row: &SourceRow) -> Result<HubSpot, EngineError> {
+        let token = secrets::load(&secret_key(&row.kind, row.id))?.ok_or_else(|| {
+            EngineError::Invalid("HubSpot's access token is not in the keyring any more. Remove the connection and add it again.".into())
+        })?;
+        Ok(HubSpot::new(self.http.clone(), &row.url, &token))
+    }
+
+    /// A search page, waiting out a short rate limit (HubSpot's are per ten seconds) rather than failing.
+    async fn hubspot_page(
+        &self,
+        client: &HubSpot,
+        filters: &[hubspot::Filter],
+        after: Option<&str>,
+    ) -> Result<hubspot::Page, EngineError> {
+        for _ in 0..3 {
+            match client.search(filters, after).await {
+                Err(earshot_networks::FetchError::RateLimited { until, .. })
+                    if until - Utc::now() <= WAIT_OUT =>
+                {
+                    let wait = (until - Utc::now()).to_std().unwrap_or_default();
+                    tokio::time::sleep(wait.max(std::time::Duration::from_millis(100))).await;
+                }
+                other => return Ok(other?),
+            }
+        }
+        Ok(client.search(filters, after).await?)
+    }
+
+    /// Reads the contacts changed since the last sync (all of them the first time), a page per transaction
+    /// with the point reached, so a sync cut short starts where it stopped.
+    async fn sync_hubspot(
+        &self,
+        r: &SourceRow,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<CrmSyncReport, EngineError> {
+        let client = self.hubspot_client(r)?;
+        let mut state: HubSpotState = serde_json::from_str(&r.state).unwrap_or_default();
+        let filters: Vec<hubspot::Filter> = state
+            .since
+            .map(|ms| hubspot::Filter {
+                property: "lastmodifieddate".into(),
+                operator: "GTE".into(),
+                value: ms.to_string(),
+            })
+            .into_iter()
+            .collect();
+        let known = self.known_records(r.id).await?;
+        let mut owners: HashMap<String, String> = HashMap::new();
+        let mut report = CrmSyncReport {
+            books: 1,
+            ..Default::default()
+        };
+        let mut after: Option<String> = None;
+        let mut done = 0u32;
+        loop {
+            let page = self.hubspot_page(&client, &filters, after.as_deref()).await?;
+            for c in &page.results {
+                if let Some(id) = c.get("hubspot_owner_id") {
+                    if !owners.contains_key(id) {
+                        let name = client
+                            .owner(id)
+                            .await?
+                            .map_or_else(|| format!("owner {id}"), |o| o.name());
+                        owners.insert(id.to_owned(), name);
+                    }
+                }
+            }
+            let now = self.clock.now();
+            let mut tx = earshot_store::begin(&self.db).await?;
+            for c in &page.results {
+                let version = c
+                    .get("lastmodifieddate")
+                    .map(String::from)
+                    .or_else(|| c.updated_at.map(|t| t.to_rfc3339()));
+                if let Some(ms) = c.get("lastmodifieddate").and_then(|v| {
+                    v.parse::<i64>()
+                        .ok()
+                        .or_else(|| DateTime::parse_from_rfc3339(v).ok().map(|t| t.timestamp_millis()))
+                }) {
+                    state.since = Some(state.since.map_or(ms, |s| s.max(ms)));
+                }
+                if known.get(&c.id).is_some_and(|v| *v == version) {
+                    report.unchanged += 1;
+                    continue;
+                }
+                let fields = hubspot_fields(c, &owners);
+                if !fields.identifies_someone() {
+                    report.skipped.push(format!(
+                        "HubSpot contact {}: no name, email or Twitter handle",
+                        c.id
+                    ));
+                    continue;
+                }
+                self.keep_record(&mut tx, r.id, &c.id, version.as_deref(), fields, now, &mut report)
+                    .await?;
+            }
+            sqlx::query("UPDATE crm_sources SET state = ? WHERE id = ?")
+                .bind(serde_json::to_string(&state).unwrap_or_else(|_| "{}".into()))
+                .bind(r.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_err)?;
+            earshot_store::commit(tx).await?;
+            done += u32::try_from(page.results.len()).unwrap_or(0);
+            progress(&Progress {
+                done,
+                total: u32::try_from(page.total).unwrap_or(u32::MAX).max(done),
+                phase: "Reading HubSpot".into(),
+            });
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        Ok(report)
+    }
+
+    /// Stores one record of a live CRM: the contact it already became, else the contact it is the same
+    /// person as, else a new contact.
+    #[allow(clippy::too_many_arguments)]
+    async fn keep_record(
+        &self,
+        tx: &mut SqliteConnection,
+        source: i64,
+        remote_id: &str,
+        version: Option<&str>,
+        fields: ContactFields,
+        now: DateTime<Utc>,
+        report: &mut CrmSyncReport,
+    ) -> Result<i64, EngineError> {
+        let held: Option<i64> =
+            sqlx::query_scalar("SELECT contact_id FROM crm_records WHERE source_id = ? AND remote_id = ?")
+                .bind(source)
+                .bind(remote_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_err)?;
+        let existing = match held {
+            Some(c) => Some(c),
+            None => contacts::existing(tx, &fields).await?,
+        };
+        let contact = match existing {
+            Some(c) => {
+                let old = contacts::get(tx, c).await?.map(|c| c.fields).unwrap_or_default();
+                contacts::update(tx, c, &old.merged_with(fields), now).await?;
+                report.updated += 1;
+                c
+            }
+            None => {
+                report.created += 1;
+                contacts::insert(tx, &fields, now).await?
+            }
+        };
+        sqlx::query(
+            "INSERT INTO crm_records (source_id, remote_id, etag, contact_id, fetched_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (source_id, remote_id) DO UPDATE SET etag = excluded.etag, contact_id = excluded.contact_id,
+                 fetched_at = excluded.fetched_at",
+        )
+        .bind(source)
+        .bind(remote_id)
+        .bind(version)
+        .bind(contact)
+        .bind(now.timestamp_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(store_err)?;
+        Ok(contact)
+    }
+
+    /// Asks each connected HubSpot for an X author by its Twitter-handle property, for an author the local
+    /// copy does not know. Quick and quiet: a CRM that cannot answer leaves the inbox as it is.
+    pub(crate) async fn ask_live_crms(&self, network: Network, handle: &str) -> bool {
+        if network != Network::X {
+            return false;
+        }
+        let Ok(mut conn) = earshot_store::acquire(&self.db).await else {
+            return false;
+        };
+        let rows: Vec<SourceRow> = match sqlx::query_as(
+            "SELECT id, kind, name, url, username, state, last_synced_at, last_error FROM crm_sources WHERE kind = 'hubspot'",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        {
+            Ok(rows) => rows,
+            Err(_) => return false,
+        };
+        drop(conn);
+        let mut found = false;
+        for r in rows {
+            let Ok(client) = self.hubspot_client(&r) else {
+                continue;
+            };
+            let asked = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                client.search(&[hubspot::Filter::eq("twitterhandle", handle)], None),
+            )
+            .await;
+            let page = match asked {
+                Ok(Ok(page)) => page,
+                Ok(Err(e)) => {
+                    tracing::info!(error = %e, "HubSpot could not be asked about an author");
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            for c in page.results {
+                let owners = match c.get("hubspot_owner_id") {
+                    Some(id) => match client.owner(id).await {
+                        Ok(Some(o)) => HashMap::from([(id.to_owned(), o.name())]),
+                        _ => HashMap::new(),
+                    },
+                    None => HashMap::new(),
+                };
+                let fields = hubspot_fields(&c, &owners);
+                let version = c.get("lastmodifieddate").map(String::from);
+                let Ok(mut tx) = earshot_store::begin(&self.db).await else {
+                    return found;
+                };
+                let mut report = CrmSyncReport::default();
+                if self
+                    .keep_record(
+                        &mut tx,
+                        r.id,
+                        &c.id,
+                        version.as_deref(),
+                        fields,
+                        self.clock.now(),
+                        &mut report,
+                    )
+                    .await
+                    .is_ok()
+                    && earshot_store::commit(tx).await.is_ok()
+                {
+                    found = true;
+                }
+            }
+        }
+        found
     }
 }
 

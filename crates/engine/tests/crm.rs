@@ -353,6 +353,23 @@ async fn proved_domains_link_and_an_unknown_author_can_become_a_contact() {
         CustomerStatus::Linked
     );
 
+    // What the window sends is checked as an import is: a bad account or email is refused, not stored.
+    let mut bad_fields = earshot_crm::ContactFields {
+        name: Some("X".into()),
+        ..Default::default()
+    };
+    bad_fields.identities.push(earshot_crm::Identity::new(
+        Network::X,
+        "<script>alert(1)</script>",
+    ));
+    let refused = engine.create_contact(bad_fields, None, None).await.unwrap_err();
+    assert!(refused.to_string().contains("is not an X username"), "{refused}");
+    let bad_email = earshot_crm::ContactFields {
+        emails: vec!["nope".into()],
+        ..Default::default()
+    };
+    assert!(engine.create_contact(bad_email, None, None).await.is_err());
+
     // Two records of one person merge into one.
     let jane = engine.search_contacts("jane", 5).await.unwrap()[0].id.clone();
     let merged = engine.merge_contacts(&jane, &created.id).await.unwrap();

@@ -7,6 +7,7 @@ pub mod bluesky;
 pub mod carddav;
 pub mod feed;
 mod html;
+pub mod hubspot;
 pub mod mastodon;
 pub mod x;
 

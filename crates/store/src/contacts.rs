@@ -336,7 +336,8 @@ pub async fn merge(
     let (Some(a), Some(b)) = (get(conn, keep).await?, get(conn, gone).await?) else {
         return Ok(false);
     };
-    let fields = a.fields.merged_with(b.fields);
+    // The contact kept wins where both say something; the other fills its gaps and adds its lists.
+    let fields = b.fields.merged_with(a.fields);
     update(conn, keep, &fields, now).await?;
     // A link to `gone` becomes a link to `keep`, unless the author already has a word about `keep`.
     sqlx::query(
