@@ -177,7 +177,21 @@ function tidy(f: ContactFields): ContactFields {
   };
 }
 
-/** `theirs` over `mine`: a value `theirs` has wins; lists are joined. How an import updates and a merge folds. */
+/** Notes joined as Rust joins them: one that holds the other stays as it is; otherwise both, `mine` first. */
+function joinedNotes(mine: string | null | undefined, theirs: string | null | undefined): string | null {
+  const a = mine?.trim() || null;
+  const b = theirs?.trim() || null;
+  if (a === null || b === null) return b ?? a;
+  if (a.includes(b)) return a;
+  if (b.includes(a)) return b;
+  return `${a}\n\n${b}`;
+}
+
+/**
+ * `theirs` over `mine`, as Rust's `merged_with`: a value `theirs` has wins, notes and lists are joined. An import
+ * lays the file's record over the contact it has; a merge lays the contact kept over the other one, so the kept
+ * contact's values stay and the other only fills its gaps.
+ */
 function merged(mine: ContactFields, theirs: ContactFields): ContactFields {
   const pick = <T>(a: T | null | undefined, b: T | null | undefined) => (b !== null && b !== undefined ? b : (a ?? null));
   return tidy({
@@ -187,7 +201,7 @@ function merged(mine: ContactFields, theirs: ContactFields): ContactFields {
     lifecycle: pick(mine.lifecycle, theirs.lifecycle),
     lifetime_value: pick(mine.lifetime_value, theirs.lifetime_value),
     owner: pick(mine.owner, theirs.owner),
-    notes: pick(mine.notes, theirs.notes),
+    notes: joinedNotes(mine.notes, theirs.notes),
     emails: [...(mine.emails ?? []), ...(theirs.emails ?? [])],
     phones: [...(mine.phones ?? []), ...(theirs.phones ?? [])],
     tags: [...(mine.tags ?? []), ...(theirs.tags ?? [])],
@@ -644,7 +658,8 @@ export function createContactsMock(deps: ContactsDeps) {
     const k = contact(keep);
     const g = contact(gone);
     if (k.id === g.id) deps.fail("invalid_input", "A contact cannot be merged into itself.");
-    k.fields = merged(k.fields, g.fields);
+    // The contact kept wins where both say something; the other fills its gaps and adds its lists.
+    k.fields = merged(g.fields, k.fields);
     k.updated_at = stamp();
     contacts.delete(g.id);
     for (const [key, l] of links) if (l.contact === g.id) links.set(key, { ...l, contact: k.id });

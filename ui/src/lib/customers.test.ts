@@ -16,6 +16,7 @@ import {
   lifecycleText,
   listText,
   mergeChanges,
+  mergeDropped,
   mappingOf,
   moneyText,
   originText,
@@ -229,19 +230,53 @@ describe("the customer panel", () => {
     expect(lifecycleText("")).toBe("");
   });
 
-  it("says what a merge changes in the contact kept", () => {
-    const keep = { name: "Ana Ortiz", tier: "Enterprise", lifecycle: "customer", lifetime_value: 12400, notes: "Fleet" };
-    expect(mergeChanges(keep, { name: "A. Ortiz", lifecycle: "lead", tier: null, emails: ["a@x.example"] })).toEqual([
-      "Name becomes A. Ortiz (was Ana Ortiz)",
-      "Lifecycle becomes lead (was customer)",
+  it("says what a merge changes in the contact kept: only its gaps are filled, its own values stay", () => {
+    const keep = {
+      name: "Ana Ortiz",
+      tier: "Enterprise",
+      lifecycle: "customer",
+      lifetime_value: 12400,
+      notes: "Fleet",
+      emails: ["ana@ortiz.example"],
+      identities: [{ network: "bluesky" as const, key: "ana.bsky.social" }],
+    };
+    // The other's name and stage differ: this contact keeps its own, and only the new email joins.
+    expect(mergeChanges(keep, { name: "A. Ortiz", lifecycle: "lead", tier: null, emails: ["A@X.example", "ana@ortiz.example"] })).toEqual([
+      "Email added: a@x.example",
     ]);
-    expect(mergeChanges(keep, { lifetime_value: 900, owner: "Sam", notes: "Other" })).toEqual([
-      "Lifetime value becomes 900 (was 12,400)",
-      "Account owner becomes Sam",
-      "Notes are replaced by the other contact's notes",
+    expect(mergeChanges(keep, { lifetime_value: 900, owner: "Sam", company: "Ortiz Cycles", notes: "Other" })).toEqual([
+      "Company is filled in: Ortiz Cycles",
+      "Account owner is filled in: Sam",
+      "The other contact's notes are added to this one's",
     ]);
-    expect(mergeChanges({}, { notes: "New" })).toEqual(["The other contact's notes are added"]);
-    expect(mergeChanges(keep, { name: "Ana Ortiz" })).toEqual([]);
+    expect(mergeChanges({}, { notes: "New", lifetime_value: 1200.5 })).toEqual([
+      "Lifetime value is filled in: 1,200.5",
+      "The other contact's notes are added",
+    ]);
+    // Notes this contact already holds add nothing.
+    expect(mergeChanges(keep, { name: "Ana Ortiz", notes: "Fleet" })).toEqual([]);
+    expect(
+      mergeChanges(keep, {
+        phones: ["+34 600", "+34 601"],
+        tags: ["vip"],
+        identities: [
+          { network: "bluesky", key: "ana.bsky.social" },
+          { network: "x", key: "anaortiz" },
+        ],
+      }),
+    ).toEqual(["Phones added: +34 600, +34 601", "Tag added: vip", "Account added: X @anaortiz"]);
+  });
+
+  it("says which of the other contact's values a merge leaves out", () => {
+    const keep = { name: "Ana Ortiz", tier: "Enterprise", lifecycle: "customer", lifetime_value: 12400, owner: null };
+    expect(mergeDropped(keep, { name: "A. Ortiz", lifecycle: "Lead", tier: "Enterprise", owner: "Sam", notes: "x" })).toEqual([
+      "Name A. Ortiz (keeps Ana Ortiz)",
+      "Lifecycle Lead (keeps customer)",
+    ]);
+    expect(mergeDropped(keep, { lifetime_value: 900 })).toEqual(["Lifetime value 900 (keeps 12,400)"]);
+    // The same stage in another case is not a different value.
+    expect(mergeDropped(keep, { lifecycle: "Customer", name: " Ana Ortiz " })).toEqual([]);
+    expect(mergeDropped({}, { name: "A. Ortiz" })).toEqual([]);
   });
 
   it("says where a synced record comes from, and when it may be stale", () => {

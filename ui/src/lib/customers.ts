@@ -511,23 +511,86 @@ const SINGLE_FIELDS: readonly { key: "name" | "company" | "tier" | "lifecycle" |
 function singleText(key: (typeof SINGLE_FIELDS)[number]["key"], value: string | number | null | undefined): string | null {
   if (value === null || value === undefined || value === "") return null;
   if (key === "lifetime_value" && typeof value === "number") return moneyText(value);
-  if (key === "notes") return "the other contact's notes";
   return String(value);
 }
 
+function hasValue(value: string | number | null | undefined): boolean {
+  return value !== null && value !== undefined && (typeof value !== "string" || value.trim() !== "");
+}
+
+/** Two single values the same, as Rust compares them after tidying: trimmed; the lifecycle stage in any case. */
+function sameValue(key: (typeof SINGLE_FIELDS)[number]["key"], a: string | number | null | undefined, b: string | number | null | undefined): boolean {
+  if (typeof a === "string" && typeof b === "string") {
+    return key === "lifecycle" ? a.trim().toLowerCase() === b.trim().toLowerCase() : a.trim() === b.trim();
+  }
+  return a === b;
+}
+
+/** `gone`'s values that `keep` does not have yet (ignoring case, as Rust removes repeats). */
+function added(keep: readonly string[] | undefined, gone: readonly string[] | undefined): string[] {
+  const have = (keep ?? []).map((v) => v.trim().toLowerCase());
+  const out: string[] = [];
+  for (const raw of gone ?? []) {
+    const v = raw.trim();
+    if (v === "" || have.includes(v.toLowerCase()) || out.some((o) => o.toLowerCase() === v.toLowerCase())) continue;
+    out.push(v);
+  }
+  return out;
+}
+
+function addedLine(one: string, many: string, values: readonly string[]): string | null {
+  return values.length === 0 ? null : `${values.length === 1 ? one : many} added: ${values.join(", ")}`;
+}
+
 /**
- * What a merge changes in the contact kept, as Rust merges (the other contact's value replaces this one's where it
- * has one; lists are joined): "Name becomes A. Ortiz (was Ana Ortiz)". Shown before the person confirms.
+ * What a merge changes in the contact kept, as Rust merges: the kept contact's own values stay wherever it has one;
+ * the other contact only fills its empty fields, adds its notes, and adds its emails, phones, tags and accounts.
+ * "Company is filled in: Quinn Cargo", "Emails added: a.ortiz@mail.example". Shown before the person confirms.
  */
 export function mergeChanges(keep: ContactFields, gone: ContactFields): string[] {
   const out: string[] = [];
   for (const { key, label } of SINGLE_FIELDS) {
     const theirs = gone[key];
-    if (theirs === null || theirs === undefined || theirs === "" || theirs === keep[key]) continue;
-    const next = singleText(key, theirs);
-    const was = singleText(key, keep[key]);
-    if (key === "notes") out.push(was ? "Notes are replaced by the other contact's notes" : "The other contact's notes are added");
-    else out.push(was ? `${label} becomes ${next} (was ${was})` : `${label} becomes ${next}`);
+    const mine = keep[key];
+    if (!hasValue(theirs)) continue;
+    if (key === "notes") {
+      const a = typeof mine === "string" ? mine.trim() : "";
+      const b = String(theirs).trim();
+      if (a === "") out.push("The other contact's notes are added");
+      else if (!a.includes(b)) out.push("The other contact's notes are added to this one's");
+      continue;
+    }
+    if (!hasValue(mine)) out.push(`${label} is filled in: ${singleText(key, theirs)}`);
+  }
+  const emails = added(keep.emails, gone.emails?.map((e) => e.toLowerCase()));
+  const phones = added(keep.phones, gone.phones);
+  const tags = added(keep.tags, gone.tags);
+  const accounts = (gone.identities ?? []).filter(
+    (i) => !(keep.identities ?? []).some((k) => k.network === i.network && k.key === i.key),
+  );
+  for (const line of [
+    addedLine("Email", "Emails", emails),
+    addedLine("Phone", "Phones", phones),
+    addedLine("Tag", "Tags", tags),
+    addedLine("Account", "Accounts", accounts.map(identityText)),
+  ]) {
+    if (line) out.push(line);
+  }
+  return out;
+}
+
+/**
+ * What of the other contact a merge leaves out: its single values where the kept contact has a different one of its
+ * own, which stays. "Name A. Ortiz (keeps Ana Ortiz)". Notes are never left out: they are joined.
+ */
+export function mergeDropped(keep: ContactFields, gone: ContactFields): string[] {
+  const out: string[] = [];
+  for (const { key, label } of SINGLE_FIELDS) {
+    if (key === "notes") continue;
+    const theirs = gone[key];
+    const mine = keep[key];
+    if (!hasValue(theirs) || !hasValue(mine) || sameValue(key, mine, theirs)) continue;
+    out.push(`${label} ${singleText(key, theirs)} (keeps ${singleText(key, mine)})`);
   }
   return out;
 }
