@@ -43,6 +43,11 @@ const commands = vi.hoisted(() => ({
   mergeContacts: vi.fn(),
   getContact: vi.fn(),
   searchContacts: vi.fn(),
+  crmSources: vi.fn(),
+  addCarddav: vi.fn(),
+  addHubspot: vi.fn(),
+  syncCrmSource: vi.fn(),
+  removeCrmSource: vi.fn(),
 }));
 const listen = vi.hoisted(() => vi.fn());
 
@@ -366,6 +371,35 @@ describe("api", () => {
     const refused = { code: "invalid_input", message: "Choose a preset or map the columns first." };
     commands.importContacts.mockResolvedValue({ status: "error", error: refused });
     await expect(api.importContacts("YQ==", "csv", null, false)).rejects.toMatchObject(refused);
+  });
+
+  it("wraps the CRM connection commands, progress included", async () => {
+    type ProgressChannel = { onmessage: (p: unknown) => void };
+    const report = { books: 1, created: 3, updated: 0, removed: 0, unchanged: 0, skipped: [] };
+    commands.crmSources.mockResolvedValue({ status: "ok", data: [] });
+    await expect(api.crmSources()).resolves.toEqual([]);
+
+    commands.addCarddav.mockImplementation(async (_u: string, _n: string, _p: string, ch: ProgressChannel) => {
+      ch.onmessage({ done: 1, total: 3, phase: "Reading Customers" });
+      return { status: "ok", data: report };
+    });
+    const seen: unknown[] = [];
+    await expect(api.addCarddav("https://dav.example.com/", "ana", "pw", (p) => seen.push(p))).resolves.toEqual(report);
+    expect(commands.addCarddav.mock.calls[0]?.slice(0, 3)).toEqual(["https://dav.example.com/", "ana", "pw"]);
+    expect(seen).toEqual([{ done: 1, total: 3, phase: "Reading Customers" }]);
+
+    commands.addHubspot.mockResolvedValue({ status: "ok", data: report });
+    await expect(api.addHubspot("pat-na1-x")).resolves.toEqual(report);
+    expect(commands.addHubspot.mock.calls[0]?.[0]).toBe("pat-na1-x");
+
+    const limited = { code: "network", message: "HubSpot asks Earshot to slow down until 2026-11-28 12:20:00 UTC." };
+    commands.syncCrmSource.mockResolvedValue({ status: "error", error: limited });
+    await expect(api.syncCrmSource("2")).rejects.toMatchObject(limited);
+    expect(commands.syncCrmSource.mock.calls[0]?.[0]).toBe("2");
+
+    commands.removeCrmSource.mockResolvedValue({ status: "ok", data: null });
+    await expect(api.removeCrmSource("2")).resolves.toBeUndefined();
+    expect(commands.removeCrmSource).toHaveBeenCalledWith("2");
   });
 
   it("subscribes to inbox changes, and survives having no runtime", async () => {

@@ -19,6 +19,8 @@ import {
   type ContactFilePreview,
   type ContactImportReport,
   type ContactView,
+  type CrmSourceView,
+  type CrmSyncReport,
   type CustomerPanel,
   type ErrorCode,
   type HandleSummary,
@@ -360,6 +362,40 @@ export function getContact(id: string): Promise<ContactView> {
 /** Contacts whose name, email, company or accounts contain `query`; the first `limit` by name (all when empty). */
 export function searchContacts(query: string, limit: number): Promise<ContactView[]> {
   return call(() => commands.searchContacts(query, limit));
+}
+
+/** Every live CRM connection (CardDAV address books, HubSpot), with why its last sync failed, if it did. */
+export function crmSources(): Promise<CrmSourceView[]> {
+  return call(() => commands.crmSources());
+}
+
+/**
+ * Connects a CardDAV account: Rust finds its address books, keeps the password in the system keyring and reads every
+ * card once, with progress. The password goes straight to Rust; nothing here keeps it. When the first read fails
+ * after the connection was kept, the connection stays, with the failure as its `last_error`.
+ */
+export function addCarddav(
+  url: string,
+  username: string,
+  password: string,
+  onProgress: (progress: Progress) => void = () => {},
+): Promise<CrmSyncReport> {
+  return call(() => commands.addCarddav(url, username, password, new Channel<Progress>(onProgress)));
+}
+
+/** Connects HubSpot with a private app's access token (straight to the keyring) and reads every contact once. */
+export function addHubspot(token: string, onProgress: (progress: Progress) => void = () => {}): Promise<CrmSyncReport> {
+  return call(() => commands.addHubspot(token, new Channel<Progress>(onProgress)));
+}
+
+/** Brings one connection's contacts up to date now. A failure is also kept as the connection's `last_error`. */
+export function syncCrmSource(id: string, onProgress: (progress: Progress) => void = () => {}): Promise<CrmSyncReport> {
+  return call(() => commands.syncCrmSource(id, new Channel<Progress>(onProgress)));
+}
+
+/** Removes a connection, its password or token from the keyring, and the contacts that came only from it. */
+export function removeCrmSource(id: string): Promise<void> {
+  return call(() => commands.removeCrmSource(id)).then(() => undefined);
 }
 
 /**

@@ -35,6 +35,7 @@ import {
   withChoice,
   type ContactDraft,
 } from "./customers";
+import { clockTime } from "./accounts";
 
 const ALL_FIELDS: Field[] = [
   "name",
@@ -290,6 +291,11 @@ describe("the customer panel", () => {
       from: "From CardDAV, not synced yet",
       stale: "May be out of date: The server refused the password.",
     });
+    // Rust's UTC times read in local time.
+    expect(
+      originText({ source: "HubSpot", synced_at: null, stale_because: "HubSpot asks Earshot to slow down until 2026-11-28 12:20:00 UTC." }, now)
+        ?.stale,
+    ).toBe(`May be out of date: HubSpot asks Earshot to slow down until ${clockTime("2026-11-28T12:20:00Z")}.`);
   });
 
   it("sums a contact up in one line", () => {

@@ -16,6 +16,7 @@ import type {
   RecordOrigin,
   SkippedRow,
 } from "../bindings";
+import { localTimes } from "./crm";
 import { agoText, formatCount, NETWORK_LABELS, plural } from "./format";
 
 // ---- import: fields, presets, the file -------------------------------------------------------------------------
@@ -245,7 +246,7 @@ export function originText(origin: RecordOrigin | null | undefined, now: number)
   const synced = agoText("synced", origin.synced_at, now);
   return {
     from: synced ? `From ${origin.source}, ${synced}` : `From ${origin.source}, not synced yet`,
-    stale: origin.stale_because ? `May be out of date: ${origin.stale_because}` : null,
+    stale: origin.stale_because ? `May be out of date: ${localTimes(origin.stale_because, now)}` : null,
   };
 }
 
