@@ -503,6 +503,64 @@ def test_x_spend_and_a_listening_source(tmp):
         assert x_server.wait(10) == 0, "the X server saw a request or gave an answer outside X's OpenAPI description"
 
 
+def test_customer_panel_shows_tier_and_history(tmp):
+    """Opening a customer's post shows their CRM record (tier, value, owner) and their other conversation on
+    another network; `u` says they are not this customer, and the panel and the CLI agree at once."""
+    data = os.path.join(tmp, "customers")
+    people = os.path.join(tmp, "people.csv")
+    with open(people, "w") as f:
+        f.write("Name,Email,X,Bluesky,Plan,Value,Owner\n"
+                "Jane Doe,jane@shop.example,@jane_doe,jane.bsky.social,Enterprise,12400,Maya Lindqvist\n")
+    cli(data, "crm", "import", people, "--map",
+        "Name=name,Email=email,X=x,Bluesky=bluesky,Plan=tier,Value=lifetime_value,Owner=owner")
+    src = os.path.join(tmp, "customer-posts.jsonl")
+    lines = [
+        {"type": "handle", "network": "x", "account": "shop_help", "role": "support"},
+        {"type": "handle", "network": "bluesky", "account": "shop-help.bsky.social", "role": "support"},
+        {"type": "mention", "network": "bluesky", "remote_id": "at://did:plc:jane/app.bsky.feed.post/1",
+         "author": {"handle": "jane.bsky.social", "display_name": "Jane"},
+         "text": "@shop-help.bsky.social ordered the blue frame last week, any news?",
+         "created_at": "2026-11-26T09:00:00Z", "mentions": ["shop-help.bsky.social"]},
+        {"type": "mention", "network": "x", "remote_id": "77",
+         "author": {"handle": "jane_doe", "display_name": "Jane D"},
+         "text": "@shop_help still no frame and no answer. Cancelling my order.",
+         "created_at": "2026-11-28T09:00:00Z", "mentions": ["shop_help"]},
+    ]
+    with open(src, "w") as f:
+        for line in lines:
+            f.write(json.dumps(line) + "\n")
+    cli(data, "import", src)
+    items = {r["network"]: r["id"] for r in json.loads(cli(data, "inbox", "--json"))}
+    w = Window(data)
+    try:
+        w.click("[data-view=all]")
+        wait_for("both rows", lambda: set(items.values()) <= set(w.rows()))
+        w.click(f"[data-testid=inbox-row][data-id='{items['x']}']")
+        w.keys("\ue007")
+        wait_for("the customer panel", lambda: w.find("[data-customer-panel][data-status=linked]"))
+        tier = w.js("return document.querySelector('[data-customer-tier]').textContent")
+        assert "Enterprise" in tier, f"the panel shows the tier: {tier!r}"
+        panel = w.js("return document.querySelector('[data-customer-panel]').innerText")
+        assert "Maya Lindqvist" in panel and "12,400" in panel, f"owner and value beside the message: {panel[:400]}"
+        entries = wait_for("the timeline", lambda: (lambda e: e if len(e) == 2 else None)(w.js(
+            "return [...document.querySelectorAll('[data-timeline-entry]')].map(e=>[e.dataset.itemId, e.hasAttribute('data-current'), e.innerText])")))
+        assert entries[0][0] == items["x"] and entries[0][1], f"this post first, marked: {entries}"
+        assert entries[1][0] == items["bluesky"] and "blue frame" in entries[1][2], f"then the Bluesky post: {entries}"
+        w.screenshot("customer-panel.png")
+        w.click(f"[data-open-item='{items['bluesky']}']")
+        wait_for("the other conversation to open", lambda: w.js(
+            "const d=document.querySelector('[data-testid=detail]');return d&&d.dataset.id") == items["bluesky"])
+        w.click(f"[data-testid=inbox-row][data-id='{items['x']}']")
+        w.keys("\ue007")
+        wait_for("the panel again", lambda: w.find("[data-customer-panel][data-status=linked]"))
+        w.keys("u")  # Not this customer
+        wait_for("the panel to forget the customer", lambda: w.find("[data-customer-panel][data-status=unknown]"))
+        found = json.loads(cli(data, "crm", "lookup", "--network", "x", "--handle", "jane_doe", "--json"))
+        assert found["status"] == "unknown", f"the agent's word is kept: {found}"
+    finally:
+        w.close()
+
+
 def main():
     driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -512,6 +570,7 @@ def main():
         wait_for("WebKitWebDriver", lambda: call("GET", "/status"), timeout=20)
         only = os.environ.get("E2E_ONLY")
         for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_marking_spam_teaches_triage,
+                     test_customer_panel_shows_tier_and_history,
                      test_accounts_dialog_reports_an_unreachable_server,
                      test_bluesky_connect_sync_and_reply, test_x_spend_and_a_listening_source, test_large_inbox_is_virtualised):
             if only and test.__name__ != only:
