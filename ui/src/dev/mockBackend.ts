@@ -43,6 +43,12 @@
 //   ?fail=customer make item_customer fail, to see the panel's error
 //   ?fail=contact  make create_contact and update_contact fail
 //   ?fail=import   make a real contact import fail after its progress (Check still works)
+// Live CRM connections: a healthy CardDAV address book and a HubSpot whose last sync hit a rate limit (see
+// dev/mockContacts.ts for what connecting accepts). More parameters:
+//   ?crm=0         start with no CRM connections
+//   ?fail=crm      make the CRM connections list fail
+//   ?fail=crmsync  make Sync now on a CRM connection fail: its server cannot be reached
+//   ?fail=remove   (also) make removing a CRM connection fail
 
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
@@ -1458,6 +1464,7 @@ export function installMockBackend(params: URLSearchParams): void {
     fail,
     sleep: (ms) => sleep(ms).then(() => undefined),
     failing,
+    withCrm: params.get("crm") !== "0",
   });
 
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {

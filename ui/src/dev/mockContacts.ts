@@ -9,6 +9,15 @@
 //   - Authors named Chloé Quinn are suggested contact 4 ("Same name, and their profile names Quinn Cargo").
 //   - Hana Tran's Mastodon address is on contact 5, a lead with no custom.
 //   - Everyone else is not a known customer.
+//
+// Live CRM connections (unless ?crm=0): a healthy CardDAV address book, "CardDAV (Customers)", synced 5 minutes ago
+// (Ben Park, Chloé Quinn and the customers after them come from it), and HubSpot, whose last sync 3 hours ago was
+// followed by one HubSpot cut short with a rate limit for the next 3 minutes (Ana Ortiz, A. Ortiz and Hana Tran:
+// their records say they may be out of date). Connecting CardDAV reads a "Team" address book (3 new contacts and a
+// card it cannot read); a server with "offline" in it cannot be reached, one with "empty" has no address book, and the
+// password "wrong" (or a user with "deny" in it) is refused. Connecting HubSpot takes a token that starts with
+// "pat-"; any other is refused. ?fail=crm makes the list fail, ?fail=crmsync makes Sync now fail (the server cannot
+// be reached) and ?fail=remove makes Remove fail.
 
 import type {
   ColumnMapping,
@@ -17,6 +26,8 @@ import type {
   ContactFilePreview,
   ContactImportReport,
   ContactView,
+  CrmSourceView,
+  CrmSyncReport,
   CustomerPanel,
   Field,
   Identity,
@@ -54,10 +65,39 @@ export interface ContactsDeps {
   item: (id: string) => MockAuthorItem | undefined;
   answerOf: (id: string) => MockAnswer | null;
   changed: (reason: string) => void;
-  fail: (code: "not_found" | "invalid_input" | "storage", message: string) => never;
+  fail: (code: "not_found" | "invalid_input" | "storage" | "network", message: string) => never;
   sleep: (ms: number) => Promise<void>;
   failing: string | null;
+  /** Start with the two CRM connections. */
+  withCrm: boolean;
 }
+
+/** A live CRM connection, and the contacts its records became. */
+interface MockCrm {
+  view: CrmSourceView;
+  members: Set<string>;
+  /** HubSpot asked Earshot to wait until then (ms). */
+  limitedUntil: number | null;
+}
+
+/** A time as Rust's chrono writes it in an error: "2026-11-29 00:41:34 UTC". */
+function rustUtc(ms: number): string {
+  return new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+}
+
+/** The cards of the "Team" address book a new CardDAV connection reads. */
+const TEAM_CARDS: ContactFields[] = [
+  { name: "Diego Alvarez", emails: ["diego@alvarezfreight.example"], company: "Alvarez Freight", tier: "Team", lifecycle: "customer", lifetime_value: 2100 },
+  { name: "Yuki Sato", emails: ["yuki.sato@mail.example"], phones: ["+81 90 1234 5678"], lifecycle: "lead" },
+  { name: "Lena Fischer", emails: ["lena@fischerrad.example"], company: "Fischer Rad", tier: "Pro", lifecycle: "customer", lifetime_value: 860 },
+];
+
+/** The contacts a new HubSpot connection reads; Ana Ortiz is already here, by her email. */
+const HUBSPOT_CONTACTS: ContactFields[] = [
+  { name: "Ana Ortiz", emails: ["ana@ortizcycles.example"], external_ids: [{ system: "hubspot", id: "5011" }] },
+  { name: "Sofia Rossi", emails: ["sofia@rossibici.example"], company: "Rossi Bici", lifecycle: "opportunity", owner: "Sam Lee", external_ids: [{ system: "hubspot", id: "5120" }] },
+  { name: "Tom Becker", emails: ["tom.becker@mail.example"], lifecycle: "subscriber", external_ids: [{ system: "hubspot", id: "5121" }] },
+];
 
 interface StoredContact {
   id: string;
@@ -413,6 +453,11 @@ const COMMANDS = [
   "merge_contacts",
   "get_contact",
   "search_contacts",
+  "crm_sources",
+  "add_carddav",
+  "add_hubspot",
+  "sync_crm_source",
+  "remove_crm_source",
 ];
 
 // ---- the mock ----------------------------------------------------------------------------------------------
@@ -420,6 +465,8 @@ const COMMANDS = [
 export function createContactsMock(deps: ContactsDeps) {
   const contacts = new Map<string, StoredContact>();
   let nextId = 1;
+  let crms: MockCrm[] = [];
+  let nextCrmId = 1;
   /** Agents' word per author ("network:handle"): linked to a contact, and contacts they are not. */
   const links = new Map<string, { contact: string; agent: string }>();
   const nots = new Map<string, Set<string>>();
@@ -439,16 +486,15 @@ export function createContactsMock(deps: ContactsDeps) {
       fields: c.fields,
       standing: standingOf(c.fields),
       updated_at: c.updated_at,
-      // Ben Park comes from a live address book whose last sync failed, to show the stale warning.
-      origin:
-        c.fields.name === "Ben Park"
-          ? {
-              source: "CardDAV (Customers)",
-              synced_at: new Date(Date.now() - 3 * 3_600_000).toISOString(),
-              stale_because: "The address book did not answer: dav.example could not be reached.",
-            }
-          : null,
+      origin: originOf(c.id),
     };
+  }
+
+  /** The live CRM a contact's record comes from, as Rust says it; null for a contact kept only here. */
+  function originOf(id: string): ContactView["origin"] {
+    const crm = crms.find((x) => x.members.has(id));
+    if (!crm) return null;
+    return { source: crm.view.name, synced_at: crm.view.last_synced_at, stale_because: crm.view.last_error };
   }
 
   function contact(id: unknown): StoredContact {
@@ -498,6 +544,41 @@ export function createContactsMock(deps: ContactsDeps) {
     ["Oskar Berg", "Berg Bikes", "Enterprise", 48000],
   ] as const) {
     insert({ name, company, tier, lifetime_value: value, lifecycle: "customer", emails: [`${name.split(" ")[0]!.toLowerCase()}@${(company ?? "mail").toLowerCase().replace(/[^a-z]/g, "")}.example`] });
+  }
+
+  if (deps.withCrm) {
+    const now = Date.now();
+    const byName = (...names: string[]) =>
+      new Set([...contacts.values()].filter((c) => names.includes(c.fields.name ?? "")).map((c) => c.id));
+    crms.push({
+      view: {
+        id: String(nextCrmId++),
+        kind: "carddav",
+        name: "CardDAV (Customers)",
+        url: "https://dav.example.com/",
+        username: "support@spokewise.example",
+        contacts: 0,
+        last_synced_at: new Date(now - 5 * 60_000).toISOString(),
+        last_error: null,
+      },
+      members: byName("Ben Park", "Chloé Quinn", "Marta Lindqvist", "Kofi Mensah", "Priya Natarajan", "Oskar Berg"),
+      limitedUntil: null,
+    });
+    const until = now + 3 * 60_000;
+    crms.push({
+      view: {
+        id: String(nextCrmId++),
+        kind: "hubspot",
+        name: "HubSpot",
+        url: "https://api.hubapi.com",
+        username: null,
+        contacts: 0,
+        last_synced_at: new Date(now - 3 * 3_600_000).toISOString(),
+        last_error: `HubSpot asks Earshot to slow down until ${rustUtc(until)}.`,
+      },
+      members: byName("Ana Ortiz", "A. Ortiz", "Hana Tran"),
+      limitedUntil: until,
+    });
   }
 
   const keyOf = (network: Network, handle: string) => `${network}:${handle.toLowerCase()}`;
@@ -662,6 +743,7 @@ export function createContactsMock(deps: ContactsDeps) {
     k.fields = merged(g.fields, k.fields);
     k.updated_at = stamp();
     contacts.delete(g.id);
+    for (const crm of crms) if (crm.members.delete(g.id)) crm.members.add(k.id);
     for (const [key, l] of links) if (l.contact === g.id) links.set(key, { ...l, contact: k.id });
     deps.changed("customer");
     return view(k);
@@ -778,6 +860,187 @@ export function createContactsMock(deps: ContactsDeps) {
     return report;
   }
 
+  // ---- live CRM connections -----------------------------------------------------------------------------------
+
+  function crmView(crm: MockCrm): CrmSourceView {
+    return { ...crm.view, contacts: crm.members.size };
+  }
+
+  function crmBy(id: unknown): MockCrm {
+    const crm = crms.find((x) => x.view.id === String(id ?? ""));
+    if (!crm) deps.fail("not_found", `There is no CRM connection with ID '${String(id)}'.`);
+    return crm;
+  }
+
+  /** Reads records into contacts as Rust's keep_record does: the contact it already became or matches, else a new one. */
+  function keepRecords(crm: MockCrm, records: ContactFields[], report: CrmSyncReport): void {
+    for (const f of records) {
+      const fields = tidy(f);
+      const existing = findExisting(fields);
+      if (!existing) {
+        crm.members.add(insert(fields).id);
+        report.created++;
+      } else if (sameFields(merged(existing.fields, fields), existing.fields)) {
+        crm.members.add(existing.id);
+        report.unchanged++;
+      } else {
+        existing.fields = merged(existing.fields, fields);
+        existing.updated_at = stamp();
+        crm.members.add(existing.id);
+        report.updated++;
+      }
+    }
+  }
+
+  function emptyReport(): CrmSyncReport {
+    return { books: 1, created: 0, updated: 0, removed: 0, unchanged: 0, skipped: [] };
+  }
+
+  async function addCarddav(args: Record<string, unknown>): Promise<CrmSyncReport> {
+    const channel = args.onProgress as Channel<Progress> | undefined;
+    const raw = String(args.url ?? "").trim();
+    const username = String(args.username ?? "");
+    const password = String(args.password ?? "");
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch (e) {
+      deps.fail("invalid_input", `CardDAV refused the request: '${raw}' is not a server address (${e instanceof Error ? e.message : "invalid"})`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      deps.fail("invalid_input", "CardDAV refused the request: the server address must start with https:// (or http:// on this computer)");
+    }
+    channel?.onmessage({ done: 0, total: 0, phase: "Finding address books" });
+    await deps.sleep(700);
+    if (url.hostname.includes("offline")) {
+      deps.fail("network", `The CardDAV server could not be reached: error sending request for url (${url.href}): dns error. Earshot will try again.`);
+    }
+    if (password === "wrong" || username.includes("deny")) {
+      deps.fail("network", "CardDAV refused this account's sign-in (401 Unauthorized). Reconnect the account.");
+    }
+    if (url.hostname.includes("empty")) {
+      deps.fail("invalid_input", `${raw} has no address book that ${username} can read. Check the address, or create an address book first.`);
+    }
+    const crm: MockCrm = {
+      view: {
+        id: String(nextCrmId++),
+        kind: "carddav",
+        name: "CardDAV (Team)",
+        url: raw,
+        username,
+        contacts: 0,
+        last_synced_at: null,
+        last_error: null,
+      },
+      members: new Set(),
+      limitedUntil: null,
+    };
+    crms.push(crm);
+    const total = TEAM_CARDS.length + 1;
+    for (let done = 1; done <= total; done++) {
+      channel?.onmessage({ done, total, phase: "Reading Team" });
+      await deps.sleep(400);
+    }
+    const report = emptyReport();
+    keepRecords(crm, TEAM_CARDS, report);
+    report.skipped.push(`${new URL("team/7f3c.vcf", url.href.endsWith("/") ? url.href : `${url.href}/`).href}: no name, email or social account`);
+    crm.view.last_synced_at = stamp();
+    deps.changed("contacts");
+    return report;
+  }
+
+  async function addHubspot(args: Record<string, unknown>): Promise<CrmSyncReport> {
+    const channel = args.onProgress as Channel<Progress> | undefined;
+    const token = String(args.token ?? "").trim();
+    await deps.sleep(600);
+    if (token.includes("offline")) {
+      deps.fail("network", "The HubSpot server could not be reached: error sending request for url (https://api.hubapi.com/crm/v3/objects/contacts/search): connection refused. Earshot will try again.");
+    }
+    if (!token.startsWith("pat-")) {
+      deps.fail(
+        "network",
+        "HubSpot refused this account's sign-in (Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview). Reconnect the account.",
+      );
+    }
+    const crm: MockCrm = {
+      view: {
+        id: String(nextCrmId++),
+        kind: "hubspot",
+        name: "HubSpot",
+        url: "https://api.hubapi.com",
+        username: null,
+        contacts: 0,
+        last_synced_at: null,
+        last_error: null,
+      },
+      members: new Set(),
+      limitedUntil: null,
+    };
+    crms.push(crm);
+    const total = HUBSPOT_CONTACTS.length + 1;
+    for (let done = 2; done <= total; done += 2) {
+      channel?.onmessage({ done: Math.min(done, total), total, phase: "Reading HubSpot" });
+      await deps.sleep(400);
+    }
+    channel?.onmessage({ done: total, total, phase: "Reading HubSpot" });
+    const report = emptyReport();
+    keepRecords(crm, HUBSPOT_CONTACTS, report);
+    report.skipped.push("HubSpot contact 5122: no name, email or Twitter handle");
+    crm.view.last_synced_at = stamp();
+    deps.changed("contacts");
+    return report;
+  }
+
+  async function syncCrm(args: Record<string, unknown>): Promise<CrmSyncReport> {
+    const channel = args.onProgress as Channel<Progress> | undefined;
+    const crm = crmBy(args.id);
+    const phase = crm.view.kind === "hubspot" ? "Reading HubSpot" : `Reading ${crm.view.name.replace(/^CardDAV \((.*)\)$/, "$1")}`;
+    channel?.onmessage({ done: 0, total: 0, phase: crm.view.kind === "hubspot" ? "Asking HubSpot" : "Finding address books" });
+    await deps.sleep(600);
+    if (crm.limitedUntil !== null && crm.limitedUntil > Date.now()) {
+      crm.view.last_error = `HubSpot asks Earshot to slow down until ${rustUtc(crm.limitedUntil)}.`;
+      deps.fail("network", crm.view.last_error);
+    }
+    if (deps.failing === "crmsync") {
+      const host = crm.view.url.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
+      crm.view.last_error = `The ${crm.view.kind === "hubspot" ? "HubSpot" : "CardDAV"} server could not be reached: error sending request for url (https://${host}/): operation timed out. Earshot will try again.`;
+      deps.fail("network", crm.view.last_error);
+    }
+    const total = Math.max(1, crm.members.size);
+    for (let done = 0; done < total; done += 2) {
+      channel?.onmessage({ done, total, phase });
+      await deps.sleep(250);
+    }
+    channel?.onmessage({ done: total, total, phase });
+    crm.limitedUntil = null;
+    crm.view.last_error = null;
+    crm.view.last_synced_at = stamp();
+    // The first sync from here finds one record changed upstream (it gained a tag); later ones find none.
+    const report = emptyReport();
+    const first = [...crm.members].map((id) => contacts.get(id)).find((c) => c !== undefined);
+    if (first && !(first.fields.tags ?? []).includes("renewal due")) {
+      first.fields = tidy({ ...first.fields, tags: [...(first.fields.tags ?? []), "renewal due"] });
+      first.updated_at = stamp();
+      report.updated = 1;
+    }
+    report.unchanged = crm.members.size - report.updated;
+    deps.changed("contacts");
+    return report;
+  }
+
+  function removeCrm(id: unknown): null {
+    if (deps.failing === "remove") deps.fail("storage", "Earshot could not remove the connection. Try again.");
+    const crm = crmBy(id);
+    crms = crms.filter((x) => x !== crm);
+    for (const member of crm.members) {
+      if (crms.some((x) => x.members.has(member))) continue;
+      contacts.delete(member);
+      for (const [key, l] of links) if (l.contact === member) links.delete(key);
+    }
+    deps.changed("contacts");
+    return null;
+  }
+
   return {
     /** True for the commands this mock answers. */
     knows(cmd: string): boolean {
@@ -805,6 +1068,17 @@ export function createContactsMock(deps: ContactsDeps) {
           return view(contact(args.id));
         case "search_contacts":
           return search(args.query, args.limit);
+        case "crm_sources":
+          if (deps.failing === "crm") deps.fail("storage", "Earshot could not read the CRM connections. Try again.");
+          return crms.map(crmView);
+        case "add_carddav":
+          return addCarddav(args);
+        case "add_hubspot":
+          return addHubspot(args);
+        case "sync_crm_source":
+          return syncCrm(args);
+        case "remove_crm_source":
+          return removeCrm(args.id);
         default:
           throw `unknown command ${cmd}`;
       }
