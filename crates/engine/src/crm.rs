@@ -618,6 +618,10 @@ impl Engine {
         let mut conn = earshot_store::acquire(&self.db).await?;
         let id = contacts::insert(&mut conn, &fields, self.clock.now()).await?;
         drop(conn);
+        // HubSpot may know this person already: its record joins the new contact.
+        for email in &fields.emails {
+            self.ask_live_crms_by_email(email).await;
+        }
         if let Some(item) = item {
             return self.link_customer(item, &id.to_string(), agent).await;
         }

@@ -735,6 +735,17 @@ impl Engine {
         if network != Network::X {
             return false;
         }
+        self.ask_hubspot(hubspot::Filter::eq("twitterhandle", handle))
+            .await
+    }
+
+    /// Asks each connected HubSpot for a contact by email, so a contact an agent creates here joins the
+    /// record HubSpot already has (owner, stage, revenue).
+    pub(crate) async fn ask_live_crms_by_email(&self, email: &str) -> bool {
+        self.ask_hubspot(hubspot::Filter::eq("email", email)).await
+    }
+
+    async fn ask_hubspot(&self, filter: hubspot::Filter) -> bool {
         let Ok(mut conn) = earshot_store::acquire(&self.db).await else {
             return false;
         };
@@ -755,7 +766,7 @@ impl Engine {
             };
             let asked = tokio::time::timeout(
                 std::time::Duration::from_secs(5),
-                client.search(&[hubspot::Filter::eq("twitterhandle", handle)], None),
+                client.search(std::slice::from_ref(&filter), None),
             )
             .await;
             let page = match asked {

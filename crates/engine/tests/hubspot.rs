@@ -239,6 +239,25 @@ async fn contacts_page_in_past_a_rate_limit_stay_in_step_and_unknown_authors_are
     let late = engine.lookup_customer(Network::X, "person_999").await.unwrap();
     assert_eq!(late.status, CustomerStatus::Linked, "found by a live search");
 
+    // A contact an agent creates here joins HubSpot's record of the same email.
+    hub.lock()
+        .unwrap()
+        .contacts
+        .push(contact(1000, 1_700_000_000_600));
+    let mine = earshot_crm::ContactFields {
+        name: Some("New here".into()),
+        emails: vec!["person1000@customer6.example".into()],
+        ..Default::default()
+    };
+    let created = engine.create_contact(mine, None, None).await.unwrap();
+    let joined = engine.contact(&created.id).await.unwrap();
+    assert_eq!(
+        joined.fields.owner.as_deref(),
+        Some("Maya Lindqvist"),
+        "{joined:?}"
+    );
+    assert!(joined.origin.is_some(), "and says it comes from HubSpot");
+
     // A long rate limit ends the sync; the connection says so, and the contacts stay.
     hub.lock().unwrap().throttle_next = Some(120);
     let limited = engine
@@ -251,7 +270,7 @@ async fn contacts_page_in_past_a_rate_limit_stay_in_step_and_unknown_authors_are
     );
     let listed = &engine.crm_sources().await.unwrap()[0];
     assert!(listed.last_error.is_some());
-    assert_eq!(listed.contacts, 231);
+    assert_eq!(listed.contacts, 232);
     assert_eq!(
         engine
             .lookup_customer(Network::X, "person_8")
