@@ -163,18 +163,35 @@ impl Engine {
             [one] => one.name.clone().unwrap_or_else(|| "CardDAV address book".into()),
             many => format!("{} address books", many.len()),
         };
+        let name = format!("CardDAV ({name})");
+        self.connect_source("carddav", &name, url.trim(), Some(username), password, progress)
+            .await
+    }
+
+    /// Records a new connection, puts its secret in the keyring (or records nothing if the keyring
+    /// refuses), and reads it once.
+    async fn connect_source(
+        &self,
+        kind: &str,
+        name: &str,
+        url: &str,
+        username: Option<&str>,
+        secret: &str,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<(CrmSourceView, CrmSyncReport), EngineError> {
         let mut conn = earshot_store::acquire(&self.db).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO crm_sources (kind, name, url, username, created_at) VALUES ('carddav', ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO crm_sources (kind, name, url, username, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         )
-        .bind(format!("CardDAV ({name})"))
-        .bind(url.trim())
+        .bind(kind)
+        .bind(name)
+        .bind(url)
         .bind(username)
         .bind(self.clock.now().timestamp_millis())
         .fetch_one(&mut *conn)
         .await
         .map_err(store_err)?;
-        if let Err(e) = secrets::save(&secret_key("carddav", id), password) {
+        if let Err(e) = secrets::save(&secret_key(kind, id), secret) {
             sqlx::query("DELETE FROM crm_sources WHERE id = ?")
                 .bind(id)
                 .execute(&mut *conn)
@@ -538,26 +555,8 @@ impl Engine {
         // One small search checks the token before anything is kept.
         self.hubspot_page(&HubSpot::new(self.http.clone(), api, token), &[], None)
             .await?;
-        let mut conn = earshot_store::acquire(&self.db).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO crm_sources (kind, name, url, created_at) VALUES ('hubspot', 'HubSpot', ?, ?) RETURNING id",
-        )
-        .bind(api)
-        .bind(self.clock.now().timestamp_millis())
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(store_err)?;
-        if let Err(e) = secrets::save(&secret_key("hubspot", id), token) {
-            sqlx::query("DELETE FROM crm_sources WHERE id = ?")
-                .bind(id)
-                .execute(&mut *conn)
-                .await
-                .map_err(store_err)?;
-            return Err(e);
-        }
-        drop(conn);
-        let report = self.sync_crm_source(&id.to_string(), progress).await?;
-        Ok((self.crm_source_view(id).await?, report))
+        self.connect_source("hubspot", "HubSpot", api, None, token, progress)
+            .await
     }
 
     fn hubspot_client(&self, row: &SourceRow) -> Result<HubSpot, EngineError> {
