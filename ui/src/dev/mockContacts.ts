@@ -15,7 +15,8 @@
 // followed by one HubSpot cut short with a rate limit for the next 3 minutes (Ana Ortiz, A. Ortiz and Hana Tran:
 // their records say they may be out of date). Connecting CardDAV reads a "Team" address book (3 new contacts and a
 // card it cannot read); a server with "offline" in it cannot be reached, one with "empty" has no address book, and the
-// password "wrong" (or a user with "deny" in it) is refused. Connecting HubSpot takes a token that starts with
+// password "wrong" (or a user with "deny" in it) is refused, and with the password "expires" it connects but every
+// later sync is refused (to see Reconnect). Connecting HubSpot takes a token that starts with
 // "pat-"; any other is refused. ?fail=crm makes the list fail, ?fail=crmsync makes Sync now fail (the server cannot
 // be reached) and ?fail=remove makes Remove fail.
 
@@ -78,6 +79,8 @@ interface MockCrm {
   members: Set<string>;
   /** HubSpot asked Earshot to wait until then (ms). */
   limitedUntil: number | null;
+  /** The password was "expires": every sync after the first is refused, to show Reconnect. */
+  refused?: boolean;
 }
 
 /** A time as Rust's chrono writes it in an error: "2026-11-29 00:41:34 UTC". */
@@ -934,6 +937,7 @@ export function createContactsMock(deps: ContactsDeps) {
       },
       members: new Set(),
       limitedUntil: null,
+      refused: password === "expires",
     };
     crms.push(crm);
     const total = TEAM_CARDS.length + 1;
@@ -999,6 +1003,10 @@ export function createContactsMock(deps: ContactsDeps) {
     await deps.sleep(600);
     if (crm.limitedUntil !== null && crm.limitedUntil > Date.now()) {
       crm.view.last_error = `HubSpot asks Earshot to slow down until ${rustUtc(crm.limitedUntil)}.`;
+      deps.fail("network", crm.view.last_error);
+    }
+    if (crm.refused) {
+      crm.view.last_error = "CardDAV refused this account's sign-in (401 Unauthorized). Reconnect the account.";
       deps.fail("network", crm.view.last_error);
     }
     if (deps.failing === "crmsync") {

@@ -3,6 +3,7 @@ import type { CrmSourceView, CrmSyncReport } from "../bindings";
 import {
   carddavRequest,
   connectedText,
+  connectErrorText,
   connectProblemField,
   contactsText,
   crmButtonText,
@@ -65,7 +66,7 @@ describe("a connection in words", () => {
   it("is loud only when the last sync failed", () => {
     expect(crmStateLabel(source())).toEqual({ text: "Healthy", tone: "ok" });
     expect(crmStateLabel(source({ last_synced_at: null }))).toEqual({ text: "Not synced yet", tone: "warn" });
-    expect(crmStateLabel(source({ last_error: "The CardDAV server answered 503." }))).toEqual({ text: "Last sync failed", tone: "bad" });
+    expect(crmStateLabel(source({ last_error: "The CardDAV server answered 503." }))).toEqual({ text: "Copy may be out of date", tone: "bad" });
     expect(crmStateLabel(source({ last_error: "  " }))).toEqual({ text: "Healthy", tone: "ok" });
   });
 
@@ -127,10 +128,10 @@ describe("why a sync failed", () => {
     const failed = { last_error: "The CardDAV server answered 502. Earshot will try again." };
     expect(staleCopyText(source(), NOW)).toBeNull();
     expect(staleCopyText(source({ ...failed, last_synced_at: "2026-11-28T09:00:00Z" }), NOW)).toBe(
-      `The 12 contacts shown are the copy from ${formatDateTime("2026-11-28T09:00:00Z")} (3 hours ago).`,
+      `The 12 contacts Earshot shows from it are the copy from ${formatDateTime("2026-11-28T09:00:00Z")} (3 hours ago).`,
     );
     expect(staleCopyText(source({ ...failed, contacts: 1 }), NOW)).toBe(
-      `The 1 contact shown is the copy from ${formatDateTime("2026-11-28T11:55:00Z")} (5 minutes ago).`,
+      `The 1 contact Earshot shows from it is the copy from ${formatDateTime("2026-11-28T11:55:00Z")} (5 minutes ago).`,
     );
     expect(staleCopyText(source({ ...failed, contacts: 0, last_synced_at: null }), NOW)).toBe("No contacts have been read from it yet.");
     expect(staleCopyText(source({ ...failed, contacts: 0 }), NOW)).toContain("held no contacts");
@@ -206,6 +207,21 @@ describe("the connect forms", () => {
     expect(hubspotToken("  pat-na1-abc  ")).toEqual({ ok: true, token: "pat-na1-abc" });
     expect(hubspotToken("")).toMatchObject({ ok: false });
     expect(hubspotToken("pat na1")).toMatchObject({ ok: false });
+  });
+
+  it("says what to do when connecting fails, not Rust's advice for a running connection", () => {
+    expect(connectErrorText("CardDAV refused this account's sign-in (401 Unauthorized). Reconnect the account.", "carddav")).toBe(
+      "CardDAV refused this account's sign-in (401 Unauthorized). Check the user name and password, then connect again.",
+    );
+    expect(connectErrorText("HubSpot refused this account's sign-in (expired). Reconnect the account.", "hubspot")).toBe(
+      "HubSpot refused this account's sign-in (expired). Check the token, and that the private app has both scopes, then connect again.",
+    );
+    expect(connectErrorText("The CardDAV server could not be reached: dns error. Earshot will try again.", "carddav")).toBe(
+      "The CardDAV server could not be reached: dns error. Check the address and your connection, then connect again.",
+    );
+    expect(connectErrorText("https://dav.example.com/ has no address book that ana can read.", "carddav")).toBe(
+      "https://dav.example.com/ has no address book that ana can read.",
+    );
   });
 
   it("points a refused sign-in at the secret, anything else at the address", () => {

@@ -42,7 +42,7 @@ export function crmButtonText(sources: readonly Pick<CrmSourceView, "last_error"
 
 /** The state pill: calm when the last sync worked, loud when it failed, a wait before the first one. */
 export function crmStateLabel(source: Pick<CrmSourceView, "last_error" | "last_synced_at">): { text: string; tone: Tone } {
-  if (crmNeedsAttention(source)) return { text: "Last sync failed", tone: "bad" };
+  if (crmNeedsAttention(source)) return { text: "Copy may be out of date", tone: "bad" };
   if (source.last_synced_at === null) return { text: "Not synced yet", tone: "warn" };
   return { text: "Healthy", tone: "ok" };
 }
@@ -113,11 +113,12 @@ export function staleCopyText(source: Pick<CrmSourceView, "contacts" | "last_syn
   if (synced === null || parseTime(synced) === null) {
     return source.contacts === 0
       ? "No contacts have been read from it yet."
-      : `The ${contactsText(source.contacts)} shown were read before its sync first failed.`;
+      : `The ${contactsText(source.contacts)} Earshot shows from it were read before its syncs began to fail.`;
   }
   const when = `${formatDateTime(synced)} (${relativeAgeLong(synced, now)})`;
   if (source.contacts === 0) return `Its last good copy, from ${when}, held no contacts.`;
-  const those = source.contacts === 1 ? "The 1 contact shown is" : `The ${formatCount(source.contacts)} contacts shown are`;
+  const those =
+    source.contacts === 1 ? "The 1 contact Earshot shows from it is" : `The ${formatCount(source.contacts)} contacts Earshot shows from it are`;
   return `${those} the copy from ${when}.`;
 }
 
@@ -244,6 +245,21 @@ export function hubspotToken(raw: string): { ok: true; token: string } | { ok: f
   if (token === "") return { ok: false, message: "Paste the private app's access token. HubSpot shows it on the app's Auth tab." };
   if (/\s/.test(token)) return { ok: false, message: "An access token has no spaces. Copy it again from the private app's Auth tab." };
   return { ok: true, token };
+}
+
+/**
+ * Why connecting failed, for the connect form: Rust's words, with its advice for a connection that already runs
+ * ("Reconnect the account.", "Earshot will try again.") turned into what to do in the form.
+ */
+export function connectErrorText(message: string, kind: string): string {
+  const check =
+    kind === "hubspot"
+      ? "Check the token, and that the private app has both scopes, then connect again."
+      : "Check the user name and password, then connect again.";
+  return message
+    .replace(/\s*Reconnect the account\.?$/, ` ${check}`)
+    .replace(/\s*Earshot will try again\.?$/, " Check the address and your connection, then connect again.")
+    .trim();
 }
 
 /** The field a failed connect is most likely about: the password or token when the server refused the sign-in. */
