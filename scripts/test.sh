@@ -30,4 +30,4 @@ cargo build --locked -p earshot-app -p earshot-cli
 cargo build --locked -p earshot-networks --features replay --example x_server
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys;print(json.load(sys.stdin)["target_directory"])')
 APP="$target_dir/debug/earshot-app" CLI="$target_dir/debug/earshot" X_SERVER="$target_dir/debug/examples/x_server" \
-  tests/e2e/harness.sh tests/support/with-bsky-net.sh python3 tests/e2e/inbox_e2e.py
+  tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.sh python3 tests/e2e/inbox_e2e.py

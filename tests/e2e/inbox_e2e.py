@@ -81,6 +81,12 @@ class Window:
         el = wait_for(css, lambda: self.find(css))[0]
         call("POST", f"{self.s}/element/{el}/click", {})
 
+    def fill(self, css, text):
+        """Empties a field, then types into it as a person would."""
+        el = wait_for(css, lambda: self.find(css))[0]
+        call("POST", f"{self.s}/element/{el}/clear", {})
+        call("POST", f"{self.s}/element/{el}/value", {"text": text})
+
     def keys(self, *keys):
         actions = []
         for k in keys:
@@ -561,6 +567,56 @@ def test_customer_panel_shows_tier_and_history(tmp):
         w.close()
 
 
+def test_carddav_connects_from_the_window(tmp):
+    """An agent connects the real Radicale address book from Contacts → Connected CRMs; its cards become
+    customers, and a post by one of them opens with the record and where it came from."""
+    url = os.environ["EARSHOT_CARDDAV_URL"]  # set by tests/support/with-radicale.sh
+    data = os.path.join(tmp, "carddav")
+    src = os.path.join(tmp, "dana.jsonl")
+    with open(src, "w") as f:
+        f.write(json.dumps({"type": "handle", "network": "x", "account": "bakery_help", "role": "support"}) + "\n")
+        f.write(json.dumps({"type": "mention", "network": "x", "remote_id": "501",
+                            "author": {"handle": "danabakes", "display_name": "Dana"},
+                            "text": "@bakery_help the order for Saturday is missing two trays", "created_at": "2026-11-28T08:00:00Z",
+                            "mentions": ["bakery_help"]}) + "\n")
+    cli(data, "import", src)
+    item = json.loads(cli(data, "inbox", "--json"))[0]["id"]
+    w = Window(data)
+    try:
+        wait_for("the inbox", lambda: w.find("#open-contacts"))
+        w.click("#open-contacts")
+        w.click("#open-crms")
+        w.click("#connect-carddav")
+        w.fill("#carddav-url", url)
+        w.fill("#carddav-user", os.environ["EARSHOT_CARDDAV_USER"])
+        w.fill("#carddav-password", "not-the-password")
+        w.click("#carddav-submit")
+        refused = wait_for("the refusal", lambda: (lambda t: t if t and "refused" in t else None)(
+            w.js("const r=document.querySelector('#crm-form-error');return r&&r.textContent")))
+        assert "Check the user name and password" in refused, f"the form says what to do: {refused!r}"
+        assert "agent-pass" not in w.js("return document.body.innerHTML"), "no secret is ever in the page"
+        w.fill("#carddav-password", os.environ["EARSHOT_CARDDAV_PASSWORD"])
+        w.click("#carddav-submit")
+        wait_for("the connection", lambda: w.find("[data-crm-source]"))
+        report = wait_for("the report", lambda: (lambda t: t if t and "3 new" in t else None)(
+            w.js("return [...document.querySelectorAll('[data-crm-report]')].map(r=>r.textContent).join(' | ')")))
+        assert "agent-pass" not in w.js("return document.body.innerHTML"), "no secret is ever in the page"
+        w.screenshot("crm-connected.png")
+        w.keys("\ue00c")  # Escape: back to the inbox
+        w.keys("\ue00c")
+        w.click("[data-view=all]")
+        wait_for("the row", lambda: item in w.rows())
+        w.click(f"[data-testid=inbox-row][data-id='{item}']")
+        w.keys("\ue007")
+        wait_for("the customer", lambda: w.find("[data-customer-panel][data-status=linked]"))
+        origin = w.js("return document.querySelector('[data-customer-origin]').textContent")
+        assert "CardDAV" in origin, f"the panel says where the record came from: {origin!r} ({refused!r}, {report!r})"
+        found = json.loads(cli(data, "crm", "lookup", "--network", "x", "--handle", "danabakes", "--json"))
+        assert found["contact"]["fields"]["company"] == "Whitfield Bakery", found
+    finally:
+        w.close()
+
+
 def main():
     driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -570,7 +626,7 @@ def main():
         wait_for("WebKitWebDriver", lambda: call("GET", "/status"), timeout=20)
         only = os.environ.get("E2E_ONLY")
         for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_marking_spam_teaches_triage,
-                     test_customer_panel_shows_tier_and_history,
+                     test_customer_panel_shows_tier_and_history, test_carddav_connects_from_the_window,
                      test_accounts_dialog_reports_an_unreachable_server,
                      test_bluesky_connect_sync_and_reply, test_x_spend_and_a_listening_source, test_large_inbox_is_virtualised):
             if only and test.__name__ != only:
