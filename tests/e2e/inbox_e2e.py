@@ -544,10 +544,13 @@ def test_customer_panel_shows_tier_and_history(tmp):
         w.click(f"[data-testid=inbox-row][data-id='{items['x']}']")
         w.keys("\ue007")
         wait_for("the customer panel", lambda: w.find("[data-customer-panel][data-status=linked]"))
-        tier = w.js("return document.querySelector('[data-customer-tier]').textContent")
+        # The panel loads after the item; wait for its record rather than read it once.
+        tier = wait_for("the tier", lambda: w.js(
+            "const t=document.querySelector('[data-customer-tier]');return t&&t.textContent"))
         assert "Enterprise" in tier, f"the panel shows the tier: {tier!r}"
-        panel = w.js("return document.querySelector('[data-customer-panel]').innerText")
-        assert "Maya Lindqvist" in panel and "12,400" in panel, f"owner and value beside the message: {panel[:400]}"
+        panel = wait_for("the owner and value", lambda: (lambda t: t if "Maya Lindqvist" in t else None)(
+            w.js("return document.querySelector('[data-customer-panel]').innerText")))
+        assert "12,400" in panel, f"owner and value beside the message: {panel[:400]}"
         entries = wait_for("the timeline", lambda: (lambda e: e if len(e) == 2 else None)(w.js(
             "return [...document.querySelectorAll('[data-timeline-entry]')].map(e=>[e.dataset.itemId, e.hasAttribute('data-current'), e.innerText])")))
         assert entries[0][0] == items["x"] and entries[0][1], f"this post first, marked: {entries}"
