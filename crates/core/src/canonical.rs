@@ -64,6 +64,9 @@ pub struct RawMention {
     pub reply_to: Option<String>,
     pub quote_of: Option<String>,
     pub conversation_root: Option<String>,
+    /// Replies and reposts so far, where the network reports them.
+    #[serde(default)]
+    pub engagement: Option<crate::Engagement>,
 }
 
 /// A validated record.
@@ -212,6 +215,7 @@ impl RawMention {
             quote_of: optional_id(self.quote_of, "quote_of")?,
             conversation_root,
             remote_id,
+            engagement: self.engagement,
         })
     }
 }

@@ -69,6 +69,8 @@ pub struct Mention {
     pub quote_of: Option<String>,
     /// The `remote_id` of the thread's first post.
     pub conversation_root: String,
+    /// Replies and reposts the post had drawn when it was read, where the network says.
+    pub engagement: Option<crate::Engagement>,
 }
 
 impl Mention {

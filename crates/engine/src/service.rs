@@ -207,12 +207,14 @@ impl Engine {
                                 mention.created_at,
                                 l,
                                 customer.as_ref(),
+                                mention.engagement,
                             ),
                             None => Priority::assess_with(
                                 &mention.author,
                                 mention.created_at,
                                 earshot_core::Signals {
                                     customer: customer.as_ref(),
+                                    engagement: mention.engagement,
                                     ..Default::default()
                                 },
                                 &self.priority_weights(),
@@ -221,7 +223,15 @@ impl Engine {
                         match mentions::ingest(&mut tx, &mention, &priority, labels.as_ref(), seen_at).await?
                         {
                             IngestOutcome::Inserted(_) => report.imported += 1,
-                            IngestOutcome::Merged { .. } | IngestOutcome::Duplicate(_) => report.merged += 1,
+                            IngestOutcome::Merged { id, .. } | IngestOutcome::Duplicate(id) => {
+                                report.merged += 1;
+                                // A later sighting with more replies or reposts moves the item up.
+                                if let Some(e) = mention.engagement {
+                                    if mentions::raise_engagement(&mut tx, id, e).await? && self.triage_on {
+                                        self.retriage(&mut tx, id).await?;
+                                    }
+                                }
+                            }
                         }
                     }
                     Err(message) => {

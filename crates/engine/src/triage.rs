@@ -204,8 +204,8 @@ impl Engine {
         at: chrono::DateTime<chrono::Utc>,
         labels: &Labels,
         customer: Option<&CustomerStanding>,
+        engagement: Option<Engagement>,
     ) -> Priority {
-        let engagement: Option<Engagement> = None; // filled where the network reports counts
         Priority::assess_with(
             author,
             at,
@@ -231,7 +231,13 @@ impl Engine {
         let labels = self.triage.assess(&item.text, Some((id.0, own)));
         let author = author_of(&item)?;
         let customer = crate::crm::standing_of(conn, &author).await?;
-        let priority = self.assess_priority(&author, item.created_at, &labels, customer.as_ref());
+        let priority = self.assess_priority(
+            &author,
+            item.created_at,
+            &labels,
+            customer.as_ref(),
+            item.engagement,
+        );
         mentions::set_triage(conn, id, &labels, &priority).await?;
         Ok(Some(labels))
     }

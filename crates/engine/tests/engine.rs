@@ -345,3 +345,36 @@ async fn hostile_text_is_stored_verbatim_and_never_becomes_a_link() {
     assert_eq!(item.segments[0].text, text, "the text is kept exactly, as text");
     assert_eq!(item.segments[0].link, None);
 }
+
+#[tokio::test]
+async fn replies_and_reposts_raise_an_item_and_a_later_sighting_raises_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir).await;
+    let post = |replies: u64, reposts: u64| {
+        serde_json::json!({
+            "type": "mention", "network": "bluesky", "remote_id": "at://did:plc:a/app.bsky.feed.post/1",
+            "author": {"handle": "rider.bsky.social", "followers": 10},
+            "text": "@acme-help.bsky.social my order never arrived", "created_at": "2026-11-28T10:00:00Z",
+            "mentions": ["acme-help.bsky.social"], "engagement": {"replies": replies, "reposts": reposts},
+        })
+        .to_string()
+    };
+    import(&engine, &format!("{HANDLES}{}\n", post(1, 8))).await;
+    let id = engine.inbox(&open(), 0, 10).await.unwrap().rows[0].id.clone();
+    let points = |view: &earshot_engine::ItemView| {
+        view.reasons
+            .iter()
+            .find(|r| r.factor == "engagement")
+            .map(|r| (r.label.clone(), r.contribution))
+    };
+    let first = points(&engine.item(&id).await.unwrap()).expect("an engagement factor");
+    assert_eq!(first.0, "9 replies and reposts");
+    // The same post, read again later with more replies and reposts, moves up.
+    import(&engine, &format!("{HANDLES}{}\n", post(40, 959))).await;
+    let later = points(&engine.item(&id).await.unwrap()).unwrap();
+    assert_eq!(later.0, "999 replies and reposts");
+    assert!(later.1 > first.1, "{later:?} after {first:?}");
+    // Counts never go down: an older copy read afterwards changes nothing.
+    import(&engine, &format!("{HANDLES}{}\n", post(1, 8))).await;
+    assert_eq!(points(&engine.item(&id).await.unwrap()).unwrap(), later);
+}

@@ -100,6 +100,11 @@ fn a_mention_carries_its_author_text_and_our_handle() {
         "a local author gets the server's name"
     );
     assert!(m.text.starts_with("@mastodonpy_test"), "text: {:?}", m.text);
+    // The recorded status's own counts (replies_count, reblogs_count) reach the mention.
+    assert!(
+        m.engagement.is_some(),
+        "a status always says how many replies and boosts it has"
+    );
     assert_eq!(
         m.mentions[0].as_str(),
         "mastodonpy_test@localhost:3000",
@@ -196,6 +201,21 @@ fn streamed_notifications_convert_and_the_bot_flag_and_verified_links_reach_the_
     ]);
     let m = earshot_networks::mastodon::mention_from_notification(n.clone(), "social.example").unwrap();
     assert!(m.author.bot && m.author.verified);
+    assert_eq!(
+        m.author.verified_links,
+        vec!["https://example.com/"],
+        "the verified link, not the unverified one"
+    );
+    n["status"]["replies_count"] = 4.into();
+    n["status"]["reblogs_count"] = 21.into();
+    let counted = earshot_networks::mastodon::mention_from_notification(n.clone(), "social.example").unwrap();
+    assert_eq!(
+        counted.engagement,
+        Some(earshot_core::Engagement {
+            replies: 4,
+            reposts: 21
+        })
+    );
     n["status"]["account"]["fields"][0]["verified_at"] = serde_json::Value::Null;
     let m = earshot_networks::mastodon::mention_from_notification(n, "social.example").unwrap();
     assert!(!m.author.verified, "an unverified link is not verification");

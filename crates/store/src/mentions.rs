@@ -1,7 +1,7 @@
 //! Storing mentions: one item per post, merged across the handles it mentions.
 
 use chrono::{DateTime, Utc};
-use earshot_core::{Facet, ItemStatus, Labels, Mention, Network, Priority, Queue, Reason};
+use earshot_core::{Engagement, Facet, ItemStatus, Labels, Mention, Network, Priority, Queue, Reason};
 use sqlx::SqliteConnection;
 
 use crate::handles::HandleRow;
@@ -73,8 +73,8 @@ pub async fn ingest(
     let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO mentions (network, remote_id, url, author_id, text, facets, created_at, first_seen_at,
                                reply_to, quote_of, conversation_root, rank_key, waiting_per_hour, reasons,
-                               labels, queue, intent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               labels, queue, intent, replies, reposts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (network, remote_id) DO NOTHING
          RETURNING id",
     )
@@ -95,6 +95,16 @@ pub async fn ingest(
     .bind(labels_json(labels)?)
     .bind(labels.map_or(Queue::Actionable, Labels::queue).as_str())
     .bind(labels.map(|l| l.intent.as_str()))
+    .bind(
+        mention
+            .engagement
+            .map(|e| i64::try_from(e.replies).unwrap_or(i64::MAX)),
+    )
+    .bind(
+        mention
+            .engagement
+            .map(|e| i64::try_from(e.reposts).unwrap_or(i64::MAX)),
+    )
     .fetch_optional(&mut *conn)
     .await?;
 
@@ -141,6 +151,31 @@ pub async fn ingest(
         (false, 0) => IngestOutcome::Duplicate(id),
         (false, added_handles) => IngestOutcome::Merged { id, added_handles },
     })
+}
+
+/// Raises an item's reply and repost counts to `e` where `e` is higher (a later sighting of the post).
+/// `true` when either count grew, so the caller can score the item again.
+pub async fn raise_engagement(
+    conn: &mut SqliteConnection,
+    id: ItemId,
+    e: Engagement,
+) -> Result<bool, StoreError> {
+    let (replies, reposts) = (
+        i64::try_from(e.replies).unwrap_or(i64::MAX),
+        i64::try_from(e.reposts).unwrap_or(i64::MAX),
+    );
+    let done = sqlx::query(
+        "UPDATE mentions SET replies = MAX(COALESCE(replies, 0), ?), reposts = MAX(COALESCE(reposts, 0), ?)
+          WHERE id = ? AND (COALESCE(replies, -1) < ? OR COALESCE(reposts, -1) < ?)",
+    )
+    .bind(replies)
+    .bind(reposts)
+    .bind(id.0)
+    .bind(replies)
+    .bind(reposts)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 fn labels_json(labels: Option<&Labels>) -> Result<Option<String>, StoreError> {
@@ -243,6 +278,8 @@ pub struct ItemRow {
     pub labels: Option<Labels>,
     pub author: AuthorRow,
     pub handles: Vec<HandleRow>,
+    /// Replies and reposts when last read; `None` where the network does not say.
+    pub engagement: Option<Engagement>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -285,6 +322,8 @@ struct StoredItem {
     author_created_at: Option<i64>,
     author_profile_url: Option<String>,
     author_verified_links: String,
+    replies: Option<i64>,
+    reposts: Option<i64>,
 }
 
 fn corrupt(id: i64, what: impl std::fmt::Display) -> StoreError {
@@ -298,7 +337,7 @@ pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<ItemR
                 m.reply_to, m.quote_of, m.conversation_root, m.status, m.waiting_per_hour, m.reasons, m.labels,
                 a.handle AS author_handle, a.display_name AS author_name, a.followers AS author_followers,
                 a.verified AS author_verified, a.bot AS author_bot, a.labels AS author_labels, a.created_at AS author_created_at,
-                a.profile_url AS author_profile_url, a.verified_links AS author_verified_links
+                a.profile_url AS author_profile_url, a.verified_links AS author_verified_links, m.replies, m.reposts
            FROM mentions m JOIN authors a ON a.id = m.author_id WHERE m.id = ?",
     )
     .bind(id.0)
@@ -355,6 +394,13 @@ impl StoredItem {
                     .map_err(|e| corrupt(id, e))?,
             },
             handles,
+            engagement: match (self.replies, self.reposts) {
+                (None, None) => None,
+                (replies, reposts) => Some(Engagement {
+                    replies: u64::try_from(replies.unwrap_or(0)).unwrap_or(0),
+                    reposts: u64::try_from(reposts.unwrap_or(0)).unwrap_or(0),
+                }),
+            },
         })
     }
 }

@@ -34,6 +34,7 @@ fn mention(id: &str, author: &str, followers: u64, text: &str, mentions: &[&str]
         reply_to: None,
         quote_of: None,
         conversation_root: id.into(),
+        engagement: None,
     }
 }
 

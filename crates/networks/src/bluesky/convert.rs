@@ -11,7 +11,7 @@ use atrium_api::app::bsky::richtext::facet::MainFeaturesItem;
 use atrium_api::types::Union;
 use chrono::{DateTime, Utc};
 use earshot_core::canonical::{RawAuthor, RawMention};
-use earshot_core::{Facet, FacetKind, Mention};
+use earshot_core::{Engagement, Facet, FacetKind, Mention};
 
 use crate::Skipped;
 
@@ -157,6 +157,7 @@ fn mention(
     who: Who<'_>,
     record: serde_json::Value,
     recipients: &[String],
+    engagement: Option<Engagement>,
 ) -> Result<Mention, Skipped> {
     let record: post::Record =
         serde_json::from_value(record).map_err(|e| Skipped::Malformed(format!("post {uri}: {e}")))?;
@@ -187,6 +188,7 @@ fn mention(
         reply_to: record.reply.as_ref().map(|r| r.parent.uri.clone()),
         quote_of: quoted(&record),
         conversation_root: record.reply.as_ref().map(|r| r.root.uri.clone()),
+        engagement,
     };
     raw.validate()
         .map_err(|e| Skipped::Malformed(format!("post {uri}: {e}")))
@@ -205,7 +207,8 @@ pub fn mention_from_notification(
         return Err(Skipped::NotAMention(n.reason.clone()));
     }
     let did = n.author.did.as_str().to_owned();
-    let m = mention(&n.uri, Who::from(&n.author), record, &[me.to_owned()])?;
+    // A notification carries no counts; the post view of a search does.
+    let m = mention(&n.uri, Who::from(&n.author), record, &[me.to_owned()], None)?;
     Ok((m, did))
 }
 
@@ -224,7 +227,18 @@ pub fn mention_from_post_view(mut value: serde_json::Value, me: &str) -> Result<
     let p: PostView =
         serde_json::from_value(value).map_err(|e| Skipped::Malformed(format!("a search result: {e}")))?;
     let did = p.author.did.as_str().to_owned();
-    let m = mention(&p.uri, Who::from(&p.author), record, &[me.to_owned()])?;
+    let engagement = Engagement {
+        replies: p.reply_count.map_or(0, |n| u64::try_from(n).unwrap_or(0)),
+        reposts: p.repost_count.map_or(0, |n| u64::try_from(n).unwrap_or(0))
+            + p.quote_count.map_or(0, |n| u64::try_from(n).unwrap_or(0)),
+    };
+    let m = mention(
+        &p.uri,
+        Who::from(&p.author),
+        record,
+        &[me.to_owned()],
+        Some(engagement),
+    )?;
     Ok((m, did))
 }
 

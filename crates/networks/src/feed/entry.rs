@@ -219,5 +219,6 @@ pub(super) fn mention(entry: &Entry, position: usize, context: &FeedContext<'_>)
         reply_to: None,
         quote_of: None,
         conversation_root: remote_id,
+        engagement: None,
     })
 }

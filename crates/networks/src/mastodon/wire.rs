@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use earshot_core::canonical::{RawAuthor, RawMention};
-use earshot_core::{Facet, Mention};
+use earshot_core::{Engagement, Facet, Mention};
 use serde::Deserialize;
 
 use crate::html::status_text;
@@ -70,6 +70,8 @@ struct Status {
     #[serde(default)]
     mentions: Vec<StatusMention>,
     quote: Option<Quote>,
+    replies_count: Option<u64>,
+    reblogs_count: Option<u64>,
 }
 
 /// `user` on our own server is `user@server` everywhere else; Earshot always keeps the full form.
@@ -133,6 +135,13 @@ impl Status {
             reply_to: None,
             quote_of: self.quote.and_then(|q| q.quoted_status).map(|s| s.uri),
             conversation_root: None,
+            engagement: match (self.replies_count, self.reblogs_count) {
+                (None, None) => None,
+                (replies, reblogs) => Some(Engagement {
+                    replies: replies.unwrap_or(0),
+                    reposts: reblogs.unwrap_or(0),
+                }),
+            },
         };
         raw.validate().map_err(|e| Skipped::Malformed(e.to_string()))
     }

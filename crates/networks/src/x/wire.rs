@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 use earshot_core::canonical::{RawAuthor, RawMention};
-use earshot_core::{Facet, FacetKind, Mention};
+use earshot_core::{Engagement, Facet, FacetKind, Mention};
 use serde::Deserialize;
 
 use crate::{NetworkError, Skipped};
@@ -77,6 +77,18 @@ struct Post {
     #[serde(default, alias = "referenced_tweets")]
     referenced_posts: Vec<Reference>,
     entities: Option<Entities>,
+    public_metrics: Option<PostMetrics>,
+}
+
+/// A post's counts. X's v2 API says `retweet_count`; its newer description says `repost_count`.
+#[derive(Debug, Deserialize)]
+struct PostMetrics {
+    #[serde(default)]
+    reply_count: u64,
+    #[serde(default, alias = "retweet_count")]
+    repost_count: u64,
+    #[serde(default)]
+    quote_count: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,6 +220,10 @@ fn into_mention(value: serde_json::Value, users: &[User]) -> Result<Mention, Ski
         quote_of: reference("quoted"),
         conversation_root: post.conversation_id.clone().or_else(|| Some(post.id.clone())),
         remote_id: Some(post.id),
+        engagement: post.public_metrics.as_ref().map(|m| Engagement {
+            replies: m.reply_count,
+            reposts: m.repost_count + m.quote_count,
+        }),
     };
     raw.validate().map_err(|e| Skipped::Malformed(e.to_string()))
 }
@@ -280,6 +296,7 @@ mod tests {
                 "created_at": "2026-11-20T10:00:00.000Z",
                 "conversation_id": "1850000000000000001",
                 "referenced_posts": [{"type": "replied_to", "id": "1850000000000000001"}],
+                "public_metrics": {"retweet_count": 12, "reply_count": 3, "like_count": 40, "quote_count": 2},
                 "entities": {
                     "mentions": [{"start": 0, "end": 9, "username": "AcmeHelp", "id": "7"}],
                     "urls": [{"start": 31, "end": 47, "url": "https://t.co/abc",
@@ -312,6 +329,14 @@ mod tests {
         assert_eq!(m.author.handle.as_str(), "dana_r");
         assert_eq!(m.author.followers, 1200);
         assert!(m.author.verified);
+        assert_eq!(
+            m.engagement,
+            Some(Engagement {
+                replies: 3,
+                reposts: 14
+            }),
+            "reposts and quotes count together"
+        );
         assert_eq!(
             m.url.as_deref(),
             Some("https://x.com/Dana_R/status/1850000000000000002")
