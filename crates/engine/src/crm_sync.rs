@@ -596,16 +596,19 @@ impl Engine {
     ) -> Result<CrmSyncReport, EngineError> {
         let client = self.hubspot_client(r)?;
         let mut state: HubSpotState = serde_json::from_str(&r.state).unwrap_or_default();
-        let filters: Vec<hubspot::Filter> = state
-            .since
-            .map(|ms| hubspot::Filter {
-                property: "lastmodifieddate".into(),
-                operator: "GTE".into(),
-                value: ms.to_string(),
-            })
-            .into_iter()
-            .collect();
-        let known = self.known_records(r.id).await?;
+        let changed_since = |since: Option<i64>| -> Vec<hubspot::Filter> {
+            since
+                .map(|ms| hubspot::Filter {
+                    property: "lastmodifieddate".into(),
+                    operator: "GTE".into(),
+                    value: ms.to_string(),
+                })
+                .into_iter()
+                .collect()
+        };
+        let mut filters = changed_since(state.since);
+        let mut restarted_from: Option<i64> = None;
+        let mut known = self.known_records(r.id).await?;
         let mut owners: HashMap<String, String> = HashMap::new();
         let mut report = CrmSyncReport {
             books: 1,
@@ -654,6 +657,7 @@ impl Engine {
                 }
                 self.keep_record(&mut tx, r.id, &c.id, version.as_deref(), fields, now, &mut report)
                     .await?;
+                known.insert(c.id.clone(), version.clone());
             }
             sqlx::query("UPDATE crm_sources SET state = ? WHERE id = ?")
                 .bind(serde_json::to_string(&state).unwrap_or_else(|_| "{}".into()))
@@ -669,6 +673,24 @@ impl Engine {
                 phase: "Reading HubSpot".into(),
             });
             match page.next {
+                // HubSpot's search serves at most 10,000 results per query: before that, ask again from the
+                // latest change read (contacts changed at that same moment come again, and are unchanged).
+                Some(next)
+                    if next
+                        .parse::<usize>()
+                        .is_ok_and(|n| n + hubspot::PAGE as usize > hubspot::SEARCH_CAP) =>
+                {
+                    if state.since.is_none() || state.since == restarted_from {
+                        report.skipped.push(format!(
+                            "HubSpot returned more than {} contacts changed at the same moment; the rest come next sync",
+                            hubspot::SEARCH_CAP
+                        ));
+                        break;
+                    }
+                    restarted_from = state.since;
+                    filters = changed_since(state.since);
+                    after = None;
+                }
                 Some(next) => after = Some(next),
                 None => break,
             }

@@ -2,9 +2,9 @@
 //!
 //! What the stand-in covers, and no more: `POST /crm/v3/objects/contacts/search` with one filter group (EQ,
 //! case-insensitive, and GTE on `lastmodifieddate`), ascending sort on `lastmodifieddate`, `limit` and the
-//! `after` cursor with `paging.next`; `GET /crm/v3/owners/{id}` (404 for an unknown owner); a Bearer token
+//! `after` cursor with `paging.next` (and HubSpot's 400 for a cursor past 10,000 results); `GET /crm/v3/owners/{id}` (404 for an unknown owner); a Bearer token
 //! (401 with HubSpot's error body otherwise); and 429 with `Retry-After` when a test asks for it. It does not
-//! cover OAuth, other objects, associations, property validation or search's 10,000-result cap.
+//! cover OAuth, other objects, associations or property validation.
 //! The token is kept in the real Secret Service, so this runs inside tests/e2e/harness.sh.
 
 use std::sync::{Arc, Mutex};
@@ -141,6 +141,15 @@ fn serve(hub: Arc<Mutex<Hub>>) -> String {
             });
             let limit = query["limit"].as_u64().unwrap_or(10).min(100) as usize;
             let start: usize = query["after"].as_str().map_or(0, |a| a.parse().unwrap());
+            if start + limit > 10_000 {
+                respond(
+                    request,
+                    400,
+                    json!({"status": "error", "message": "There was a problem with the request.", "category": "VALIDATION_ERROR"}),
+                    &[],
+                );
+                continue;
+            }
             let page: Vec<Value> = found.iter().skip(start).take(limit).cloned().collect();
             let mut answer = json!({"total": found.len(), "results": page});
             if start + limit < found.len() {
@@ -274,6 +283,36 @@ async fn contacts_page_in_past_a_rate_limit_stay_in_step_and_unknown_authors_are
     assert_eq!(
         engine
             .lookup_customer(Network::X, "person_8")
+            .await
+            .unwrap()
+            .status,
+        CustomerStatus::Linked
+    );
+}
+
+#[tokio::test]
+async fn a_portal_larger_than_one_search_can_serve_is_read_whole() {
+    let hub = Arc::new(Mutex::new(Hub {
+        contacts: (1..=10_050)
+            .map(|i| contact(i, 1_700_000_000_000 + i64::from(i)))
+            .collect(),
+        ..Default::default()
+    }));
+    let api = serve(hub.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
+        .await
+        .unwrap();
+    let (source, report) = engine.add_hubspot(TOKEN, Some(&api), &mut quiet()).await.unwrap();
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert_eq!(
+        report.created, 10_050,
+        "every contact, past the 10,000 a single search serves"
+    );
+    assert_eq!(source.contacts, 10_050);
+    assert_eq!(
+        engine
+            .lookup_customer(Network::X, "person_10050")
             .await
             .unwrap()
             .status,

@@ -14,6 +14,8 @@ const NETWORK: &str = "HubSpot";
 pub const API: &str = "https://api.hubapi.com";
 /// HubSpot's largest search page.
 pub const PAGE: u32 = 100;
+/// The most results one search query serves, however it is paged.
+pub const SEARCH_CAP: usize = 10_000;
 
 /// The contact properties Earshot reads.
 pub const PROPERTIES: [&str; 12] = [
