@@ -307,35 +307,26 @@ impl Engine {
         };
         let now = self.clock.now();
         let mut conn = earshot_store::acquire(&self.db).await?;
-        let next = (now + CRM_TTL).timestamp_millis();
-        match &result {
-            Ok(_) => {
-                sqlx::query("UPDATE crm_sources SET last_synced_at = ?, last_error = NULL, next_sync_at = ? WHERE id = ?")
-                    .bind(now.timestamp_millis())
-                    .bind(next)
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(store_err)?;
+        // Success: the copy is fresh until the TTL ends. Failure: keep the copy's date, say why, and try again
+        // sooner than the TTL (the failure may pass by itself), but not before a rate limit ends.
+        let (synced, error, next) = match &result {
+            Ok(_) => (Some(now.timestamp_millis()), None, now + CRM_TTL),
+            Err(EngineError::Network(earshot_networks::FetchError::RateLimited { until, .. })) => {
+                (None, result.as_ref().err().map(ToString::to_string), *until)
             }
-            Err(e) => {
-                // Try again sooner than the TTL when the failure may pass by itself, and not before a rate
-                // limit ends.
-                let retry = match e {
-                    EngineError::Network(earshot_networks::FetchError::RateLimited { until, .. }) => {
-                        until.timestamp_millis()
-                    }
-                    _ => (now + Duration::minutes(2)).timestamp_millis(),
-                };
-                sqlx::query("UPDATE crm_sources SET last_error = ?, next_sync_at = ? WHERE id = ?")
-                    .bind(e.to_string())
-                    .bind(retry)
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(store_err)?;
-            }
-        }
+            Err(e) => (None, Some(e.to_string()), now + Duration::minutes(2)),
+        };
+        sqlx::query(
+            "UPDATE crm_sources SET last_synced_at = COALESCE(?, last_synced_at), last_error = ?, next_sync_at = ?
+              WHERE id = ?",
+        )
+        .bind(synced)
+        .bind(error)
+        .bind(next.timestamp_millis())
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(store_err)?;
         result
     }
 

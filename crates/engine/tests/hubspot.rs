@@ -170,10 +170,11 @@ fn now() -> DateTime<Utc> {
     "2026-11-28T12:00:00Z".parse().unwrap()
 }
 
-#[tokio::test]
-async fn contacts_page_in_past_a_rate_limit_stay_in_step_and_unknown_authors_are_asked_for() {
+/// The stand-in holding contacts 1..=`count`, each changed a millisecond after the last, and an empty
+/// workspace.
+async fn hub_and_engine(count: u32) -> (Arc<Mutex<Hub>>, String, tempfile::TempDir, Engine) {
     let hub = Arc::new(Mutex::new(Hub {
-        contacts: (1..=230)
+        contacts: (1..=count)
             .map(|i| contact(i, 1_700_000_000_000 + i64::from(i)))
             .collect(),
         ..Default::default()
@@ -183,6 +184,12 @@ async fn contacts_page_in_past_a_rate_limit_stay_in_step_and_unknown_authors_are
     let engine = Engine::open(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
         .await
         .unwrap();
+    (hub, api, dir, engine)
+}
+
+#[tokio::test]
+async fn contacts_page_in_past_a_rate_limit_stay_in_step_and_unknown_authors_are_asked_for() {
+    let (hub, api, _dir, engine) = hub_and_engine(230).await;
 
     let refused = engine
         .add_hubspot("pat-wrong", Some(&api), &mut quiet())
@@ -292,17 +299,7 @@ async fn contacts_page_in_past_a_rate_limit_stay_in_step_and_unknown_authors_are
 
 #[tokio::test]
 async fn a_portal_larger_than_one_search_can_serve_is_read_whole() {
-    let hub = Arc::new(Mutex::new(Hub {
-        contacts: (1..=10_050)
-            .map(|i| contact(i, 1_700_000_000_000 + i64::from(i)))
-            .collect(),
-        ..Default::default()
-    }));
-    let api = serve(hub.clone());
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
-        .await
-        .unwrap();
+    let (_hub, api, _dir, engine) = hub_and_engine(10_050).await;
     let (source, report) = engine.add_hubspot(TOKEN, Some(&api), &mut quiet()).await.unwrap();
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     assert_eq!(
