@@ -1,0 +1,25 @@
+//! The agent's day in Earshot: weekly business and quiet hours in a time zone, SLA timers counted in
+//! wall or business time, desktop alert rules and how a burst of alerts becomes one notice, saved replies
+//! with their variables and fuzzy search, the promises found in our own replies, and the shift handover.
+//! Everything here is pure: no database, no network, no clock. Every instant is an argument, so each
+//! result can be reproduced in a test.
+
+pub mod hours;
+
+pub use hours::{Hours, Schedule, Span};
+
+/// Why the desk refused an input. The message is written for a support agent: what is wrong and what to do.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum DeskError {
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+}
+
+impl DeskError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
