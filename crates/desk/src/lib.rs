@@ -4,9 +4,18 @@
 //! Everything here is pure: no database, no network, no clock. Every instant is an argument, so each
 //! result can be reproduced in a test.
 
+pub mod dispatch;
 pub mod hours;
+pub mod rules;
+pub mod sla;
+mod text;
 
+pub use dispatch::{
+    plan, single, summarise, Alert, Notice, NoticeKind, Plan, BURST_LIMIT, BURST_WINDOW_SECONDS,
+};
 pub use hours::{Hours, Schedule, Span};
+pub use rules::{check_rules, default_rules, first_match, AlertFacts, AlertRule, Fired, HandleFact};
+pub use sla::{elapsed, headline, timers, SlaPolicy, Timer, TimerKind, TimerState};
 
 /// Why the desk refused an input. The message is written for a support agent: what is wrong and what to do.
 #[derive(Debug, thiserror::Error, PartialEq)]
