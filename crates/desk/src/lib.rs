@@ -7,7 +7,9 @@
 pub mod dispatch;
 pub mod hours;
 pub mod rules;
+pub mod search;
 pub mod sla;
+pub mod template;
 mod text;
 
 pub use dispatch::{
@@ -15,7 +17,11 @@ pub use dispatch::{
 };
 pub use hours::{Hours, Schedule, Span};
 pub use rules::{check_rules, default_rules, first_match, AlertFacts, AlertRule, Fired, HandleFact};
+pub use search::{fuzzy, Hit};
 pub use sla::{elapsed, headline, timers, SlaPolicy, Timer, TimerKind, TimerState};
+pub use template::{
+    first_name, initials, render, signature, signed, AgentProfile, Rendered, Vars, VARIABLES,
+};
 
 /// Why the desk refused an input. The message is written for a support agent: what is wrong and what to do.
 #[derive(Debug, thiserror::Error, PartialEq)]
