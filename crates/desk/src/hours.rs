@@ -187,7 +187,7 @@ impl Hours {
     }
 
     /// The instant at which `by` of open time has passed after `from`. None if the schedule is never
-    /// open (no spans, or spans that only ever fall into DST gaps).
+    /// open, or open too little to give `by` within about two years.
     pub fn advance(&self, from: DateTime<Utc>, by: Duration) -> Option<DateTime<Utc>> {
         if by <= Duration::zero() {
             return Some(from);

@@ -5,7 +5,9 @@
 //! result can be reproduced in a test.
 
 pub mod dispatch;
+pub mod handover;
 pub mod hours;
+pub mod promises;
 pub mod rules;
 pub mod search;
 pub mod sla;
@@ -15,7 +17,9 @@ mod text;
 pub use dispatch::{
     plan, single, summarise, Alert, Notice, NoticeKind, Plan, BURST_LIMIT, BURST_WINDOW_SECONDS,
 };
+pub use handover::{handover, shift_post, Handover, HandoverItem, PromiseMade};
 pub use hours::{Hours, Schedule, Span};
+pub use promises::{promises, Promise};
 pub use rules::{check_rules, default_rules, first_match, AlertFacts, AlertRule, Fired, HandleFact};
 pub use search::{fuzzy, Hit};
 pub use sla::{elapsed, headline, timers, SlaPolicy, Timer, TimerKind, TimerState};
