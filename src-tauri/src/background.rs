@@ -1,6 +1,7 @@
 //! The app's own worker: sends the outbox every few seconds, listens live on each Mastodon account's stream,
 //! and syncs every account every two minutes, so the inbox stays live without anyone pressing "Sync now".
-//! The window hears of each change.
+//! Every round it also wakes snoozed items, raises desktop alerts for new items that match a rule, and
+//! updates the unanswered count. The window hears of each change.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,11 +10,12 @@ use earshot_engine::{Engine, Listeners, Progress, SyncReport};
 use tauri::AppHandle;
 
 use crate::commands::changed;
+use crate::AlertsState;
 
 const SEND_EVERY: Duration = Duration::from_secs(5);
 const SYNC_EVERY: Duration = Duration::from_secs(120);
 
-pub fn start(app: AppHandle, engine: Engine) {
+pub fn start(app: AppHandle, engine: Engine, alerts: AlertsState) {
     tauri::async_runtime::spawn(async move {
         // Items stored before triage existed are labelled once, before anything else.
         match engine.triage_backlog(&mut |_: &Progress| {}).await {
@@ -52,8 +54,47 @@ pub fn start(app: AppHandle, engine: Engine) {
                     Err(e) => tracing::warn!(error = %e, "the background sync failed"),
                 }
             }
+            match engine.wake_snoozed().await {
+                Ok(0) => {}
+                Ok(_) => changed(&app, "snooze"),
+                Err(e) => tracing::warn!(error = %e, "could not wake snoozed items"),
+            }
+            raise_alerts(&engine, &alerts).await;
+            match engine.unanswered_count().await {
+                Ok(n) => crate::desktop::show_count(&app, n),
+                Err(e) => tracing::warn!(error = %e, "could not count unanswered items"),
+            }
             tokio::time::sleep(SEND_EVERY).await;
             since_sync += SEND_EVERY;
         }
     });
+}
+
+/// Shows the alerts that are due. Without a notification server they are still recorded (so they do not
+/// pile up for later), and the window has said once that alerts are unavailable.
+async fn raise_alerts(engine: &Engine, alerts: &AlertsState) {
+    let notices = match engine.alerts_due().await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not check for alerts");
+            return;
+        }
+    };
+    if notices.is_empty() {
+        return;
+    }
+    let Ok(desktop) = alerts.get() else {
+        return;
+    };
+    let shown = tauri::async_runtime::spawn_blocking(move || {
+        for notice in &notices {
+            if let Err(e) = desktop.show(notice) {
+                tracing::warn!("{e}");
+            }
+        }
+    })
+    .await;
+    if let Err(e) = shown {
+        tracing::warn!(error = %e, "showing alerts failed");
+    }
 }

@@ -15,7 +15,7 @@ use tauri_specta::Event;
 
 use crate::{AppState, InboxChanged, SignIn};
 
-fn engine<'a>(state: &'a State<'_, AppState>) -> Result<&'a Engine, ApiError> {
+pub(crate) fn engine<'a>(state: &'a State<'_, AppState>) -> Result<&'a Engine, ApiError> {
     state.0.as_ref().map_err(Clone::clone)
 }
 
@@ -449,9 +449,10 @@ pub async fn compose_check(
     kind: ActionKind,
     from: Option<String>,
     text: String,
+    saved_reply_id: Option<String>,
 ) -> Result<ComposeCheck, ApiError> {
     Ok(engine(&state)?
-        .compose_check(&item_id, kind, from.as_deref(), &text)
+        .compose_check(&item_id, kind, from.as_deref(), &text, saved_reply_id.as_deref())
         .await?)
 }
 

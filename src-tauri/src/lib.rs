@@ -2,6 +2,8 @@
 
 mod background;
 mod commands;
+mod desktop;
+mod work_commands;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,6 +17,22 @@ use tauri_specta::{collect_commands, collect_events, Builder};
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct InboxChanged {
     pub reason: String,
+}
+
+/// Sent when the person clicks an alert or chooses "Open" on it: the window shows that item.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct OpenItem {
+    pub item_id: String,
+}
+
+/// The desktop's notification server, or why alerts are unavailable (said once in the window).
+#[derive(Clone)]
+pub struct AlertsState(pub std::sync::Arc<std::sync::Mutex<Result<earshot_engine::DesktopAlerts, String>>>);
+
+impl AlertsState {
+    pub fn get(&self) -> Result<earshot_engine::DesktopAlerts, String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 /// The open workspace, or why it could not be opened (shown in the window instead of a crash).
@@ -75,8 +93,38 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::add_hubspot,
             commands::sync_crm_source,
             commands::remove_crm_source,
+            work_commands::set_stage,
+            work_commands::snooze_item,
+            work_commands::item_work,
+            work_commands::escalate_item,
+            work_commands::assign_item,
+            work_commands::add_note,
+            work_commands::me,
+            work_commands::update_me,
+            work_commands::list_agents,
+            work_commands::add_agent,
+            work_commands::set_duty,
+            work_commands::handle_settings,
+            work_commands::set_handle_settings,
+            work_commands::alert_settings,
+            work_commands::set_alert_rules,
+            work_commands::set_dnd,
+            work_commands::alerts_status,
+            work_commands::send_test_alert,
+            work_commands::saved_replies,
+            work_commands::save_reply,
+            work_commands::delete_reply,
+            work_commands::preview_reply,
+            work_commands::template_variables,
+            work_commands::handover_preview,
+            work_commands::end_shift,
+            work_commands::start_shift,
+            work_commands::list_handovers,
+            work_commands::read_handover,
+            work_commands::unanswered_count,
+            work_commands::queue_post,
         ])
-        .events(collect_events![InboxChanged])
+        .events(collect_events![InboxChanged, OpenItem])
         // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.
         .disable_serde_phases()
 }
@@ -140,8 +188,11 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let engine = open_engine();
+            let alerts = desktop::connect_alerts(app.handle(), engine.as_ref().ok().cloned());
+            app.manage(alerts.clone());
+            desktop::tray(app.handle());
             if let Ok(engine) = &engine {
-                background::start(app.handle().clone(), engine.clone());
+                background::start(app.handle().clone(), engine.clone(), alerts);
             }
             app.manage(AppState(engine));
             app.manage(SignIn::default());

@@ -74,7 +74,7 @@ export const commands = {
 	 */
 	syncSource: (id: string, onProgress: Channel<Progress>) => typedError<SyncReport, ApiError>(__TAURI_INVOKE("sync_source", { id, onProgress })),
 	/**  What the composer should show before sending: the default "from" handle, warnings, and the length limit. */
-	composeCheck: (itemId: string, kind: ActionKind, from: string | null, text: string) => typedError<ComposeCheck, ApiError>(__TAURI_INVOKE("compose_check", { itemId, kind, from, text })),
+	composeCheck: (itemId: string, kind: ActionKind, from: string | null, text: string, savedReplyId: string | null) => typedError<ComposeCheck, ApiError>(__TAURI_INVOKE("compose_check", { itemId, kind, from, text, savedReplyId })),
 	/**  Queues a reply, direct message, boost or like in the durable outbox and tries to send it at once. */
 	queueAction: (request: ActionRequest) => typedError<OutboxView, ApiError>(__TAURI_INVOKE("queue_action", { request })),
 	/**  Outgoing actions, newest first: for one item, or all of them. */
@@ -120,11 +120,50 @@ export const commands = {
 	syncCrmSource: (id: string, onProgress: Channel<Progress>) => typedError<CrmSyncReport, ApiError>(__TAURI_INVOKE("sync_crm_source", { id, onProgress })),
 	/**  Removes a CRM connection, its password, and the contacts that came only from it. */
 	removeCrmSource: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_crm_source", { id })),
+	setStage: (id: string, stage: Stage) => typedError<null, ApiError>(__TAURI_INVOKE("set_stage", { id, stage })),
+	/**  Takes an item out of the list until `until` (RFC 3339); returns the time it comes back. */
+	snoozeItem: (id: string, until: string) => typedError<string, ApiError>(__TAURI_INVOKE("snooze_item", { id, until })),
+	itemWork: (id: string) => typedError<WorkView, ApiError>(__TAURI_INVOKE("item_work", { id })),
+	escalateItem: (request: EscalateRequest) => typedError<WorkView, ApiError>(__TAURI_INVOKE("escalate_item", { request })),
+	/**  Gives an item to a person by name, or to no one (`to` null). */
+	assignItem: (id: string, to: string | null) => typedError<WorkView, ApiError>(__TAURI_INVOKE("assign_item", { id, to })),
+	/**  An internal note on the item, or on its whole conversation. Never sent anywhere. */
+	addNote: (id: string, body: string, conversation: boolean) => typedError<WorkView, ApiError>(__TAURI_INVOKE("add_note", { id, body, conversation })),
+	me: () => typedError<AgentView, ApiError>(__TAURI_INVOKE("me")),
+	updateMe: (name: string, signature: string) => typedError<AgentView, ApiError>(__TAURI_INVOKE("update_me", { name, signature })),
+	listAgents: () => typedError<AgentView[], ApiError>(__TAURI_INVOKE("list_agents")),
+	addAgent: (name: string, role: string) => typedError<AgentView, ApiError>(__TAURI_INVOKE("add_agent", { name, role })),
+	/**  Puts a person (by name; the person at this desk when null) on or off duty. */
+	setDuty: (agent: string | null, onDuty: boolean, until: string | null, handleIds: string[]) => typedError<AgentView, ApiError>(__TAURI_INVOKE("set_duty", { agent, onDuty, until, handleIds })),
+	handleSettings: () => typedError<HandleSettings[], ApiError>(__TAURI_INVOKE("handle_settings")),
+	setHandleSettings: (settings: HandleSettings) => typedError<HandleSettings, ApiError>(__TAURI_INVOKE("set_handle_settings", { settings })),
+	alertSettings: () => typedError<AlertSettings, ApiError>(__TAURI_INVOKE("alert_settings")),
+	setAlertRules: (rules: AlertRule[]) => typedError<AlertSettings, ApiError>(__TAURI_INVOKE("set_alert_rules", { rules })),
+	/**  Do-not-disturb until a time (RFC 3339), "on" until turned off, or off (null). */
+	setDnd: (until: string | null) => typedError<AlertSettings, ApiError>(__TAURI_INVOKE("set_dnd", { until })),
+	alertsStatus: () => typedError<AlertsStatus, ApiError>(__TAURI_INVOKE("alerts_status")),
+	/**  Shows a sample alert, so the person can see what alerts look like and that they arrive. */
+	sendTestAlert: () => typedError<null, ApiError>(__TAURI_INVOKE("send_test_alert")),
+	savedReplies: (query: string) => typedError<SavedReplyView[], ApiError>(__TAURI_INVOKE("saved_replies", { query })),
+	saveReply: (request: SaveReplyRequest) => typedError<SavedReplyView, ApiError>(__TAURI_INVOKE("save_reply", { request })),
+	deleteReply: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_reply", { id })),
+	/**  A saved reply filled in for an item, with the length once signed and a warning if the author had it before. */
+	previewReply: (itemId: string, savedReplyId: string, from: string | null, values: { [key in string]: string }) => typedError<ReplyPreview, ApiError>(__TAURI_INVOKE("preview_reply", { itemId, savedReplyId, from, values })),
+	templateVariables: () => __TAURI_INVOKE<TemplateVariable[]>("template_variables"),
+	handoverPreview: (note: string) => typedError<HandoverView, ApiError>(__TAURI_INVOKE("handover_preview", { note })),
+	endShift: (request: EndShiftRequest) => typedError<EndShiftResult, ApiError>(__TAURI_INVOKE("end_shift", { request })),
+	startShift: (handleIds: string[], until: string | null) => typedError<AgentView, ApiError>(__TAURI_INVOKE("start_shift", { handleIds, until })),
+	listHandovers: (limit: number) => typedError<HandoverView[], ApiError>(__TAURI_INVOKE("list_handovers", { limit })),
+	readHandover: (id: string) => typedError<null, ApiError>(__TAURI_INVOKE("read_handover", { id })),
+	unansweredCount: () => typedError<number, ApiError>(__TAURI_INVOKE("unanswered_count")),
+	/**  Queues the shift change post the agent has read and confirmed, from the handle they chose. */
+	queuePost: (from: string, text: string) => typedError<OutboxView, ApiError>(__TAURI_INVOKE("queue_post", { from, text })),
 };
 
 /** Events */
 export const events = {
 	inboxChanged: makeEvent<InboxChanged, InboxChanged>("inbox-changed"),
+	openItem: makeEvent<OpenItem, OpenItem>("open-item"),
 };
 
 /* Types */
@@ -151,7 +190,9 @@ export type AccountView = {
 };
 
 /**  What an agent can do to an item. */
-export type ActionKind = "reply" | "boost" | "like" | "dm";
+export type ActionKind = "reply" | "boost" | "like" | "dm" | 
+/**  A post of our own rather than an answer: the "shift change" sign-off. */
+"post";
 
 /**  A request to act on an item. */
 export type ActionRequest = {
@@ -164,10 +205,67 @@ export type ActionRequest = {
 	confirmed?: boolean,
 	/**  Who asked, as they are named in the app. */
 	requested_by: string | null,
+	/**  The saved reply the text was written from, if any. */
+	saved_reply_id?: string | null,
 };
 
 /**  What an agent says about an item. */
 export type AgentLabel = { kind: "spam"; value: boolean } | { kind: "intent"; value: Intent };
+
+/**  A person on the team, as the roster shows them. */
+export type AgentView = {
+	id: string,
+	name: string,
+	signature: string,
+	/**  The signature as it will appear: "–Ana". */
+	signature_preview: string,
+	role: string,
+	on_duty: boolean,
+	duty_until: string | null,
+	handle_ids: string[],
+	/**  Items in a working stage that this person holds. */
+	holding: number,
+	/**  This is the person at this desk. */
+	is_me: boolean,
+};
+
+export type AlertRule = {
+	id: string,
+	name: string,
+	enabled: boolean,
+	/**  Any of these; empty means any intent (unless `urgent` is set). */
+	intents: Intent[],
+	/**  An urgent item matches the "what" clause whatever its intent. */
+	urgent: boolean,
+	/**  An extra filter; empty means any. */
+	sentiments: Sentiment[],
+	/**  "Who": either threshold met is enough; neither set means anyone. */
+	min_followers: number | null,
+	/**  0..=1, the CRM standing (0.3 lead … 1.0 top tier). */
+	min_customer_standing: number | null,
+	/**  Our handle IDs; empty means any. Matches if any of the item's handles is listed. */
+	handles: string[],
+	roles: Role[],
+	networks: Network[],
+	/**  Empty means any; otherwise any keyword as a whole word or phrase, case-insensitive. */
+	keywords: string[],
+};
+
+/**  The alert rules and do-not-disturb, for Settings. */
+export type AlertSettings = {
+	rules: AlertRule[],
+	/**  Do-not-disturb is on until this time; "on" with no time means until turned off. */
+	dnd_until: string | null,
+	dnd_active: boolean,
+};
+
+/**  Whether desktop alerts can be shown here, and if not, why (said once in the window). */
+export type AlertsStatus = {
+	available: boolean,
+	/**  The notification server's name and version. */
+	server: string | null,
+	problem: string | null,
+};
 
 /**  An error as the UI receives it: a code to act on and a message to show a person. */
 export type ApiError = {
@@ -209,7 +307,10 @@ export type ComposeCheck = {
 	warnings: string[],
 	/**  The most characters the network takes (Bluesky counts graphemes), when the action has text. */
 	limit: number | null,
+	/**  The text's length once signed. */
 	used: number,
+	/**  What is added to the end of the text on sending, by the handle's policy: "–Ana". */
+	signature: string | null,
 };
 
 /**
@@ -340,10 +441,36 @@ export type CustomerPanel = {
 /**  How sure the panel is about who wrote the item. */
 export type CustomerStatus = "linked" | "suggested" | "unknown";
 
+export type EndShiftRequest = {
+	/**  A note for the next agent. */
+	note: string,
+	/**  Who takes over, by name, for the sign-off post ("Sam is here until 22:00"). */
+	next_agent: string | null,
+	/**  Until when the next agent is on, as the post words it ("22:00"). */
+	next_until: string | null,
+};
+
+export type EndShiftResult = {
+	handover: HandoverView,
+	/**  Items the leaving agent held that went back to the queue. */
+	returned: number,
+	/**  A "shift change" post to send from a handle after the agent confirms it; nothing is sent yet. */
+	shift_post: string,
+};
+
 /**  The closed set of error kinds the UI may act on. It never matches on message text. */
 export type ErrorCode = "not_found" | "invalid_input" | "storage" | 
 /**  A network's server refused, limited or could not be reached; the message says which. */
 "network" | "internal";
+
+/**  Where to send an escalated item: a person (by name) or a role. */
+export type EscalateRequest = {
+	item_id: string,
+	to_agent: string | null,
+	/**  "lead": whoever leads the team picks it up. */
+	to_role: string | null,
+	note: string,
+};
 
 /**  A word or cue that moved a label, and by how much (in the model's log-odds). */
 export type Evidence = {
@@ -376,6 +503,18 @@ export type HandleRef = {
 	role: Role,
 };
 
+/**  A handle's SLA targets and hours, as stored, with the defaults filled in. */
+export type HandleSettings = {
+	handle_id: string,
+	sla: SlaPolicy,
+	/**  `None`: around the clock. */
+	business_hours: Schedule | null,
+	/**  When alerts for this handle are held back. `None`: never. */
+	quiet_hours: Schedule | null,
+	/**  Replies from this handle end with the agent's signature. */
+	sign_replies: boolean,
+};
+
 /**  One of our handles, with its open item count. */
 export type HandleSummary = {
 	id: string,
@@ -384,6 +523,39 @@ export type HandleSummary = {
 	role: Role,
 	display_name: string | null,
 	open_count: number,
+};
+
+export type Handover = {
+	agent: string,
+	ended_at: string,
+	note: string,
+	/**  Open items whose headline timer is due soon or breached, soonest due first. */
+	near_sla: HandoverItem[],
+	/**  All the other open items, oldest waiting first. */
+	open: HandoverItem[],
+	/**  Newest first. */
+	promises: PromiseMade[],
+};
+
+export type HandoverItem = {
+	item_id: string,
+	author: string,
+	handle: string,
+	intent: Intent,
+	waiting_since: string,
+	/**  The item's headline timer. */
+	sla: Timer | null,
+	first_line: string,
+};
+
+/**  A handover, as the next agent reads it. */
+export type HandoverView = {
+	id: string,
+	summary: Handover,
+	/**  The same as plain text, in the reader's time zone, to copy or print. */
+	text: string,
+	read_by: string | null,
+	read_at: string | null,
 };
 
 /**
@@ -430,6 +602,12 @@ export type InboxQuery = {
 	search: string | null,
 	/**  Which triage view; `None` lists every item. */
 	view: InboxView | null,
+	/**  Items at this stage only ("waiting" for the Waiting list). */
+	stage?: Stage | null,
+	/**  Only snoozed items (`true`) or only items not snoozed (`false`). */
+	snoozed?: boolean | null,
+	/**  Only items the person at this desk holds. */
+	mine?: boolean | null,
 };
 
 /**  One row of the inbox list. */
@@ -450,6 +628,12 @@ export type InboxRow = {
 	status: ItemStatus,
 	/**  `None` until the item has been triaged. */
 	triage: TriageSummary | null,
+	stage: Stage,
+	snoozed_until: string | null,
+	/**  The SLA timer that matters now: the running one nearest its due time, else the last one met. */
+	sla: SlaTimerView | null,
+	/**  The person holding it, or the role it was escalated to. */
+	held_by: string | null,
 };
 
 /**  The inbox's views by triage. */
@@ -531,6 +715,21 @@ export type Mapping = {
 /**  A social network Earshot can listen on. */
 export type Network = "bluesky" | "mastodon" | "x" | "web";
 
+/**  An internal note. */
+export type NoteView = {
+	id: string,
+	/**  About the whole conversation rather than this post. */
+	conversation: boolean,
+	author: string | null,
+	body: string,
+	created_at: string,
+};
+
+/**  Sent when the person clicks an alert or chooses "Open" on it: the window shows that item. */
+export type OpenItem = {
+	item_id: string,
+};
+
 /**  An action as the outbox shows it. */
 export type OutboxView = {
 	id: string,
@@ -597,6 +796,20 @@ export type Progress = {
 	phase: string,
 };
 
+export type Promise = {
+	/**  The sentence, trimmed. */
+	phrase: string,
+	/**  The time we named in it, as written: "tomorrow", "by Friday", "within 2 hours". */
+	when: string | null,
+};
+
+export type PromiseMade = {
+	item_id: string,
+	author: string,
+	promise: Promise,
+	said_at: string,
+};
+
 /**  Where an item is listed. */
 export type Queue = 
 /**  Needs a person. */
@@ -623,6 +836,27 @@ export type RecordOrigin = {
 	stale_because: string | null,
 };
 
+/**
+ *  A saved reply filled in for one item: the text to put in the composer, and how long it comes out on
+ *  the item's network once signed.
+ */
+export type ReplyPreview = {
+	saved_reply_id: string,
+	title: string,
+	/**  The text with its variables filled in (the signature is added on sending, as for any reply). */
+	text: string,
+	/**  Variables with no value here, left in braces for the agent to fill ("order"). */
+	missing: string[],
+	unknown: string[],
+	/**  The signature that will follow the text, if the handle signs replies. */
+	signature: string | null,
+	limit: number | null,
+	/**  Length of text plus signature, counted the network's way. */
+	used: number,
+	/**  "You sent this saved reply to @ann on 12 Nov 14:05." when it went to this author before. */
+	warning: string | null,
+};
+
 /**  What a handle is for. Support staff work support handles; marketers work marketing handles. */
 export type Role = "support" | "marketing" | "other";
 
@@ -643,6 +877,29 @@ export type Rule =
 /**  A verified link to a site's root is the contact's email domain. */
 "verified_domain";
 
+/**  A request to save a reply; `id` is set to change one. */
+export type SaveReplyRequest = {
+	id: string | null,
+	title: string,
+	body: string,
+};
+
+export type SavedReplyView = {
+	id: string,
+	title: string,
+	body: string,
+	updated_at: string,
+	/**  How many replies were written from it. */
+	uses: number,
+};
+
+/**  A weekly schedule as the agent writes it. */
+export type Schedule = {
+	/**  IANA name, such as "Europe/Berlin". */
+	time_zone: string,
+	spans: Span[],
+};
+
 /**  A run of text; `link` is set only for a safe web address. */
 export type Segment = {
 	text: string,
@@ -657,6 +914,27 @@ export type SkippedRow = {
 	/**  The file's line where the row or card starts. */
 	line: number,
 	reason: string,
+};
+
+/**  The targets a team promises its authors. */
+export type SlaPolicy = {
+	first_response_minutes: number | null,
+	resolution_minutes: number | null,
+	/**  Count only the time inside business hours (when the team has any). */
+	business_hours_only: boolean,
+};
+
+/**  An SLA timer as a list row or the detail pane shows it. */
+export type SlaTimerView = {
+	kind: TimerKind,
+	state: TimerState,
+	target_minutes: number,
+	due_at: string | null,
+	/**  Minutes left; negative once breached. Business minutes where the handle counts only business hours. */
+	remaining_minutes: number,
+	took_minutes: number | null,
+	/**  In words: "First reply due in 12 min", "Resolution 2 h 5 min overdue", "First reply in 18 min". */
+	label: string,
 };
 
 /**  A listening source as the CLI and the app show it. */
@@ -686,6 +964,19 @@ export type SourceView = {
 	items: number,
 };
 
+/**  One opening on one day of the week, in local time. */
+export type Span = {
+	/**  ISO weekday: 1 = Monday … 7 = Sunday. */
+	day: number,
+	/**  "HH:MM" local time. */
+	start: string,
+	/**
+	 *  "HH:MM" local time; "24:00" is the end of the day. An end at or before the start runs past
+	 *  midnight into the next day (22:00–07:00 quiet hours).
+	 */
+	end: string,
+};
+
 /**  One handle's billable use over a period. */
 export type SpendLine = {
 	handle: string,
@@ -707,6 +998,13 @@ export type SpendView = {
 	prices: XPrice[],
 };
 
+/**
+ *  Where an item stands in an agent's work: new until someone opens it, open while it is being worked,
+ *  waiting on the customer, then resolved, or ignored (needs no one). Snoozing is separate: a snoozed item
+ *  keeps its stage and leaves the list until its time.
+ */
+export type Stage = "new" | "open" | "waiting" | "resolved" | "ignored";
+
 /**  What one sync did. */
 export type SyncReport = {
 	account: string,
@@ -726,6 +1024,12 @@ export type System = "hubspot" | "salesforce" |
 /**  A vCard's UID, from a file or a CardDAV address book. */
 "vcard";
 
+/**  A variable a saved reply can use, for the editor's help. */
+export type TemplateVariable = {
+	name: string,
+	description: string,
+};
+
 /**  One of the customer's posts, on any of our handles and networks, with our first answer. */
 export type TimelineEntry = {
 	item_id: string,
@@ -741,6 +1045,25 @@ export type TimelineEntry = {
 	response_minutes: number | null,
 	reply_url: string | null,
 };
+
+export type Timer = {
+	kind: TimerKind,
+	target_minutes: number,
+	/**  None only when the timer counts business hours and the business is never open. */
+	due_at: string | null,
+	state: TimerState,
+	/**
+	 *  Running: minutes left, negative once breached. Met: the target minus what it took.
+	 *  In business minutes when the timer counts business hours.
+	 */
+	remaining_minutes: number,
+	/**  When met: how long it took, in the timer's own minutes. */
+	took_minutes: number | null,
+};
+
+export type TimerKind = "first_response" | "resolution";
+
+export type TimerState = "on_track" | "due_soon" | "breached" | "met" | "met_late";
 
 /**  How well triage agrees with the agents, each labelled item judged without its own label. */
 export type TriageQuality = {
@@ -789,6 +1112,31 @@ export type UrgencyCue =
 "safety" | 
 /**  Hacked accounts, fraud, stolen data. */
 "security";
+
+/**  Something that happened to an item, in words. */
+export type WorkEvent = {
+	at: string,
+	who: string | null,
+	kind: string,
+	/**  "Escalated to Sam: refund over $500", "Snoozed until 14:00". */
+	text: string,
+};
+
+/**  Where an item stands in the team's work, for the detail pane. */
+export type WorkView = {
+	item_id: string,
+	stage: Stage,
+	snoozed_until: string | null,
+	/**  The person holding it, or the role it was escalated to ("Leads"). */
+	held_by: string | null,
+	/**  Why it is held: the last escalation's note. */
+	held_because: string | null,
+	timers: SlaTimerView[],
+	first_response_at: string | null,
+	resolved_at: string | null,
+	notes: NoteView[],
+	history: WorkEvent[],
+};
 
 /**  Facts about the open workspace. */
 export type WorkspaceInfo = {

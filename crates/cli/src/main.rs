@@ -4,6 +4,7 @@ mod bench;
 mod crm;
 mod output;
 mod triage;
+mod work;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -133,6 +134,8 @@ enum Command {
     /// Train, apply and evaluate triage models (spam, intent, sentiment) on labelled CSV files.
     #[command(subcommand)]
     Triage(triage::TriageCommand),
+    #[command(flatten)]
+    Work(work::WorkCommand),
     /// Measure import and query speed on generated mentions, against raw SQLite inserts.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -379,6 +382,10 @@ async fn open(data_dir: Option<PathBuf>) -> anyhow::Result<Engine> {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Work(command) => {
+            let engine = open(cli.data_dir).await?;
+            work::run(&engine, command).await
+        }
         Command::Import { file } => {
             let engine = open(cli.data_dir).await?;
             let report = engine.import_file(&file, &mut progress_bar("Importing")).await?;
@@ -783,7 +790,8 @@ async fn act(
             from,
             text,
             confirmed,
-            requested_by: std::env::var("USER").ok(),
+            requested_by: None,
+            saved_reply_id: None,
         })
         .await?;
     let tried = engine.send_due().await?;

@@ -220,6 +220,7 @@ fn kind_word(kind: ActionKind) -> &'static str {
         ActionKind::Dm => "the direct message",
         ActionKind::Boost => "the boost",
         ActionKind::Like => "the like",
+        ActionKind::Post => "the post",
     }
 }
 

@@ -198,6 +198,7 @@ async fn killing_earshot_at_random_moments_loses_and_repeats_nothing() {
                     text: Some(text.clone()),
                     confirmed: true,
                     requested_by: Some("crash test".into()),
+                    saved_reply_id: None,
                 })
                 .await
                 .unwrap();

@@ -15,7 +15,7 @@ pub mod triage;
 pub use error::CoreError;
 pub use handle::{Account, Handle, Network, Role};
 pub use keywords::{keyword_list, KeywordFilter, MAX_KEYWORD_CHARS};
-pub use mention::{Author, Conversation, Facet, FacetKind, ItemStatus, Mention, MentionKey};
+pub use mention::{Author, Conversation, Facet, FacetKind, ItemStatus, Mention, MentionKey, Stage};
 pub use priority::{CustomerStanding, Engagement, Factor, Priority, PriorityWeights, Reason, Signals};
 pub use text::{safe_link, segments, Segment};
 pub use triage::{Evidence, Intent, LabelSource, Labels, Queue, Sentiment, Urgency, UrgencyCue};

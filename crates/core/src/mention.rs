@@ -132,3 +132,75 @@ impl std::str::FromStr for ItemStatus {
         }
     }
 }
+
+/// Where an item stands in an agent's work: new until someone opens it, open while it is being worked,
+/// waiting on the customer, then resolved, or ignored (needs no one). Snoozing is separate: a snoozed item
+/// keeps its stage and leaves the list until its time.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    New,
+    Open,
+    Waiting,
+    Resolved,
+    Ignored,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 5] = [
+        Stage::New,
+        Stage::Open,
+        Stage::Waiting,
+        Stage::Resolved,
+        Stage::Ignored,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::New => "new",
+            Stage::Open => "open",
+            Stage::Waiting => "waiting",
+            Stage::Resolved => "resolved",
+            Stage::Ignored => "ignored",
+        }
+    }
+
+    /// Words for people: "Waiting on customer".
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::New => "New",
+            Stage::Open => "Open",
+            Stage::Waiting => "Waiting on customer",
+            Stage::Resolved => "Resolved",
+            Stage::Ignored => "Ignored",
+        }
+    }
+
+    /// Whether an item at this stage belongs in the working list (when not snoozed).
+    pub fn is_active(self) -> bool {
+        matches!(self, Stage::New | Stage::Open)
+    }
+
+    /// The inbox status an item at this stage has.
+    pub fn status(self) -> ItemStatus {
+        if self.is_active() {
+            ItemStatus::Open
+        } else {
+            ItemStatus::Done
+        }
+    }
+}
+
+impl std::str::FromStr for Stage {
+    type Err = crate::CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        Stage::ALL.into_iter().find(|st| st.as_str() == s).ok_or_else(|| {
+            crate::CoreError::invalid(
+                "stage",
+                format!("'{s}' is not a stage; use new, open, waiting, resolved or ignored"),
+            )
+        })
+    }
+}

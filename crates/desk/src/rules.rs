@@ -28,7 +28,7 @@ pub struct AlertRule {
     /// An extra filter; empty means any.
     pub sentiments: Vec<Sentiment>,
     /// "Who": either threshold met is enough; neither set means anyone.
-    pub min_followers: Option<u64>,
+    pub min_followers: Option<u32>,
     /// 0..=1, the CRM standing (0.3 lead … 1.0 top tier).
     pub min_customer_standing: Option<f64>,
     /// Our handle IDs; empty means any. Matches if any of the item's handles is listed.
@@ -113,7 +113,9 @@ fn explain(rule: &AlertRule, facts: &AlertFacts) -> Option<String> {
     if !rule.sentiments.is_empty() && !rule.sentiments.contains(&facts.sentiment) {
         return None;
     }
-    let followers_met = rule.min_followers.is_some_and(|m| facts.followers >= m);
+    let followers_met = rule
+        .min_followers
+        .is_some_and(|m| facts.followers >= u64::from(m));
     let customer_met = match (rule.min_customer_standing, facts.customer_standing) {
         (Some(min), Some(standing)) => standing >= min,
         _ => false,

@@ -99,8 +99,11 @@ pub struct Timer {
     pub state: TimerState,
     /// Running: minutes left, negative once breached. Met: the target minus what it took.
     /// In business minutes when the timer counts business hours.
+    // Minutes fit an i32 many times over; TypeScript gets a plain number.
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub remaining_minutes: i64,
     /// When met: how long it took, in the timer's own minutes.
+    #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
     pub took_minutes: Option<i64>,
 }
 

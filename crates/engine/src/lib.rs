@@ -4,28 +4,34 @@
 //! IPC boundary; the TypeScript types are generated from them.
 
 mod accounts;
+mod alerts;
 mod bluesky;
 mod clock;
 mod crm;
 mod crm_sync;
 mod demo;
 mod error;
+mod handover;
 mod listening;
 mod live;
 mod mastodon;
+mod notifier;
 mod oauth;
 mod outbox;
 mod paths;
+mod replies;
 mod secrets;
 mod service;
 pub mod source;
 mod spend;
 mod triage;
 mod views;
+mod work;
 mod worker;
 mod x;
 
 pub use accounts::{AccountView, SyncReport};
+pub use alerts::AlertSettings;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crm::{
     decode_upload, preview_contact_file, Columns, ContactFileKind, ContactFilePreview, ContactImportReport,
@@ -33,13 +39,18 @@ pub use crm::{
 };
 pub use crm_sync::{CrmSourceView, CrmSyncReport, RecordOrigin, CRM_TTL};
 pub use demo::DEMO_JSONL;
+pub use earshot_desk::{AlertRule, Notice, NoticeKind, Schedule, SlaPolicy, Span, TimerKind, TimerState};
 pub use error::{ApiError, EngineError, ErrorCode};
+pub use handover::{EndShiftRequest, EndShiftResult, HandoverView};
 pub use listening::SourceView;
 pub use live::{Listeners, OnChange};
+pub use notifier::{AlertAction, DesktopAlerts};
 pub use outbox::{ActionKind, ActionRequest, ComposeCheck, OutboxView};
 pub use paths::{resolve_data_dir, DATABASE_FILE, DATA_DIR_ENV};
+pub use replies::{template_variables, ReplyPreview, SaveReplyRequest, SavedReplyView, TemplateVariable};
 pub use service::Engine;
 pub use spend::{SpendLine, SpendView, XPrice};
 pub use triage::{AgentLabel, TriageQuality};
 pub use views::*;
+pub use work::{AgentView, EscalateRequest, HandleSettings, NoteView, SlaTimerView, WorkEvent, WorkView};
 pub use x::DEFAULT_REDIRECT_PORT as X_REDIRECT_PORT;

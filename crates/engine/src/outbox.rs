@@ -36,6 +36,8 @@ pub enum ActionKind {
     Boost,
     Like,
     Dm,
+    /// A post of our own rather than an answer: the "shift change" sign-off.
+    Post,
 }
 
 impl ActionKind {
@@ -45,6 +47,7 @@ impl ActionKind {
             ActionKind::Boost => "boost",
             ActionKind::Like => "like",
             ActionKind::Dm => "dm",
+            ActionKind::Post => "post",
         }
     }
 
@@ -54,12 +57,13 @@ impl ActionKind {
             "boost" => ActionKind::Boost,
             "like" => ActionKind::Like,
             "dm" => ActionKind::Dm,
+            "post" => ActionKind::Post,
             _ => return None,
         })
     }
 
     fn has_text(self) -> bool {
-        matches!(self, ActionKind::Reply | ActionKind::Dm)
+        matches!(self, ActionKind::Reply | ActionKind::Dm | ActionKind::Post)
     }
 }
 
@@ -96,7 +100,10 @@ pub struct ComposeCheck {
     pub warnings: Vec<String>,
     /// The most characters the network takes (Bluesky counts graphemes), when the action has text.
     pub limit: Option<u32>,
+    /// The text's length once signed.
     pub used: u32,
+    /// What is added to the end of the text on sending, by the handle's policy: "–Ana".
+    pub signature: Option<String>,
 }
 
 /// A request to act on an item.
@@ -112,13 +119,16 @@ pub struct ActionRequest {
     pub confirmed: bool,
     /// Who asked, as they are named in the app.
     pub requested_by: Option<String>,
+    /// The saved reply the text was written from, if any.
+    #[serde(default)]
+    pub saved_reply_id: Option<String>,
 }
 
 /// Why nothing can be sent in answer to a page found through a feed.
 const WEB_REFUSAL: &str =
     "Web pages cannot be answered from Earshot. Open the page in your browser, answer there, then mark the item done.";
 
-fn limit(network: Network) -> u32 {
+pub(crate) fn limit(network: Network) -> u32 {
     match network {
         Network::Bluesky => 300,
         Network::Mastodon => 500,
@@ -130,7 +140,7 @@ fn limit(network: Network) -> u32 {
 
 /// Text length as the network counts it: graphemes on Bluesky; on Mastodon, characters, with every link
 /// counted as 23 and a mention of someone on another server (`@user@server`) as just `@user`.
-fn used(network: Network, text: &str) -> u32 {
+pub(crate) fn used(network: Network, text: &str) -> u32 {
     let n = match network {
         Network::Bluesky => text.graphemes(true).count(),
         Network::Mastodon => mastodon_length(text),
@@ -236,6 +246,7 @@ fn check(item: &ItemRow, from: &AccountRow, kind: ActionKind, text: &str) -> Com
         warnings,
         limit: replying.then(|| limit(network)),
         used: if replying { used(network, text) } else { 0 },
+        signature: None,
     }
 }
 
@@ -248,7 +259,7 @@ impl Engine {
     }
 
     /// An account by its ID or its handle (`support.example.social`, with or without the `@`).
-    async fn account_row(&self, id: &str) -> Result<AccountRow, EngineError> {
+    pub(crate) async fn account_row(&self, id: &str) -> Result<AccountRow, EngineError> {
         let missing = || EngineError::NotFound(format!("There is no connected account '{id}'."));
         let mut conn = earshot_store::acquire(&self.db).await?;
         match id.trim().parse::<i64>() {
@@ -293,6 +304,7 @@ impl Engine {
         kind: ActionKind,
         from: Option<&str>,
         text: &str,
+        saved_reply_id: Option<&str>,
     ) -> Result<ComposeCheck, EngineError> {
         let item = self.item_row(item_id).await?;
         if item.network == Network::Web {
@@ -302,6 +314,7 @@ impl Engine {
                 warnings: vec![WEB_REFUSAL.into()],
                 limit: None,
                 used: 0,
+                signature: None,
             });
         }
         let default = self.default_from(&item, kind).await?;
@@ -319,8 +332,22 @@ impl Engine {
                 )],
                 limit: kind.has_text().then(|| limit(item.network)),
                 used: used(item.network, text),
+                signature: None,
             },
         };
+        if let (Some(row), true) = (&from_row, kind.has_text()) {
+            out.signature = self.signature_for(row).await?;
+            if let Some(sig) = &out.signature {
+                out.used = used(item.network, &earshot_desk::signed(text.trim(), sig));
+            }
+        }
+        if let Some(saved) = saved_reply_id.filter(|_| kind.has_text()) {
+            let saved = saved
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| EngineError::NotFound(format!("There is no saved reply '{saved}'.")))?;
+            out.warnings.extend(self.repeat_warning(item.id, saved).await?);
+        }
         out.default_from = default.map(|a| a.id.0.to_string());
         Ok(out)
     }
@@ -351,7 +378,29 @@ impl Engine {
                     .into(),
             ));
         }
-        let checked = check(&item, &from, request.kind, text);
+        let saved_reply = match request
+            .saved_reply_id
+            .as_deref()
+            .filter(|_| request.kind.has_text())
+        {
+            Some(raw) => Some(
+                raw.trim()
+                    .parse::<i64>()
+                    .map_err(|_| EngineError::NotFound(format!("There is no saved reply '{raw}'.")))?,
+            ),
+            None => None,
+        };
+        let signed = match self.signature_for(&from).await? {
+            Some(sig) if request.kind.has_text() => earshot_desk::signed(text, &sig),
+            _ => text.to_owned(),
+        };
+        let text = signed.as_str();
+        let mut checked = check(&item, &from, request.kind, text);
+        if let Some(saved) = saved_reply {
+            checked
+                .warnings
+                .extend(self.repeat_warning(item.id, saved).await?);
+        }
         if let Some(max) = checked.limit.filter(|max| checked.used > *max) {
             return Err(EngineError::Invalid(format!(
                 "The text is {} characters long; {} takes at most {max}. Shorten it by {}.",
@@ -377,6 +426,15 @@ impl Engine {
             k if k.has_text() => Some(text.to_owned()),
             _ => None,
         };
+        let requested_by = match request
+            .requested_by
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            Some(name) => name.to_owned(),
+            None => self.me().await?.name,
+        };
         let now = self.clock.now();
         let key = new_key(now);
         let mut conn = earshot_store::acquire(&self.db).await?;
@@ -389,7 +447,8 @@ impl Engine {
                 kind: request.kind.as_str(),
                 target: &item.remote_id,
                 body: body.as_deref(),
-                requested_by: request.requested_by.as_deref(),
+                requested_by: Some(requested_by.as_str()),
+                saved_reply,
             },
             now,
         )
@@ -400,6 +459,51 @@ impl Engine {
         drop(conn);
         // Answering, boosting or liking says the item needed a person: triage learns from it.
         self.learn_actionable(item.id, true).await?;
+        self.outbox_view(row).await
+    }
+
+    /// Queues a post of our own from an account (the shift change sign-off), after the agent has read it.
+    pub async fn queue_post(&self, from: &str, text: &str) -> Result<OutboxView, EngineError> {
+        let from = self.account_row(from).await?;
+        if from.network == Network::Web {
+            return Err(EngineError::Invalid(WEB_REFUSAL.into()));
+        }
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(EngineError::Invalid("Write something to post first.".into()));
+        }
+        let max = limit(from.network);
+        let length = used(from.network, text);
+        if length > max {
+            return Err(EngineError::Invalid(format!(
+                "The post is {length} characters long; {} takes at most {max}. Shorten it by {}.",
+                from.network.label(),
+                length - max
+            )));
+        }
+        let me = self.me().await?;
+        let now = self.clock.now();
+        let key = new_key(now);
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let id = outbox::enqueue(
+            &mut conn,
+            &NewAction {
+                idempotency_key: &key,
+                account: from.id,
+                item: None,
+                kind: ActionKind::Post.as_str(),
+                target: "",
+                body: Some(text),
+                requested_by: Some(me.name.as_str()),
+                saved_reply: None,
+            },
+            now,
+        )
+        .await?;
+        let row = outbox::get(&mut conn, id)
+            .await?
+            .ok_or_else(|| EngineError::NotFound("The queued post disappeared.".into()))?;
+        drop(conn);
         self.outbox_view(row).await
     }
 
@@ -557,7 +661,7 @@ impl Engine {
         let client = self.bluesky_client(account).await?;
         let now = self.clock.now();
         let collection = match kind {
-            ActionKind::Reply => bluesky::POST,
+            ActionKind::Reply | ActionKind::Post => bluesky::POST,
             ActionKind::Boost => bluesky::REPOST,
             ActionKind::Like => bluesky::LIKE,
             ActionKind::Dm => {
@@ -577,6 +681,22 @@ impl Engine {
             if let Some(done) = client.existing(collection, &row.idempotency_key, now).await? {
                 return Ok((done.uri.clone(), web(&done)));
             }
+        }
+        if kind == ActionKind::Post {
+            let text = row.body.as_deref().unwrap_or_default();
+            return match client.post(text, None, &row.idempotency_key, now).await {
+                Ok(done) => Ok((done.uri.clone(), web(&done))),
+                Err(FetchError::Server { .. }) => {
+                    match client.existing(collection, &row.idempotency_key, now).await? {
+                        Some(done) => Ok((done.uri.clone(), web(&done))),
+                        None => Err(EngineError::Network(FetchError::Server {
+                            network: "Bluesky",
+                            status: 500,
+                        })),
+                    }
+                }
+                Err(e) => Err(e.into()),
+            };
         }
         let item = match row.item {
             Some(id) => {
@@ -644,6 +764,13 @@ impl Engine {
         let client = MastodonClient::new(self.http.clone(), server_url(&account.service_url)?, token)
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
         let now = self.clock.now();
+        if kind == ActionKind::Post {
+            let text = row.body.as_deref().unwrap_or_default();
+            let done = client
+                .post_status(text, None, Visibility::Public, &row.idempotency_key, now)
+                .await?;
+            return Ok((done.uri, done.url));
+        }
         let target = client.resolve_status(&row.target, now).await?.ok_or_else(|| {
             EngineError::Network(FetchError::Rejected {
                 network: "Mastodon",
@@ -665,6 +792,8 @@ impl Engine {
             }
             ActionKind::Boost => client.react(&target.id, "reblog", now).await?,
             ActionKind::Like => client.react(&target.id, "favourite", now).await?,
+            // Sent above, before looking for a target; kept here so the match stays exhaustive.
+            ActionKind::Post => return Err(EngineError::Invalid("A post has no target to answer.".into())),
         };
         Ok((done.uri, done.url))
     }

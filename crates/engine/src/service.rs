@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use earshot_core::canonical::Record;
-use earshot_core::{segments, Intent, ItemStatus, Priority, Queue};
+use earshot_core::{segments, Intent, Priority, Queue};
 use earshot_store::accounts::AccountId;
 use earshot_store::handles::HandleRow;
 use earshot_store::inbox::InboxFilter;
@@ -85,6 +85,31 @@ fn reason_views(priority: &Priority, now: DateTime<Utc>) -> Vec<Reason> {
             contribution: r.contribution,
         })
         .collect()
+}
+
+/// The timer a list row shows, worked out from the row itself (no extra query per row).
+fn sla_headline(
+    policies: &crate::work::Policies,
+    r: &earshot_store::inbox::InboxRow,
+    now: DateTime<Utc>,
+) -> Option<crate::work::SlaTimerView> {
+    let w = earshot_store::work::WorkRow {
+        id: r.id,
+        stage: r.stage,
+        snoozed_until: r.snoozed_until,
+        created_at: r.created_at,
+        first_seen_at: r.first_seen_at,
+        first_response_at: r.first_response_at,
+        resolved_at: r.resolved_at,
+        assignee: None,
+        held_by_role: None,
+    };
+    if r.stage == earshot_core::Stage::Ignored {
+        return None;
+    }
+    let handles: Vec<HandleId> = r.handles.iter().map(|h| h.id).collect();
+    let timers = policies.timers(&handles, &w, now);
+    earshot_desk::headline(&timers).map(crate::work::timer_view)
 }
 
 fn excerpt(text: &str) -> String {
@@ -319,19 +344,27 @@ impl Engine {
                 Some(InboxView::Praise) => Some(Intent::Praise),
                 _ => None,
             },
+            stage: query.stage,
+            snoozed: query.snoozed,
+            assignee: None,
         })
     }
 
     /// A page of the inbox in priority order, with how many items match in all.
     pub async fn inbox(&self, query: &InboxQuery, offset: u32, limit: u32) -> Result<InboxPage, EngineError> {
-        let filter = self.filter(query)?;
+        let mut filter = self.filter(query)?;
+        if query.mine == Some(true) {
+            filter.assignee = Some(self.me_id().await?);
+        }
         let now = self.clock.now();
+        let policies = self.policies().await?;
         let mut conn = earshot_store::acquire(&self.db).await?;
         let total = inbox::count(&mut conn, &filter).await?;
         let rows = inbox::page(&mut conn, &filter, i64::from(offset), i64::from(limit)).await?;
         let rows = rows
             .into_iter()
             .map(|r| {
+                let sla = sla_headline(&policies, &r, now);
                 let reasons = serde_json::from_str(&r.reasons).unwrap_or_default();
                 let priority = Priority {
                     reasons,
@@ -357,6 +390,13 @@ impl Engine {
                     top_reason,
                     status: r.status,
                     triage: r.labels.as_ref().map(TriageSummary::of),
+                    stage: r.stage,
+                    snoozed_until: r.snoozed_until.map(rfc3339),
+                    sla,
+                    held_by: r
+                        .assignee
+                        .clone()
+                        .or_else(|| r.held_by_role.as_deref().map(crate::work::role_label)),
                 }
             })
             .collect();
@@ -375,6 +415,8 @@ impl Engine {
         let item = mentions::get(&mut conn, item_id)
             .await?
             .ok_or_else(|| EngineError::NotFound(format!("Inbox item {id} no longer exists.")))?;
+        // Someone opened it: it is no longer new.
+        earshot_store::work::mark_seen(&mut conn, item_id).await?;
         let thread = mentions::thread(&mut conn, item.network, &item.conversation_root, THREAD_LIMIT).await?;
         let conversation = if thread.len() > 1 {
             thread
@@ -424,24 +466,6 @@ impl Engine {
             reply_to: item.reply_to,
             quote_of: item.quote_of,
         })
-    }
-
-    /// Marks an item done, or opens it again.
-    pub async fn set_status(&self, id: &str, status: ItemStatus) -> Result<(), EngineError> {
-        let item_id = parse_id(id)?;
-        let mut conn = earshot_store::acquire(&self.db).await?;
-        if mentions::set_status(&mut conn, item_id, status).await? {
-            drop(conn);
-            if status == ItemStatus::Done && self.outbox(Some(id)).await?.is_empty() {
-                // Closed without an answer: triage learns that items like it need no one.
-                self.learn_actionable(item_id, false).await?;
-            }
-            Ok(())
-        } else {
-            Err(EngineError::NotFound(format!(
-                "Inbox item {id} no longer exists."
-            )))
-        }
     }
 
     /// Our handles, each with its open item count.

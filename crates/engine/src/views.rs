@@ -1,7 +1,7 @@
 //! What the engine hands to its callers. These types cross the IPC boundary: TypeScript is generated from
 //! them, and the CLI prints them as JSON. Times are RFC 3339 strings in UTC.
 
-use earshot_core::{Intent, ItemStatus, Labels, Network, Queue, Role, Sentiment, UrgencyCue};
+use earshot_core::{Intent, ItemStatus, Labels, Network, Queue, Role, Sentiment, Stage, UrgencyCue};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -15,6 +15,15 @@ pub struct InboxQuery {
     pub search: Option<String>,
     /// Which triage view; `None` lists every item.
     pub view: Option<InboxView>,
+    /// Items at this stage only ("waiting" for the Waiting list).
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    /// Only snoozed items (`true`) or only items not snoozed (`false`).
+    #[serde(default)]
+    pub snoozed: Option<bool>,
+    /// Only items the person at this desk holds.
+    #[serde(default)]
+    pub mine: Option<bool>,
 }
 
 /// The inbox's views by triage.
@@ -111,6 +120,12 @@ pub struct InboxRow {
     pub status: ItemStatus,
     /// `None` until the item has been triaged.
     pub triage: Option<TriageSummary>,
+    pub stage: Stage,
+    pub snoozed_until: Option<String>,
+    /// The SLA timer that matters now: the running one nearest its due time, else the last one met.
+    pub sla: Option<crate::work::SlaTimerView>,
+    /// The person holding it, or the role it was escalated to.
+    pub held_by: Option<String>,
 }
 
 /// A page of the inbox, and how many items match in all.

@@ -519,14 +519,15 @@ impl Engine {
         let client = &session.client;
         let text = row.body.as_deref().unwrap_or_default();
         match kind {
-            ActionKind::Reply => {
+            ActionKind::Reply | ActionKind::Post => {
+                let parent = (kind == ActionKind::Reply).then_some(row.target.as_str());
                 if row.attempts > 1 {
                     let own = client.own_posts(&session.user_id, now).await?;
                     let ids: Vec<String> = own.iter().map(|p| p.id.clone()).collect();
                     self.bill(session, Billable::PostRead, &ids).await?;
                     if let Some(done) = own
                         .into_iter()
-                        .find(|p| p.in_reply_to.as_deref() == Some(row.target.as_str()) && p.text == text)
+                        .find(|p| p.in_reply_to.as_deref() == parent && p.text == text)
                     {
                         // X billed the earlier try even though its answer was lost.
                         self.bill(session, reply_kind(text), std::slice::from_ref(&done.id))
@@ -535,9 +536,7 @@ impl Engine {
                         return Ok((done.id, Some(url)));
                     }
                 }
-                let created = client
-                    .create_post(text, Some(&row.target), &session.username, now)
-                    .await?;
+                let created = client.create_post(text, parent, &session.username, now).await?;
                 self.bill(session, reply_kind(text), std::slice::from_ref(&created.id))
                     .await?;
                 Ok((created.id, created.url))

@@ -233,10 +233,11 @@ async fn replies_reposts_and_likes_land_on_the_pds_once_even_when_retried() {
         text: text.map(str::to_owned),
         confirmed,
         requested_by: Some("Sam".into()),
+        saved_reply_id: None,
     };
     // The composer warns when a marketing handle is about to answer a support complaint.
     let check = engine
-        .compose_check(&item.id, ActionKind::Reply, Some(&m.id), "Thanks!")
+        .compose_check(&item.id, ActionKind::Reply, Some(&m.id), "Thanks!", None)
         .await
         .unwrap();
     assert_eq!(

@@ -465,7 +465,7 @@ async fn web_items_are_answered_in_the_browser_and_marked_done() {
     let item = &inbox.rows[0].id;
     let check = w
         .engine
-        .compose_check(item, ActionKind::Reply, None, "Thanks!")
+        .compose_check(item, ActionKind::Reply, None, "Thanks!", None)
         .await
         .unwrap();
     assert_eq!(check.default_from, None, "nothing can answer from Earshot");
@@ -482,6 +482,7 @@ async fn web_items_are_answered_in_the_browser_and_marked_done() {
             text: Some("Thanks!".into()),
             confirmed: true,
             requested_by: None,
+            saved_reply_id: None,
         })
         .await
         .unwrap_err();

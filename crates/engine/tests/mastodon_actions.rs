@@ -52,6 +52,7 @@ fn ask(item: &str, from: &str, kind: ActionKind, text: Option<&str>) -> ActionRe
         text: text.map(str::to_owned),
         confirmed: false,
         requested_by: Some("Sam".into()),
+        saved_reply_id: None,
     }
 }
 

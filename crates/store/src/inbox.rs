@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use earshot_core::{Intent, ItemStatus, Labels, Network, Queue, Role};
+use earshot_core::{Intent, ItemStatus, Labels, Network, Queue, Role, Stage};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
+use crate::agents::AgentId;
 use crate::handles::HandleRow;
 use crate::mentions::handles_of;
 use crate::{from_millis, HandleId, ItemId, StoreError};
@@ -22,6 +23,11 @@ pub struct InboxFilter {
     pub queue: Option<Queue>,
     /// Items of this intent, spam left out.
     pub intent: Option<Intent>,
+    pub stage: Option<Stage>,
+    /// Only snoozed items (`true`), or only items not snoozed (`false`).
+    pub snoozed: Option<bool>,
+    /// Items this person holds.
+    pub assignee: Option<AgentId>,
 }
 
 /// One row of the inbox list.
@@ -42,6 +48,14 @@ pub struct InboxRow {
     pub reasons: String,
     pub labels: Option<Labels>,
     pub handles: Vec<HandleRow>,
+    pub stage: Stage,
+    pub snoozed_until: Option<DateTime<Utc>>,
+    pub first_seen_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// The person holding it, or the role it was escalated to.
+    pub assignee: Option<String>,
+    pub held_by_role: Option<String>,
 }
 
 /// Turns what a person typed into a safe FTS5 query: every word quoted (so FTS syntax in the input is inert)
@@ -70,6 +84,21 @@ fn push_where(q: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
     }
     if let Some(network) = filter.network {
         q.push(" AND m.network = ").push_bind(network.as_str());
+    }
+    if let Some(stage) = filter.stage {
+        q.push(" AND m.stage = ").push_bind(stage.as_str());
+    }
+    match filter.snoozed {
+        Some(true) => {
+            q.push(" AND m.snoozed_until IS NOT NULL");
+        }
+        Some(false) => {
+            q.push(" AND m.snoozed_until IS NULL");
+        }
+        None => {}
+    }
+    if let Some(agent) = filter.assignee {
+        q.push(" AND m.assignee_id = ").push_bind(agent.0);
     }
     if let Some(handle) = filter.handle {
         q.push(
@@ -115,6 +144,13 @@ struct StoredRow {
     waiting_per_hour: f64,
     reasons: String,
     labels: Option<String>,
+    stage: String,
+    snoozed_until: Option<i64>,
+    first_seen_at: i64,
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    assignee: Option<String>,
+    held_by_role: Option<String>,
 }
 
 /// A page of matching items, highest priority first; equal priorities oldest first.
@@ -127,8 +163,9 @@ pub async fn page(
     let mut q = QueryBuilder::new(
         "SELECT m.id, m.network, a.handle AS author_handle, a.display_name AS author_name,
                 a.followers AS author_followers, a.verified AS author_verified, m.text, m.created_at,
-                m.status, m.rank_key, m.waiting_per_hour, m.reasons, m.labels
-           FROM mentions m JOIN authors a ON a.id = m.author_id",
+                m.status, m.rank_key, m.waiting_per_hour, m.reasons, m.labels, m.stage, m.snoozed_until,
+                m.first_seen_at, m.first_response_at, m.resolved_at, ag.name AS assignee, m.held_by_role
+           FROM mentions m JOIN authors a ON a.id = m.author_id LEFT JOIN agents ag ON ag.id = m.assignee_id",
     );
     push_where(&mut q, filter);
     q.push(" ORDER BY m.rank_key DESC, m.created_at ASC, m.id ASC LIMIT ")
@@ -166,6 +203,13 @@ pub async fn page(
                     .transpose()
                     .map_err(|e| StoreError::Corrupt(format!("item {}: {e}", r.id)))?,
                 handles: handles.remove(&r.id).unwrap_or_default(),
+                stage: r.stage.parse().map_err(bad)?,
+                snoozed_until: r.snoozed_until.map(from_millis),
+                first_seen_at: from_millis(r.first_seen_at),
+                first_response_at: r.first_response_at.map(from_millis),
+                resolved_at: r.resolved_at.map(from_millis),
+                assignee: r.assignee,
+                held_by_role: r.held_by_role,
             })
         })
         .collect()

@@ -4,16 +4,23 @@
 //! work opens and commits the transaction. Times are stored as Unix milliseconds.
 
 pub mod accounts;
+pub mod agents;
+pub mod alerts;
 pub mod contacts;
 mod error;
+pub mod handle_settings;
 pub mod handles;
+pub mod handovers;
 pub mod inbox;
 pub mod labels;
 pub mod mentions;
+pub mod notes;
 mod open;
 pub mod outbox;
 pub mod profiles;
+pub mod replies;
 pub mod spend;
+pub mod work;
 pub mod workspace;
 
 pub use error::StoreError;

@@ -120,6 +120,18 @@ pub async fn ingest(
                 .bind(author_text)
                 .execute(&mut *conn)
                 .await?;
+            // The customer answered: items of this conversation that were waiting on them are open again.
+            sqlx::query(
+                "UPDATE mentions SET stage = 'open', status = 'open', snoozed_until = NULL
+                  WHERE network = ? AND conversation_root = (SELECT conversation_root FROM mentions WHERE id = ?)
+                    AND author_id = ? AND stage = 'waiting' AND id <> ?",
+            )
+            .bind(mention.network.as_str())
+            .bind(id)
+            .bind(author_id)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
             (ItemId(id), true)
         }
         None => {
@@ -482,20 +494,6 @@ pub struct ThreadRow {
     pub text: String,
     pub facets: Vec<Facet>,
     pub created_at: DateTime<Utc>,
-}
-
-/// Sets an item's status. Returns `false` if there is no such item.
-pub async fn set_status(
-    conn: &mut SqliteConnection,
-    id: ItemId,
-    status: ItemStatus,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE mentions SET status = ? WHERE id = ?")
-        .bind(status.as_str())
-        .bind(id.0)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// For tests and diagnostics: the handles of an item by ID, without the open counts.

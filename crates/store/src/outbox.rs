@@ -48,6 +48,8 @@ pub struct NewAction<'a> {
     pub target: &'a str,
     pub body: Option<&'a str>,
     pub requested_by: Option<&'a str>,
+    /// The saved reply the text was written from, if any.
+    pub saved_reply: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,8 +133,8 @@ pub async fn enqueue(
 ) -> Result<OutboxId, StoreError> {
     sqlx::query(
         "INSERT INTO outbox (idempotency_key, account_id, item_id, kind, target, body, requested_by,
-                             next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+                             next_attempt_at, created_at, saved_reply_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(action.idempotency_key)
     .bind(action.account.0)
@@ -143,6 +145,7 @@ pub async fn enqueue(
     .bind(action.requested_by)
     .bind(to_millis(now))
     .bind(to_millis(now))
+    .bind(action.saved_reply)
     .execute(&mut *conn)
     .await?;
     let id = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
@@ -232,6 +235,16 @@ pub async fn mark_sent(
     )
     .bind(result_id)
     .bind(result_url)
+    .bind(to_millis(now))
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    // Our first reply or direct message is the item's first response (for its SLA and the reports).
+    sqlx::query(
+        "UPDATE mentions SET first_response_at = COALESCE(first_response_at, ?),
+                stage = CASE stage WHEN 'new' THEN 'open' ELSE stage END
+          WHERE id = (SELECT item_id FROM outbox WHERE id = ? AND kind IN ('reply', 'dm'))",
+    )
     .bind(to_millis(now))
     .bind(id.0)
     .execute(conn)

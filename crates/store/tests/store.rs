@@ -158,9 +158,14 @@ async fn inbox_orders_by_rank_then_age_and_searches_text_and_authors() {
         "author names are searchable"
     );
 
-    mentions::set_status(&mut conn, all[0].id, ItemStatus::Done)
-        .await
-        .unwrap();
+    earshot_store::work::set_stage(
+        &mut conn,
+        all[0].id,
+        earshot_core::Stage::Resolved,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let open_only = InboxFilter {
         status: Some(ItemStatus::Open),
         ..Default::default()
@@ -208,6 +213,7 @@ async fn a_sent_answer_leads_back_to_the_thread_of_the_item_it_answered() {
         target: &question.remote_id,
         body: Some("On its way!"),
         requested_by: None,
+        saved_reply: None,
     };
     let id = outbox::enqueue(&mut conn, &action, at()).await.unwrap();
     assert_eq!(

@@ -1,0 +1,279 @@
+//! Where each item stands in the agents' work: its stage, snoozes, who holds it, what happened to it, and the
+//! times the SLA timers and reports read (first response, resolution).
+
+use chrono::{DateTime, Utc};
+use earshot_core::Stage;
+use sqlx::SqliteConnection;
+
+use crate::agents::AgentId;
+use crate::{from_millis, to_millis, ItemId, StoreError};
+
+/// An item's work state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkRow {
+    pub id: ItemId,
+    pub stage: Stage,
+    pub snoozed_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub first_seen_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// The person who holds it, by ID and name.
+    pub assignee: Option<(AgentId, String)>,
+    /// The role it was escalated to, while no one person holds it.
+    pub held_by_role: Option<String>,
+}
+
+impl WorkRow {
+    /// When the clock starts for the SLA and response times: when the post was written, or when Earshot first
+    /// saw it if that is later (a post found days late was not waiting on us all that time).
+    pub fn started_at(&self) -> DateTime<Utc> {
+        self.created_at.max(self.first_seen_at)
+    }
+}
+
+type RawWork = (
+    i64,
+    String,
+    Option<i64>,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+const SELECT_WORK: &str =
+    "SELECT m.id, m.stage, m.snoozed_until, m.created_at, m.first_seen_at, m.first_response_at,
+        m.resolved_at, m.assignee_id, ag.name, m.held_by_role
+   FROM mentions m LEFT JOIN agents ag ON ag.id = m.assignee_id";
+
+fn decode(r: RawWork) -> Result<WorkRow, StoreError> {
+    let (id, stage, snoozed, created, seen, first_response, resolved, assignee, assignee_name, role) = r;
+    Ok(WorkRow {
+        id: ItemId(id),
+        stage: stage
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("item {id}: {e}")))?,
+        snoozed_until: snoozed.map(from_millis),
+        created_at: from_millis(created),
+        first_seen_at: from_millis(seen),
+        first_response_at: first_response.map(from_millis),
+        resolved_at: resolved.map(from_millis),
+        assignee: assignee.zip(assignee_name).map(|(id, name)| (AgentId(id), name)),
+        held_by_role: role,
+    })
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<WorkRow>, StoreError> {
+    let row: Option<RawWork> = sqlx::query_as(&format!("{SELECT_WORK} WHERE m.id = ?"))
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
+    row.map(decode).transpose()
+}
+
+/// The work state of many items at once, in no particular order.
+pub async fn many(conn: &mut SqliteConnection, ids: &[ItemId]) -> Result<Vec<WorkRow>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let sql = format!("{SELECT_WORK} WHERE m.id IN ({marks})");
+        let mut q = sqlx::query_as::<_, RawWork>(&sql).persistent(false);
+        for id in chunk {
+            q = q.bind(id.0);
+        }
+        for row in q.fetch_all(&mut *conn).await? {
+            out.push(decode(row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Moves an item to a stage. Resolving stamps the resolution time; opening again clears it. Any snooze ends.
+/// Returns `false` if there is no such item.
+pub async fn set_stage(
+    conn: &mut SqliteConnection,
+    id: ItemId,
+    stage: Stage,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE mentions SET stage = ?, status = ?, snoozed_until = NULL,
+                resolved_at = CASE ? WHEN 'resolved' THEN ? WHEN 'ignored' THEN resolved_at ELSE NULL END
+          WHERE id = ?",
+    )
+    .bind(stage.as_str())
+    .bind(stage.status().as_str())
+    .bind(stage.as_str())
+    .bind(to_millis(now))
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Someone opened a new item: it is no longer new.
+pub async fn mark_seen(conn: &mut SqliteConnection, id: ItemId) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE mentions SET stage = 'open' WHERE id = ? AND stage = 'new'")
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Takes an item out of the list until `until`; it keeps its stage.
+pub async fn snooze(
+    conn: &mut SqliteConnection,
+    id: ItemId,
+    until: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE mentions SET snoozed_until = ?, status = 'done' WHERE id = ?")
+        .bind(to_millis(until))
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Brings back every item whose snooze has ended. A snoozed item that was waiting on the customer comes back
+/// open: the agent asked to be reminded.
+pub async fn wake_due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<ItemId>, StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE mentions SET snoozed_until = NULL, status = CASE stage WHEN 'resolved' THEN 'done'
+                WHEN 'ignored' THEN 'done' ELSE 'open' END,
+                stage = CASE stage WHEN 'waiting' THEN 'open' ELSE stage END
+          WHERE snoozed_until IS NOT NULL AND snoozed_until <= ? RETURNING id",
+    )
+    .bind(to_millis(now))
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(ItemId).collect())
+}
+
+/// When the next snooze ends, for the worker's timer.
+pub async fn next_wake(conn: &mut SqliteConnection) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let at: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(snoozed_until) FROM mentions WHERE snoozed_until IS NOT NULL")
+            .fetch_one(conn)
+            .await?;
+    Ok(at.map(from_millis))
+}
+
+/// Gives the item to a person, or to a role (then no one person holds it), or to no one.
+pub async fn hold(
+    conn: &mut SqliteConnection,
+    id: ItemId,
+    agent: Option<AgentId>,
+    role: Option<&str>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE mentions SET assignee_id = ?, held_by_role = ? WHERE id = ?")
+        .bind(agent.map(|a| a.0))
+        .bind(role)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One thing that happened to an item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemEvent {
+    pub at: DateTime<Utc>,
+    pub agent: Option<String>,
+    pub kind: String,
+    /// JSON, shaped by the kind.
+    pub detail: String,
+}
+
+pub async fn add_event(
+    conn: &mut SqliteConnection,
+    item: ItemId,
+    at: DateTime<Utc>,
+    agent: Option<AgentId>,
+    kind: &str,
+    detail: &serde_json::Value,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO item_events (item_id, at, agent_id, kind, detail) VALUES (?, ?, ?, ?, ?)")
+        .bind(item.0)
+        .bind(to_millis(at))
+        .bind(agent.map(|a| a.0))
+        .bind(kind)
+        .bind(detail.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// An item's events, oldest first.
+pub async fn events(conn: &mut SqliteConnection, item: ItemId) -> Result<Vec<ItemEvent>, StoreError> {
+    let rows: Vec<(i64, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT e.at, ag.name, e.kind, e.detail FROM item_events e LEFT JOIN agents ag ON ag.id = e.agent_id
+          WHERE e.item_id = ? ORDER BY e.at, e.id",
+    )
+    .bind(item.0)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, agent, kind, detail)| ItemEvent {
+            at: from_millis(at),
+            agent,
+            kind,
+            detail,
+        })
+        .collect())
+}
+
+/// Open items (new, open or waiting, snoozed or not) that an agent holds, oldest first; all open items
+/// when `agent` is `None`.
+pub async fn open_items(
+    conn: &mut SqliteConnection,
+    agent: Option<AgentId>,
+    limit: i64,
+) -> Result<Vec<ItemId>, StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM mentions WHERE stage IN ('new', 'open', 'waiting') AND queue <> 'spam'
+            AND (? IS NULL OR assignee_id = ?)
+          ORDER BY MAX(created_at, first_seen_at) LIMIT ?",
+    )
+    .bind(agent.map(|a| a.0))
+    .bind(agent.map(|a| a.0))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(ItemId).collect())
+}
+
+/// Our sent replies and direct messages on items still open, newest first: the handover looks in them for
+/// promises.
+pub async fn sent_on_open_items(
+    conn: &mut SqliteConnection,
+    since: DateTime<Utc>,
+) -> Result<Vec<(ItemId, String, DateTime<Utc>)>, StoreError> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT o.item_id, o.body, o.sent_at FROM outbox o JOIN mentions m ON m.id = o.item_id
+          WHERE o.state = 'sent' AND o.kind IN ('reply', 'dm') AND o.body IS NOT NULL AND o.sent_at >= ?
+            AND m.stage IN ('new', 'open', 'waiting')
+          ORDER BY o.sent_at DESC LIMIT 500",
+    )
+    .bind(to_millis(since))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(item, body, at)| (ItemId(item), body, from_millis(at)))
+        .collect())
+}
+
+/// Actionable items in the working list that no one has answered yet: the tray's count.
+pub async fn unanswered(conn: &mut SqliteConnection) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM mentions
+          WHERE status = 'open' AND queue = 'actionable' AND first_response_at IS NULL",
+    )
+    .fetch_one(conn)
+    .await?)
+}
