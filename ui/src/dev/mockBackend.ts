@@ -65,6 +65,8 @@ import {
   type SimilarWord,
 } from "./mockTriage";
 import { createContactsMock } from "./mockContacts";
+// The agent's day (saved replies, team, handle settings, alerts, shifts): dev/mockDesk.ts.
+import { createDeskMock } from "./mockDesk";
 import type {
   AccountView,
   AgentLabel,
@@ -1176,15 +1178,19 @@ export function installMockBackend(params: URLSearchParams): void {
     const fallback = defaultFrom(item, kind);
     const from = args.from == null ? fallback : accountBy(String(args.from));
     if (args.from != null && !from) fail("not_found", `There is no connected account '${String(args.from)}'.`);
+    // The agent's day: the signature the handle adds (counted in `used`) and the saved reply's repeat warning.
+    const signature = hasText(kind) ? deskMock.signatureFor(from) : null;
+    const repeat = hasText(kind) ? deskMock.repeatWarning(item.id, (args.savedReplyId as string | null) ?? null) : null;
     return {
       default_from: fallback?.id ?? null,
       warnings: from
-        ? warningsFor(item, from, kind)
+        ? [...warningsFor(item, from, kind), ...(repeat ? [repeat] : [])]
         : [
             `None of this item's handles has a connected ${NETWORK_NAMES[item.network]} account to answer from. Connect one in Accounts.`,
           ],
       limit: hasText(kind) ? LIMITS[item.network] : null,
-      used: hasText(kind) ? textLength(item.network, text) : 0,
+      used: hasText(kind) ? textLength(item.network, signed(text, signature)) : 0,
+      signature,
     };
   }
 
@@ -1219,6 +1225,9 @@ export function installMockBackend(params: URLSearchParams): void {
         : hasText(request.kind)
           ? text
           : null;
+    // The agent's day: what is sent is signed, and a saved reply counts its use.
+    const sent = body === null ? null : signed(body, deskMock.signatureFor(from));
+    if (hasText(request.kind)) deskMock.noteSent(item.id, request.saved_reply_id);
     const now = Date.now();
     const action: MockAction = {
       view: {
@@ -1227,7 +1236,7 @@ export function installMockBackend(params: URLSearchParams): void {
         kind: request.kind,
         network: item.network,
         from: from.account,
-        text: body,
+        text: sent,
         state: "queued",
         attempts: 0,
         problem: null,
@@ -1467,6 +1476,82 @@ export function installMockBackend(params: URLSearchParams): void {
     withCrm: params.get("crm") !== "0",
   });
 
+  // ---- the agent's day (dev/mockDesk.ts) ----------------------------------------------------
+
+  /** The text as Rust sends it: the signature after a space, or on its own line after several lines. */
+  function signed(text: string, signature: string | null): string {
+    const body = text.trimEnd();
+    if (!signature || body.endsWith(signature)) return text;
+    if (body === "") return signature;
+    return `${body}${body.includes("\n") ? "\n" : " "}${signature}`;
+  }
+
+  const deskMock = createDeskMock({
+    handles: () => handleSummaries(),
+    accounts: () => accounts,
+    items: () =>
+      items.map((s) => ({
+        id: s.row.id,
+        network: s.row.network,
+        author_handle: s.row.author_handle,
+        author_name: s.row.author_name,
+        text: s.text,
+        created_at: s.row.created_at,
+        status: s.row.status,
+        handles: s.row.handles,
+      })),
+    item: (id) => {
+      const s = index.get(id);
+      return s
+        ? {
+            id: s.row.id,
+            network: s.row.network,
+            author_handle: s.row.author_handle,
+            author_name: s.row.author_name,
+            text: s.text,
+            created_at: s.row.created_at,
+            status: s.row.status,
+            handles: s.row.handles,
+          }
+        : undefined;
+    },
+    defaultFrom: (id) => {
+      const s = index.get(id);
+      return s ? defaultFrom(view(s), "reply") : undefined;
+    },
+    limit: (network) => LIMITS[network],
+    textLength,
+    queuePost: (account, text) => {
+      const now = Date.now();
+      const action: MockAction = {
+        view: {
+          id: String(nextActionId++),
+          item_id: null,
+          kind: "post",
+          network: account.network,
+          from: account.account,
+          text,
+          state: "queued",
+          attempts: 0,
+          problem: null,
+          result_url: null,
+          created_at: new Date(now).toISOString(),
+          sent_at: null,
+          next_attempt_at: new Date(now).toISOString(),
+        },
+        accountId: account.id,
+        startAt: now + 1500,
+        doneAt: now + 3500,
+      };
+      outbox.push(action);
+      void emit("inbox-changed", { reason: "outbox" });
+      return { ...action.view };
+    },
+    changed: (reason) => void emit("inbox-changed", { reason }),
+    fail,
+    failing,
+  });
+
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     await sleep(latency);
     switch (cmd) {
@@ -1659,6 +1744,7 @@ export function installMockBackend(params: URLSearchParams): void {
         return null;
       default:
         if (contactsMock.knows(cmd)) return contactsMock.handle(cmd, args);
+        if (deskMock.knows(cmd)) return deskMock.handle(cmd, args);
         throw `unknown command ${cmd}`;
     }
   }

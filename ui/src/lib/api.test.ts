@@ -304,7 +304,9 @@ describe("api", () => {
     const check = { default_from: "3", warnings: [], limit: 300, used: 6 };
     commands.composeCheck.mockResolvedValue({ status: "ok", data: check });
     await expect(api.composeCheck("m1", "reply", null, "Thanks")).resolves.toEqual(check);
-    expect(commands.composeCheck).toHaveBeenCalledWith("m1", "reply", null, "Thanks");
+    expect(commands.composeCheck).toHaveBeenCalledWith("m1", "reply", null, "Thanks", null);
+    await api.composeCheck("m1", "reply", "3", "Thanks", "7");
+    expect(commands.composeCheck).toHaveBeenLastCalledWith("m1", "reply", "3", "Thanks", "7");
 
     const request = { item_id: "m1", kind: "reply", from: "3", text: "Thanks", confirmed: true, requested_by: null } as const;
     const row = { id: "9", item_id: "m1", kind: "reply", state: "queued" };

@@ -41,6 +41,21 @@ import {
   type TriageQuality,
   type WorkspaceInfo,
 } from "../bindings";
+// The agent's day (saved replies, profile and team, handle settings, alerts, shifts): the wrappers at the end.
+import type {
+  AgentView,
+  AlertRule,
+  AlertSettings,
+  AlertsStatus,
+  EndShiftRequest,
+  EndShiftResult,
+  HandleSettings,
+  HandoverView,
+  ReplyPreview,
+  SaveReplyRequest,
+  SavedReplyView,
+  TemplateVariable,
+} from "../bindings";
 
 /** What every generated command resolves to (tauri-specta's typed-error shape). */
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -280,11 +295,18 @@ export function syncSource(id: string, onProgress: (progress: Progress) => void)
 }
 
 /**
- * What the composer shows before sending: the default account to send from, warnings, and the length
- * limit with the text's length counted the network's way. `from` null asks for the default.
+ * What the composer shows before sending: the default account to send from, warnings, the length limit with the
+ * text's length counted the network's way (signature included), and the signature. `from` null asks for the
+ * default; `savedReplyId` is the saved reply the text came from, for the repeat warning.
  */
-export function composeCheck(itemId: string, kind: ActionKind, from: string | null, text: string): Promise<ComposeCheck> {
-  return call(() => commands.composeCheck(itemId, kind, from, text));
+export function composeCheck(
+  itemId: string,
+  kind: ActionKind,
+  from: string | null,
+  text: string,
+  savedReplyId: string | null = null,
+): Promise<ComposeCheck> {
+  return call(() => commands.composeCheck(itemId, kind, from, text, savedReplyId));
 }
 
 /** Queues a reply, direct message, boost or like. Fails with `invalid_input` while warnings are not confirmed. */
@@ -409,4 +431,124 @@ export async function onInboxChanged(cb: (change: InboxChanged) => void): Promis
     console.error("Earshot: could not listen for inbox changes", e);
     return () => {};
   }
+}
+
+// ---- The agent's day: saved replies, profile and team, handle settings, alerts, shifts -------------------------
+
+/** Saved replies best first for `query` (fuzzy, ranked by Rust); all by title when it is empty. */
+export function savedReplies(query: string): Promise<SavedReplyView[]> {
+  return call(() => commands.savedReplies(query));
+}
+
+/** Creates a saved reply, or (with `id`) changes one. */
+export function saveReply(request: SaveReplyRequest): Promise<SavedReplyView> {
+  return call(() => commands.saveReply(request));
+}
+
+export function deleteReply(id: string): Promise<void> {
+  return call(() => commands.deleteReply(id)).then(() => undefined);
+}
+
+/** A saved reply filled in for an item, from account `from` (null: the item's default), with `values` typed in. */
+export function previewReply(
+  itemId: string,
+  savedReplyId: string,
+  from: string | null,
+  values: Record<string, string>,
+): Promise<ReplyPreview> {
+  return call(() => commands.previewReply(itemId, savedReplyId, from, values));
+}
+
+/** The variables a saved reply can use, with their descriptions. Not a `Result` command. */
+export async function templateVariables(): Promise<TemplateVariable[]> {
+  try {
+    return await commands.templateVariables();
+  } catch (e) {
+    throw toFailure(e);
+  }
+}
+
+/** The person at this desk. */
+export function me(): Promise<AgentView> {
+  return call(() => commands.me());
+}
+
+/** Changes the name and signature (a template: "–{agent.first_name}") of the person at this desk. */
+export function updateMe(name: string, signature: string): Promise<AgentView> {
+  return call(() => commands.updateMe(name, signature));
+}
+
+/** Everyone on the team, on duty first. */
+export function listAgents(): Promise<AgentView[]> {
+  return call(() => commands.listAgents());
+}
+
+/** Adds a person to the team; `role` is "agent" or "lead". */
+export function addAgent(name: string, role: string): Promise<AgentView> {
+  return call(() => commands.addAgent(name, role));
+}
+
+/** Puts a person (by name; null for the person at this desk) on or off duty, on some handles, until a time. */
+export function setDuty(agent: string | null, onDuty: boolean, until: string | null, handleIds: string[]): Promise<AgentView> {
+  return call(() => commands.setDuty(agent, onDuty, until, handleIds));
+}
+
+/** Every handle's SLA targets, hours and signing, defaults filled in. */
+export function handleSettings(): Promise<HandleSettings[]> {
+  return call(() => commands.handleSettings());
+}
+
+export function setHandleSettings(settings: HandleSettings): Promise<HandleSettings> {
+  return call(() => commands.setHandleSettings(settings));
+}
+
+export function alertSettings(): Promise<AlertSettings> {
+  return call(() => commands.alertSettings());
+}
+
+export function setAlertRules(rules: AlertRule[]): Promise<AlertSettings> {
+  return call(() => commands.setAlertRules(rules));
+}
+
+/** Do-not-disturb until a time (RFC 3339), "on" until turned off, or off (null). */
+export function setDnd(until: string | null): Promise<AlertSettings> {
+  return call(() => commands.setDnd(until));
+}
+
+/** Whether desktop alerts can show here, and if not, why. */
+export function alertsStatus(): Promise<AlertsStatus> {
+  return call(() => commands.alertsStatus());
+}
+
+export function sendTestAlert(): Promise<void> {
+  return call(() => commands.sendTestAlert()).then(() => undefined);
+}
+
+/** Puts the person at this desk on duty on these handles (none: every handle), until a time (RFC 3339) or not. */
+export function startShift(handleIds: string[], until: string | null): Promise<AgentView> {
+  return call(() => commands.startShift(handleIds, until));
+}
+
+/** What the handover would say now, with this note, without ending the shift. */
+export function handoverPreview(note: string): Promise<HandoverView> {
+  return call(() => commands.handoverPreview(note));
+}
+
+/** Ends the shift: stores the handover, returns unanswered held items to the queue, drafts a shift post (unsent). */
+export function endShift(request: EndShiftRequest): Promise<EndShiftResult> {
+  return call(() => commands.endShift(request));
+}
+
+/** The newest handovers first. */
+export function listHandovers(limit: number): Promise<HandoverView[]> {
+  return call(() => commands.listHandovers(limit));
+}
+
+export function readHandover(id: string): Promise<void> {
+  return call(() => commands.readHandover(id)).then(() => undefined);
+}
+
+/** Sends a post of our own (the shift post) through the outbox. Only after the person confirmed the text. */
+export function queuePost(from: string, text: string): Promise<OutboxView> {
+  return call(() => commands.queuePost(from, text));
 }

@@ -91,6 +91,8 @@ describe("actions per network", () => {
     expect(kindLabel("boost", "mastodon")).toBe("Boost");
     expect(kindLabel("like", "mastodon")).toBe("Favourite");
     expect(kindLabel("dm", "bluesky")).toBe("Direct message");
+    expect(kindLabel("post", "bluesky")).toBe("Post");
+    expect(actionsFor("mastodon").some((a) => a.kind === "post")).toBe(false);
   });
 });
 

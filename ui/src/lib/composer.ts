@@ -56,11 +56,23 @@ export function hasText(kind: ActionKind): boolean {
   return kind === "reply" || kind === "dm";
 }
 
+/**
+ * Every kind's words where the network has none of its own. A post (the shift post) is never offered on an item;
+ * it appears in the outbox only.
+ */
+export const KIND_WORDS: Record<ActionKind, { label: string; done: string }> = {
+  reply: { label: "Reply", done: "Replied" },
+  boost: { label: "Boost", done: "Boosted" },
+  like: { label: "Like", done: "Liked" },
+  dm: { label: "Direct message", done: "Messaged" },
+  post: { label: "Post", done: "Posted" },
+};
+
 /** What the network calls an action: "Repost" on Bluesky, "Boost" on Mastodon. */
 export function kindLabel(kind: ActionKind, network: Network): string {
   const found = actionsFor(network).find((a) => a.kind === kind);
   if (found) return found.label;
-  return { reply: "Reply", boost: "Boost", like: "Like", dm: "Direct message" }[kind] ?? kind;
+  return KIND_WORDS[kind]?.label ?? kind;
 }
 
 function sameHandle(a: string, b: string): boolean {
