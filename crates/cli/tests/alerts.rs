@@ -190,3 +190,21 @@ fn alerts_reach_the_notification_daemon_with_actions_held_in_quiet_hours_and_bur
     assert_eq!(calls.len(), 1, "fifty items, one summary: {calls:#?}");
     assert!(calls[0].contains("string \"50 "), "{}", calls[0]);
 }
+
+#[test]
+fn without_a_notification_service_alerts_are_unavailable_and_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    import(&dir, &[post("x1", "ivy", 50_000, "the acmebike app lost my ride history")]);
+    let out = earshot(&dir)
+        .args(["alerts", "check"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/earshot-test-bus")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "Earshot keeps working without alerts");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Desktop alerts are unavailable: no notification service is running"),
+        "said plainly: {stderr}"
+    );
+    assert_eq!(stderr.matches("Desktop alerts are unavailable").count(), 1, "said once: {stderr}");
+}
