@@ -19,11 +19,17 @@ export DISPLAY=:$(cat "$DFILE")
 keyctl session - dbus-run-session -- bash -c '
   set -u; PIDS=()
   echo -n ci-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  dbus-monitor --session "interface=org.freedesktop.Notifications" > "$NOTIFY_LOG" 2>&1 & PIDS+=($!)
   dunst >/dev/null 2>&1 & PIDS+=($!)
   for _ in $(seq 100); do
     dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner \
       string:org.freedesktop.Notifications 2>/dev/null | grep -q true && break; sleep 0.1; done
+  # Every notification call, and the answers of the daemon (they carry each notification ID, for tests that
+  # invoke an action on a notification as a click would).
+  owner=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetNameOwner \
+    string:org.freedesktop.Notifications | sed -n "s/.*string \"\(.*\)\"/\1/p")
+  dbus-monitor --session "interface=org.freedesktop.Notifications" "type=method_return,sender=$owner" \
+    > "$NOTIFY_LOG" 2>&1 & PIDS+=($!)
+  for _ in $(seq 100); do grep -q NameAcquired "$NOTIFY_LOG" 2>/dev/null && break; sleep 0.05; done
   "$@"; rc=$?
   kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null
   exit $rc

@@ -15,6 +15,8 @@ Two sessions, each on a fresh data folder:
   6. An X handle on the local X server (X_SERVER, held to X's OpenAPI description) syncs from the Accounts
      dialog and its estimated spend shows; a forum feed added as a listening source brings in the matching
      post, which is answered on the page (no reply box) and marked done.
+  7. A desktop alert for a matching item reaches the real notification daemon, and ActionInvoked "open" on the
+     bus opens that item in the window; the window title counts unanswered items.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
 import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.parse, urllib.request
@@ -620,6 +622,87 @@ def test_carddav_connects_from_the_window(tmp):
         w.close()
 
 
+def notify_calls():
+    """Every Notify call dbus-monitor logged in this harness, as ((sender, serial), text), and the whole log."""
+    with open(os.environ["NOTIFY_LOG"], errors="replace") as f:
+        log = f.read()
+    calls = []
+    for chunk in log.split("\nmethod call ")[1:]:
+        head, _, body = chunk.partition("\n")
+        if "member=Notify" in head:
+            fields = dict(f.split("=", 1) for f in head.replace(";", "").split() if "=" in f)
+            calls.append(((fields.get("sender"), fields.get("serial")), body.split("\nmethod ")[0].split("\nsignal ")[0]))
+    return calls, log
+
+
+def notification_id(log, call):
+    """The ID the daemon gave the notification sent by this call (harness.sh logs the daemon's answers)."""
+    sender, serial = call
+    for chunk in log.split("\nmethod return ")[1:]:
+        head, _, body = chunk.partition("\n")
+        fields = dict(f.split("=", 1) for f in head.split() if "=" in f)
+        if fields.get("reply_serial") == serial and fields.get("destination") == sender:
+            return body.strip().split()[1]
+    return None
+
+
+def test_alert_click_opens_the_item(tmp):
+    """An item matching an alert rule raises a desktop notification in the real session (dunst); emitting
+    ActionInvoked "open" for it on the bus, as the daemon does when it is clicked, brings the window to that
+    item. The window title shows the unanswered count."""
+    data = os.path.join(tmp, "alerts")
+    rules = os.path.join(tmp, "rules.json")
+    with open(rules, "w") as f:
+        json.dump([{"id": "bike", "name": "Acmebike from big accounts", "enabled": True, "intents": [], "urgent": False,
+                    "sentiments": [], "min_followers": 10000, "min_customer_standing": None, "handles": [], "roles": [],
+                    "networks": [], "keywords": ["acmebike"]}], f)
+    cli(data, "alerts", "set-rules", rules)
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    src = os.path.join(tmp, "alert-posts.jsonl")
+    with open(src, "w") as f:
+        for line in [
+            {"type": "handle", "network": "bluesky", "account": "acme-help.bsky.social", "role": "support"},
+            {"type": "mention", "network": "bluesky", "remote_id": "at://did:plc:erin/app.bsky.feed.post/1",
+             "author": {"handle": "erin.bsky.social", "display_name": "Erin Alert", "followers": 48200},
+             "text": "@acme-help.bsky.social my acmebike chain snapped on day two, I want a refund",
+             "created_at": now, "mentions": ["acme-help.bsky.social"]},
+            {"type": "mention", "network": "bluesky", "remote_id": "at://did:plc:fay/app.bsky.feed.post/2",
+             "author": {"handle": "fay.bsky.social", "display_name": "Fay", "followers": 12},
+             "text": "@acme-help.bsky.social how do I adjust the saddle height?",
+             "created_at": now, "mentions": ["acme-help.bsky.social"]},
+        ]:
+            f.write(json.dumps(line) + "\n")
+    cli(data, "import", src)
+    items = {r["author_handle"]: r["id"] for r in json.loads(cli(data, "inbox", "--json"))}
+    before = len(notify_calls()[0])
+    w = Window(data)
+    try:
+        w.click("[data-view=all]")
+        wait_for("both rows", lambda: set(items.values()) <= set(w.rows()))
+        w.click(f"[data-testid=inbox-row][data-id='{items['fay.bsky.social']}']")
+        w.keys("\ue007")
+        wait_for("Fay's post to open", lambda: w.js(
+            "const d=document.querySelector('[data-testid=detail]');return d&&d.dataset.id") == items["fay.bsky.social"])
+        # The app's worker checks for alerts every few seconds.
+        call_text = wait_for("the alert to reach the daemon", lambda: next(
+            ((serial, text) for serial, text in notify_calls()[0][before:] if "Erin Alert" in text), None), timeout=30)
+        serial, text = call_text
+        assert "on @acme-help.bsky.social" in text and "acmebike chain snapped" in text, text
+        assert '"open"' in text and '"assign"' in text, f"the alert offers Open and Assign to me: {text}"
+        assert not any("Fay" in t for _, t in notify_calls()[0][before:]), "a non-matching item raises nothing"
+        nid = wait_for("the notification's ID", lambda: notification_id(notify_calls()[1], serial))
+        subprocess.run(["dbus-send", "--session", "--type=signal", "/org/freedesktop/Notifications",
+                        "org.freedesktop.Notifications.ActionInvoked", f"uint32:{nid}", "string:open"], check=True)
+        wait_for("the alert's item to open", lambda: w.js(
+            "const d=document.querySelector('[data-testid=detail]');return d&&d.dataset.id") == items["erin.bsky.social"])
+        title = wait_for("the unanswered count in the window title", lambda: (lambda out: out if "unanswered" in out else None)(
+            subprocess.run(["xdotool", "search", "--name", "^Earshot", "getwindowname"], capture_output=True, text=True).stdout))
+        assert "Earshot (" in title, f"the title counts unanswered items: {title!r}"
+        w.screenshot("alert-opened.png")
+    finally:
+        w.close()
+
+
 def main():
     driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -630,6 +713,7 @@ def main():
         only = os.environ.get("E2E_ONLY")
         for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_marking_spam_teaches_triage,
                      test_customer_panel_shows_tier_and_history, test_carddav_connects_from_the_window,
+                     test_alert_click_opens_the_item,
                      test_accounts_dialog_reports_an_unreachable_server,
                      test_bluesky_connect_sync_and_reply, test_x_spend_and_a_listening_source, test_large_inbox_is_virtualised):
             if only and test.__name__ != only:

@@ -834,6 +834,10 @@ async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> a
             }
             Err(e) => eprintln!("earshot: the outbox could not be sent: {e}"),
         }
+        // Snoozed items come back on time even when no window is open.
+        if let Err(e) = engine.wake_snoozed().await {
+            eprintln!("earshot: could not wake snoozed items: {e}");
+        }
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
             _ = tokio::signal::ctrl_c() => break,
