@@ -49,6 +49,10 @@
 //   ?fail=crm      make the CRM connections list fail
 //   ?fail=crmsync  make Sync now on a CRM connection fail: its server cannot be reached
 //   ?fail=remove   (also) make removing a CRM connection fail
+// The Work section (dev/mockWork.ts): stages, snoozes, SLA timers (one due soon, one overdue near the top),
+// escalation, notes and history. More parameters:
+//   ?fail=escalate make escalate_item fail
+//   ?alert=ID      emit open-item for that item after 4 s, as a clicked desktop alert does (try ?alert=m5)
 
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
@@ -67,8 +71,11 @@ import {
 import { createContactsMock } from "./mockContacts";
 // The agent's day (saved replies, team, handle settings, alerts, shifts): dev/mockDesk.ts.
 import { createDeskMock } from "./mockDesk";
+// The Work section (stages, snoozes, timers, escalation, notes): dev/mockWork.ts.
+import { createWorkMock } from "./mockWork";
 import type {
   AccountView,
+  AgentView,
   AgentLabel,
   ActionKind,
   ActionRequest,
@@ -240,6 +247,11 @@ function webItems(): Stored[] {
         top_reason: e.reason,
         status: e.status,
         triage: null,
+        // The Work fields (dev/mockWork.ts seeds them).
+        stage: "new",
+        snoozed_until: null,
+        sla: null,
+        held_by: null,
       },
     };
   });
@@ -331,6 +343,11 @@ function generate(count: number, seed = 7): Stored[] {
         top_reason: topReason,
         status: r() < 0.2 ? "done" : "open",
         triage: null,
+        // The Work fields (dev/mockWork.ts seeds them).
+        stage: "new",
+        snoozed_until: null,
+        sla: null,
+        held_by: null,
       },
     });
   }
@@ -889,6 +906,10 @@ export function installMockBackend(params: URLSearchParams): void {
         top_reason: "Asks a question",
         status: "open",
         triage: null,
+        stage: "new",
+        snoozed_until: null,
+        sla: null,
+        held_by: null,
       },
     };
   }
@@ -1332,6 +1353,7 @@ export function installMockBackend(params: URLSearchParams): void {
         if (t.queue === "spam" || t.intent !== intent) return false;
       }
     }
+    if (!workMock.matches(q, r)) return false;
     if (q.search) {
       const needle = q.search.toLowerCase();
       if (!s.text.toLowerCase().includes(needle) && !r.author_handle.toLowerCase().includes(needle)) return false;
@@ -1552,6 +1574,26 @@ export function installMockBackend(params: URLSearchParams): void {
     failing,
   });
 
+  // ---- the Work section (dev/mockWork.ts) ------------------------------------------------------
+
+  const workMock = createWorkMock({
+    row: (id) => index.get(id)?.row,
+    setRow: (id, row) => {
+      const s = index.get(id);
+      if (s) s.row = row;
+    },
+    rows: () => items.map((s) => s.row),
+    me: () => deskMock.handle("me", {}) as AgentView,
+    agents: () => deskMock.handle("list_agents", {}) as AgentView[],
+    changed: (reason) => void emit("inbox-changed", { reason }),
+    fail,
+    failing,
+  });
+  workMock.seed();
+  // ?alert=ID: as if the person clicked a desktop alert for that item, 4 s after the start.
+  const alerted = params.get("alert");
+  if (alerted) setTimeout(() => void emit("open-item", { item_id: alerted }), 4000);
+
   async function handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     await sleep(latency);
     switch (cmd) {
@@ -1567,20 +1609,26 @@ export function installMockBackend(params: URLSearchParams): void {
         const q = args.query as InboxQuery;
         const offset = Number(args.offset);
         const limit = Number(args.limit);
+        workMock.wake();
         const all = items.filter((s) => matches(q, s));
-        return { total: all.length, offset, rows: all.slice(offset, offset + limit).map((s) => s.row) } satisfies InboxPage;
+        return {
+          total: all.length,
+          offset,
+          rows: all.slice(offset, offset + limit).map((s) => workMock.decorate(s.row)),
+        } satisfies InboxPage;
       }
       case "get_item": {
         const s = index.get(String(args.id));
         if (!s) fail("not_found", "This mention is no longer in your workspace. It may have been removed by a re-import.");
+        // Opening an item marks it open, as Rust does.
+        workMock.seen(s.row.id);
         return view(s);
       }
       case "set_status": {
         const s = index.get(String(args.id));
         if (!s) fail("not_found", "This mention is no longer in your workspace.");
-        s.row = { ...s.row, status: args.status as ItemStatus };
-        void emit("inbox-changed", { reason: "status" });
-        return null;
+        // Done is resolved, open is open (dev/mockWork.ts moves the stage and says inbox-changed).
+        return workMock.setStage(s.row.id, (args.status as ItemStatus) === "done" ? "resolved" : "open");
       }
       case "list_handles":
         return handleSummaries();
@@ -1603,6 +1651,7 @@ export function installMockBackend(params: URLSearchParams): void {
         agentWords.clear();
         similarWords.clear();
         rescoreAll();
+        workMock.seed();
         isDemo = true;
         void emit("inbox-changed", { reason: "import" });
         return { imported: total, merged: 0, failed: 0, errors: [] };
@@ -1745,6 +1794,7 @@ export function installMockBackend(params: URLSearchParams): void {
       default:
         if (contactsMock.knows(cmd)) return contactsMock.handle(cmd, args);
         if (deskMock.knows(cmd)) return deskMock.handle(cmd, args);
+        if (workMock.knows(cmd)) return workMock.handle(cmd, args);
         throw `unknown command ${cmd}`;
     }
   }

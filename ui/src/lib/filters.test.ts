@@ -153,3 +153,33 @@ describe("the list's heading and name", () => {
     expect(listLabel("done", "all")).toBe("Done mentions");
   });
 });
+
+describe("the work lists' queries and words", () => {
+  it("asks for the work list's items across every triage view, with Open and Done only in Mine", () => {
+    expect(toQuery({ ...DEFAULT_FILTERS, view: "waiting" })).toMatchObject({
+      status: null,
+      view: null,
+      stage: "waiting",
+      snoozed: false,
+      mine: null,
+    });
+    expect(toQuery({ ...DEFAULT_FILTERS, view: "mine" })).toMatchObject({ status: "open", view: null, mine: true });
+    expect(toQuery({ ...DEFAULT_FILTERS, view: "snoozed", status: "done" })).toMatchObject({ status: null, snoozed: true });
+  });
+
+  it("tells the work lists apart by key", () => {
+    const keys = (["mine", "waiting", "snoozed", "resolved"] as const).map((view) =>
+      queryKey(toQuery({ ...DEFAULT_FILTERS, view })),
+    );
+    expect(new Set(keys).size).toBe(4);
+  });
+
+  it("counts and names the lists plainly", () => {
+    expect(listTotalLabel(3, "open", "waiting")).toBe("3 waiting on customer");
+    expect(listTotalLabel(2, "done", "snoozed")).toBe("2 snoozed");
+    expect(listTotalLabel(4, "open", "mine")).toBe("4 open in Mine");
+    expect(listLabel("open", "resolved")).toBe("Resolved mentions");
+    expect(listLabel("open", "mine")).toBe("Mine, open mentions");
+    expect(emptyState({ ...DEFAULT_FILTERS, view: "snoozed", status: "done" }, []).title).toBe("Nothing is snoozed");
+  });
+});

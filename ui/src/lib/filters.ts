@@ -3,7 +3,7 @@
 
 import type { HandleSummary, InboxQuery, ItemStatus, Network, Role } from "../bindings";
 import { formatCount, handleText, NETWORK_LABELS, ROLE_LABELS } from "./format";
-import { DEFAULT_VIEW, toInboxView, viewInfo, type TriageView } from "./views";
+import { DEFAULT_VIEW, isWorkList, statusApplies, toInboxView, viewInfo, workQuery, type TriageView } from "./views";
 
 export interface Filters {
   /** The triage view (Actionable, Spam…); it combines with everything below. */
@@ -27,19 +27,21 @@ export const DEFAULT_FILTERS: Filters = {
 
 export function toQuery(f: Filters): InboxQuery {
   const search = f.search.trim();
-  return {
-    status: f.status,
+  const query: InboxQuery = {
+    status: statusApplies(f.view) ? f.status : null,
     handle_id: f.handleId,
     role: f.role,
     network: f.network,
     search: search === "" ? null : search,
     view: toInboxView(f.view),
   };
+  // The work lists add what they list by; the triage views leave those out, as before.
+  return isWorkList(f.view) ? { ...query, ...workQuery(f.view) } : query;
 }
 
 /** A stable key: equal keys mean the same list. */
 export function queryKey(q: InboxQuery): string {
-  return JSON.stringify([q.status, q.handle_id, q.role, q.network, q.search, q.view]);
+  return JSON.stringify([q.status, q.handle_id, q.role, q.network, q.search, q.view, q.stage ?? null, q.snoozed ?? null, q.mine ?? null]);
 }
 
 /** True when anything beyond the triage view and Open/Done narrows the list. */
@@ -78,14 +80,24 @@ export interface EmptyState {
   canClear: boolean;
 }
 
-/** "1,204 open in Actionable", "3 done in Spam"; All says just "1,204 open". */
+/** What the lists that ignore Open and Done count: "3 waiting on customer", "2 snoozed", "5 resolved". */
+const LIST_WORDS: Partial<Record<TriageView, string>> = {
+  waiting: "waiting on customer",
+  snoozed: "snoozed",
+  resolved: "resolved",
+};
+
+/** "1,204 open in Actionable", "3 done in Spam", "2 waiting on customer"; All says just "1,204 open". */
 export function listTotalLabel(total: number, status: ItemStatus, view: TriageView): string {
+  const words = LIST_WORDS[view];
+  if (words) return `${formatCount(total)} ${words}`;
   const base = `${formatCount(total)} ${status}`;
   return view === "all" ? base : `${base} in ${viewInfo(view).label}`;
 }
 
-/** The list's accessible name: "Actionable, open mentions", "Open mentions" in All. */
+/** The list's accessible name: "Actionable, open mentions", "Open mentions" in All, "Snoozed mentions". */
 export function listLabel(status: ItemStatus, view: TriageView): string {
+  if (!statusApplies(view)) return `${viewInfo(view).label} mentions`;
   const mentions = status === "open" ? "open mentions" : "done mentions";
   return view === "all" ? mentions.charAt(0).toUpperCase() + mentions.slice(1) : `${viewInfo(view).label}, ${mentions}`;
 }
@@ -127,6 +139,26 @@ const EMPTY_VIEWS: Record<TriageView, { title: string; body: string; done: strin
     body: "There are no open mentions. New ones appear here as they arrive; finished ones are under Done.",
     done: "Nothing has been marked done. Select a mention and press e (or Mark done) to move it here.",
   },
+  mine: {
+    title: "Nothing is yours right now",
+    body: "Items assigned or escalated to you appear here. Press m on a mention to take it.",
+    done: "Nothing you hold has been finished yet.",
+  },
+  waiting: {
+    title: "Nobody is waiting to answer",
+    body: "Mentions you mark waiting on the customer (w) wait here; a new post from the same author brings one back.",
+    done: "",
+  },
+  snoozed: {
+    title: "Nothing is snoozed",
+    body: "Press s on a mention to put it away until later: it comes back to the list at its time.",
+    done: "",
+  },
+  resolved: {
+    title: "Nothing resolved yet",
+    body: "Mentions you resolve (e) land here.",
+    done: "",
+  },
 };
 
 /** What to say when the list is empty. */
@@ -134,7 +166,7 @@ export function emptyState(f: Filters, handles: readonly HandleSummary[]): Empty
   const active = describeFilters(f, handles);
   const where = f.view === "all" ? "" : ` in ${viewInfo(f.view).label}`;
   if (active.length > 0) {
-    const view = f.status === "open" ? "open mentions" : "done mentions";
+    const view = !statusApplies(f.view) ? "mentions" : f.status === "open" ? "open mentions" : "done mentions";
     return {
       title: "Nothing here",
       body: `No ${view}${where} for ${active.join(" · ")}. Clear the filters to see everything, or press Esc in the search box to clear the search.`,
@@ -142,6 +174,6 @@ export function emptyState(f: Filters, handles: readonly HandleSummary[]): Empty
     };
   }
   const words = EMPTY_VIEWS[f.view];
-  if (f.status === "open") return { title: words.title, body: words.body, canClear: false };
+  if (f.status === "open" || !statusApplies(f.view)) return { title: words.title, body: words.body, canClear: false };
   return { title: "Nothing here yet", body: words.done, canClear: false };
 }
