@@ -56,6 +56,8 @@ import type {
   SavedReplyView,
   TemplateVariable,
 } from "../bindings";
+// The Work section's types (stages, snoozes, escalation, notes): the wrappers at the very end.
+import type { EscalateRequest, Stage as WorkStage, WorkView } from "../bindings";
 
 /** What every generated command resolves to (tauri-specta's typed-error shape). */
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -551,4 +553,49 @@ export function readHandover(id: string): Promise<void> {
 /** Sends a post of our own (the shift post) through the outbox. Only after the person confirmed the text. */
 export function queuePost(from: string, text: string): Promise<OutboxView> {
   return call(() => commands.queuePost(from, text));
+}
+
+// ---- The agent's day: stages, snoozes, escalation, assignment and notes (the reading pane's Work section) -------
+
+/** Moves an item to a stage (it also ends a snooze). */
+export function setStage(id: string, stage: WorkStage): Promise<void> {
+  return call(() => commands.setStage(id, stage)).then(() => undefined);
+}
+
+/** Takes an item out of the list until `until` (RFC 3339); resolves with the time it comes back. */
+export function snoozeItem(id: string, until: string): Promise<string> {
+  return call(() => commands.snoozeItem(id, until));
+}
+
+/** Where an item stands in the team's work: stage, snooze, holder, timers, notes and history. */
+export function itemWork(id: string): Promise<WorkView> {
+  return call(() => commands.itemWork(id));
+}
+
+/** Escalates an item to a person (by name) or to the team leads (`to_role` "lead"), with a note saying why. */
+export function escalateItem(request: EscalateRequest): Promise<WorkView> {
+  return call(() => commands.escalateItem(request));
+}
+
+/** Gives an item to a person by name, or to no one (null). */
+export function assignItem(id: string, to: string | null): Promise<WorkView> {
+  return call(() => commands.assignItem(id, to));
+}
+
+/** An internal note on the item, or on its whole conversation. Never sent anywhere. */
+export function addNote(id: string, body: string, conversation: boolean): Promise<WorkView> {
+  return call(() => commands.addNote(id, body, conversation));
+}
+
+/**
+ * Subscribes to `open-item` (the person clicked a desktop alert, or chose "Open" on it). Returns the unsubscribe
+ * function; without a Tauri runtime it logs and returns a no-op.
+ */
+export async function onOpenItem(cb: (itemId: string) => void): Promise<() => void> {
+  try {
+    return await events.openItem.listen((e) => cb(e.payload.item_id));
+  } catch (e) {
+    console.error("Earshot: could not listen for alerts being opened", e);
+    return () => {};
+  }
 }

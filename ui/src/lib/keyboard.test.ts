@@ -50,7 +50,7 @@ describe("actionFor", () => {
     expect(actionFor({ key: "," }, at("other"))).toBe("openSettings");
     expect(actionFor({ key: "1" }, at("list"))).toBe("showView");
     expect(actionFor({ key: "7" }, at("control"))).toBe("showView");
-    expect(actionFor({ key: "8" }, at("list"))).toBeNull();
+    expect(actionFor({ key: "8" }, at("list"))).toBe("showView");
     expect(actionFor({ key: "!" }, at("editable"))).toBeNull();
     expect(actionFor({ key: "3" }, at("editable"))).toBeNull();
     expect(actionFor({ key: "," }, at("list", true))).toBeNull();
@@ -151,7 +151,7 @@ describe("actionFor", () => {
   });
 
   it("does nothing for other keys (case matters: Shift+J is not j)", () => {
-    expect(actionFor({ key: "x" }, at("list"))).toBeNull();
+    expect(actionFor({ key: "q" }, at("list"))).toBeNull();
     expect(actionFor({ key: "J" }, at("list"))).toBeNull();
     expect(actionFor({ key: " " }, at("list"))).toBeNull();
   });
@@ -197,5 +197,50 @@ describe("zoneOf", () => {
     expect(zoneOf(el("SECTION", { inZone: "detail" }))).toBe("detail");
     expect(zoneOf(el("BODY"))).toBe("other");
     expect(zoneOf(null)).toBe("other");
+  });
+});
+
+describe("the agent's day keys", () => {
+  it("maps w, x, s, Shift+E, m and n from the list and the reading pane", () => {
+    for (const zone of ["list", "detail", "other"] as const) {
+      expect(actionFor({ key: "w" }, at(zone))).toBe("markWaiting");
+      expect(actionFor({ key: "x" }, at(zone))).toBe("ignore");
+      expect(actionFor({ key: "s" }, at(zone))).toBe("snooze");
+      expect(actionFor({ key: "E" }, at(zone))).toBe("escalate");
+      expect(actionFor({ key: "m" }, at(zone))).toBe("assignMe");
+      expect(actionFor({ key: "n" }, at(zone))).toBe("focusNote");
+    }
+    // e stays resolve and reopen; Shift+E is escalate.
+    expect(actionFor({ key: "e" }, at("list"))).toBe("toggleDone");
+  });
+
+  it("leaves them alone while typing, in a modal, or with a modifier", () => {
+    for (const key of ["w", "x", "s", "E", "m", "n", "8", "9", "0"]) {
+      expect(actionFor({ key }, at("editable"))).toBeNull();
+      expect(actionFor({ key }, at("list", true))).toBeNull();
+      expect(actionFor({ key, ctrlKey: true }, at("list"))).toBeNull();
+      expect(actionFor({ key, metaKey: true }, at("list"))).toBeNull();
+    }
+    expect(actionFor({ key: "W" }, at("list"))).toBeNull();
+    expect(actionFor({ key: "M" }, at("list"))).toBeNull();
+  });
+
+  it("shows Mine, Waiting and Snoozed on 8, 9 and 0", () => {
+    for (const key of ["8", "9", "0"]) expect(actionFor({ key }, at("list"))).toBe("showView");
+  });
+
+  it("lists each new key in the shortcuts, once", () => {
+    const what = (key: string) => SHORTCUTS.find((s) => s.keys.includes(key))?.what ?? "";
+    expect(what("w")).toMatch(/waiting/i);
+    expect(what("x")).toMatch(/ignore/i);
+    expect(what("s")).toMatch(/snooze/i);
+    expect(what("Shift+E")).toMatch(/escalate/i);
+    expect(what("m")).toMatch(/assign to me/i);
+    expect(what("n")).toMatch(/note/i);
+    expect(what("8")).toMatch(/Mine/);
+    expect(what("9")).toMatch(/Waiting/);
+    expect(what("0")).toMatch(/Snoozed/);
+    const keys = SHORTCUTS.flatMap((s) => s.keys);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

@@ -2,7 +2,7 @@
 // happened to the action to take.
 
 import type { Network } from "../bindings";
-import { VIEWS, viewForKey } from "./views";
+import { VIEWS, viewForKey, WORK_LISTS } from "./views";
 
 export type Action =
   | "next"
@@ -34,7 +34,20 @@ export type Action =
   /** `Shift+C`: the Contacts dialog. */
   | "openContacts"
   | "leaveInput"
-  | "backToList";
+  | "backToList"
+  // The agent's day (the Work section): stages, snooze, escalate, assign and notes.
+  /** `w`: waiting on the customer. */
+  | "markWaiting"
+  /** `x`: ignore (needs no one). */
+  | "ignore"
+  /** `s`: the snooze menu of the selected mention. */
+  | "snooze"
+  /** `Shift+E`: the escalate dialog. */
+  | "escalate"
+  /** `m`: assign the selected mention to me. */
+  | "assignMe"
+  /** `n`: the internal note box. */
+  | "focusNote";
 
 /** Where focus was when the key was pressed. */
 export type FocusZone =
@@ -118,6 +131,19 @@ export function actionFor(press: KeyPress, ctx: KeyContext): Action | null {
       return "openContacts";
     case "Escape":
       return ctx.zone === "detail" ? "backToList" : null;
+    // The agent's day.
+    case "w":
+      return "markWaiting";
+    case "x":
+      return "ignore";
+    case "s":
+      return "snooze";
+    case "E":
+      return "escalate";
+    case "m":
+      return "assignMe";
+    case "n":
+      return "focusNote";
     default:
       return viewForKey(press.key) !== null ? "showView" : null;
   }
@@ -163,7 +189,7 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["j", "↓"], what: "Next mention" },
   { keys: ["k", "↑"], what: "Previous mention" },
   { keys: ["Enter"], what: "Open the selected mention and move to it" },
-  { keys: ["e"], what: "Mark done (in the Done view: reopen)" },
+  { keys: ["e"], what: "Resolve (mark done; in the Done view: reopen)" },
   { keys: ["z"], what: "Undo the last mark done, reopen, spam or intent change" },
   { keys: ["/"], what: "Search mentions" },
   { keys: ["r"], what: "Reply: move to the reply box of the open mention (on a web page: to Open the page)" },
@@ -173,6 +199,13 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["!"], what: "Spam: mark the selected mention spam (in the Spam view, or when it is spam: not spam)" },
   { keys: ["i"], what: "Change the intent of the open mention (complaint, question, praise, other)" },
   ...VIEWS.map((v) => ({ keys: [v.key], what: `Show ${v.label}` })),
+  ...WORK_LISTS.filter((v) => v.key !== "").map((v) => ({ keys: [v.key], what: `Show ${v.label}: ${v.about.toLowerCase()}` })),
+  { keys: ["w"], what: "Mark waiting on the customer" },
+  { keys: ["x"], what: "Ignore: needs no one" },
+  { keys: ["s"], what: "Snooze: out of the list until a time you choose" },
+  { keys: ["Shift+E"], what: "Escalate to a person or the team leads, with a note" },
+  { keys: ["m"], what: "Assign to me" },
+  { keys: ["n"], what: "Write an internal note (never sent)" },
   { keys: ["l"], what: "Customer: link the open mention's author to the suggested customer (none suggested: find one)" },
   { keys: ["u"], what: "Customer: not this customer (or, for a suggestion, not them)" },
   { keys: ["c"], what: "Customer: create a contact for an author who is not a known customer" },
