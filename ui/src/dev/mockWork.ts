@@ -179,7 +179,7 @@ export function createWorkMock(deps: WorkDeps) {
     }
     deps
       .rows()
-      .filter((r) => r.status === "done" && r.stage === "new")
+      .filter((r) => r.status === "done" && r.stage === "new" && r.snoozed_until === null)
       .forEach((r, i) => update(r.id, { stage: i % 9 === 4 ? "ignored" : "resolved", snoozed_until: null }));
   }
 
