@@ -555,6 +555,15 @@ export function queuePost(from: string, text: string): Promise<OutboxView> {
   return call(() => commands.queuePost(from, text));
 }
 
+/** Shows an item in the inbox, as a clicked desktop alert does (the window's own `open-item`): from a handover. */
+export async function showItem(itemId: string): Promise<void> {
+  try {
+    await events.openItem.emit({ item_id: itemId });
+  } catch (e) {
+    throw toFailure(e);
+  }
+}
+
 // ---- The agent's day: stages, snoozes, escalation, assignment and notes (the reading pane's Work section) -------
 
 /** Moves an item to a stage (it also ends a snooze). */

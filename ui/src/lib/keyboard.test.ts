@@ -39,7 +39,8 @@ describe("actionFor", () => {
     expect(actionFor({ key: "r" }, at("control"))).toBe("reply");
     expect(actionFor({ key: "r" }, at("editable"))).toBeNull();
     expect(actionFor({ key: "r" }, at("list", true))).toBeNull();
-    expect(actionFor({ key: "R" }, at("list"))).toBeNull();
+    // Shift+R is the saved replies dialog, not a reply.
+    expect(actionFor({ key: "R" }, at("list"))).not.toBe("reply");
     expect(actionFor({ key: "r", metaKey: true }, at("list"))).toBeNull();
   });
 
@@ -240,6 +241,30 @@ describe("the agent's day keys", () => {
     expect(what("8")).toMatch(/Mine/);
     expect(what("9")).toMatch(/Waiting/);
     expect(what("0")).toMatch(/Snoozed/);
+    const keys = SHORTCUTS.flatMap((s) => s.keys);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+// The agent's day: the app's dialogs.
+describe("the dialog keys of the agent's day", () => {
+  it("open saved replies, team and shift, and toggle do-not-disturb, but not while typing or in a modal", () => {
+    expect(actionFor({ key: "R" }, at("list"))).toBe("openSavedReplies");
+    expect(actionFor({ key: "T" }, at("other"))).toBe("openTeam");
+    expect(actionFor({ key: "S" }, at("detail"))).toBe("openShift");
+    expect(actionFor({ key: "D" }, at("control"))).toBe("toggleDnd");
+    expect(actionFor({ key: "R" }, at("editable"))).toBeNull();
+    expect(actionFor({ key: "S" }, at("list", true))).toBeNull();
+    expect(actionFor({ key: "D", ctrlKey: true }, at("list"))).toBeNull();
+  });
+
+  it("lists them in the shortcuts, each key once", () => {
+    const what = (key: string) => SHORTCUTS.find((s) => s.keys.includes(key))?.what ?? "";
+    expect(what("Shift+R")).toMatch(/^Saved replies/);
+    expect(what("Ctrl+/")).toMatch(/saved reply/);
+    expect(what("Shift+T")).toMatch(/^Team/);
+    expect(what("Shift+S")).toMatch(/^Shift/);
+    expect(what("Shift+D")).toMatch(/^Do not disturb/);
     const keys = SHORTCUTS.flatMap((s) => s.keys);
     expect(new Set(keys).size).toBe(keys.length);
   });

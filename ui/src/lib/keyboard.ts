@@ -47,7 +47,16 @@ export type Action =
   /** `m`: assign the selected mention to me. */
   | "assignMe"
   /** `n`: the internal note box. */
-  | "focusNote";
+  | "focusNote"
+  // The agent's day (the app's dialogs): saved replies, team, shift, do-not-disturb.
+  /** `Shift+R`: the saved replies dialog. */
+  | "openSavedReplies"
+  /** `Shift+T`: the Team dialog. */
+  | "openTeam"
+  /** `Shift+S`: the Shift dialog (start or end a shift). */
+  | "openShift"
+  /** `Shift+D`: do-not-disturb on (until turned off) or off. */
+  | "toggleDnd";
 
 /** Where focus was when the key was pressed. */
 export type FocusZone =
@@ -144,6 +153,15 @@ export function actionFor(press: KeyPress, ctx: KeyContext): Action | null {
       return "assignMe";
     case "n":
       return "focusNote";
+    // The agent's day: the app's dialogs.
+    case "R":
+      return "openSavedReplies";
+    case "T":
+      return "openTeam";
+    case "S":
+      return "openShift";
+    case "D":
+      return "toggleDnd";
     default:
       return viewForKey(press.key) !== null ? "showView" : null;
   }
@@ -211,6 +229,11 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["c"], what: "Customer: create a contact for an author who is not a known customer" },
   { keys: ["a"], what: "Accounts: connect, check and sync" },
   { keys: ["Shift+C"], what: "Contacts: search, edit, merge and import" },
-  { keys: [","], what: "Settings: triage quality and priority weights" },
+  { keys: [","], what: "Settings: your profile, handles, alerts, triage quality and priority weights" },
+  { keys: ["Shift+R"], what: "Saved replies: search, write, change and delete them" },
+  { keys: ["Ctrl+/", "⌘+/"], what: "Insert a saved reply (in the reply box)" },
+  { keys: ["Shift+T"], what: "Team: who is on duty, and add a person" },
+  { keys: ["Shift+S"], what: "Shift: start your shift with the handover, or end it and leave one" },
+  { keys: ["Shift+D"], what: "Do not disturb: hold alerts until you press it again" },
   { keys: ["?"], what: "Show these shortcuts" },
 ];
