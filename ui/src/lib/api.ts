@@ -556,13 +556,16 @@ export function queuePost(from: string, text: string): Promise<OutboxView> {
 }
 
 /** Shows an item in the inbox, as a clicked desktop alert does (the window's own `open-item`): from a handover. */
+/**
+ * Shows an item as an opened alert does (from the handover, say). It stays inside the window: the webview may not
+ * emit app events, and needs not.
+ */
 export async function showItem(itemId: string): Promise<void> {
-  try {
-    await events.openItem.emit({ item_id: itemId });
-  } catch (e) {
-    throw toFailure(e);
-  }
+  window.dispatchEvent(new CustomEvent<string>(SHOW_ITEM, { detail: itemId }));
 }
+
+/** The window's own event for `showItem`, heard by the same listener as opened alerts. */
+const SHOW_ITEM = "earshot:show-item";
 
 // ---- The agent's day: stages, snoozes, escalation, assignment and notes (the reading pane's Work section) -------
 
@@ -601,10 +604,17 @@ export function addNote(id: string, body: string, conversation: boolean): Promis
  * function; without a Tauri runtime it logs and returns a no-op.
  */
 export async function onOpenItem(cb: (itemId: string) => void): Promise<() => void> {
+  const local = (e: Event): void => cb((e as CustomEvent<string>).detail);
+  window.addEventListener(SHOW_ITEM, local);
+  const stopLocal = (): void => window.removeEventListener(SHOW_ITEM, local);
   try {
-    return await events.openItem.listen((e) => cb(e.payload.item_id));
+    const stop = await events.openItem.listen((e) => cb(e.payload.item_id));
+    return () => {
+      stop();
+      stopLocal();
+    };
   } catch (e) {
     console.error("Earshot: could not listen for alerts being opened", e);
-    return () => {};
+    return stopLocal;
   }
 }
