@@ -696,7 +696,7 @@ def test_alert_click_opens_the_item(tmp):
         wait_for("the alert's item to open", lambda: w.js(
             "const d=document.querySelector('[data-testid=detail]');return d&&d.dataset.id") == items["erin.bsky.social"])
         title = wait_for("the unanswered count in the window title", lambda: (lambda out: out if "unanswered" in out else None)(
-            subprocess.run(["xdotool", "search", "--name", "^Earshot", "getwindowname"], capture_output=True, text=True).stdout))
+            subprocess.run(["xdotool", "search", "--name", "^Earshot", "getwindowname", "%@"], capture_output=True, text=True).stdout))
         assert "Earshot (" in title, f"the title counts unanswered items: {title!r}"
         w.screenshot("alert-opened.png")
     finally:
