@@ -17,6 +17,8 @@ Two sessions, each on a fresh data folder:
      post, which is answered on the page (no reply box) and marked done.
   7. A desktop alert for a matching item reaches the real notification daemon, and ActionInvoked "open" on the
      bus opens that item in the window; the window title counts unanswered items.
+  8. The agent's day: w marks waiting, Shift+E escalates with a note (the pane and the list say who holds it),
+     and an internal note is added and never sent.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
 import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.parse, urllib.request
@@ -703,6 +705,69 @@ def test_alert_click_opens_the_item(tmp):
         w.close()
 
 
+def test_the_agents_day_in_the_window(tmp):
+    """w marks an item waiting on the customer; Shift+E escalates another to a named person with a note, and the
+    pane and the list say who holds it; n writes an internal note that stays in Earshot. The CLI, on the same
+    engine, agrees."""
+    data = os.path.join(tmp, "day")
+    cli(data, "agent", "me", "--name", "Ana López", "--signature", "–{agent.first_name}")
+    cli(data, "agent", "add", "Sam Lee", "--lead")
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    src = os.path.join(tmp, "day-posts.jsonl")
+    with open(src, "w") as f:
+        for line in [
+            {"type": "handle", "network": "bluesky", "account": "acme-help.bsky.social", "role": "support"},
+            {"type": "mention", "network": "bluesky", "remote_id": "at://did:plc:gus/app.bsky.feed.post/1",
+             "author": {"handle": "gus.bsky.social", "display_name": "Gus"},
+             "text": "@acme-help.bsky.social which size frame for 180 cm?", "created_at": now,
+             "mentions": ["acme-help.bsky.social"]},
+            {"type": "mention", "network": "bluesky", "remote_id": "at://did:plc:hana/app.bsky.feed.post/2",
+             "author": {"handle": "hana.bsky.social", "display_name": "Hana"},
+             "text": "@acme-help.bsky.social I was charged twice for order A-1042, please refund one", "created_at": now,
+             "mentions": ["acme-help.bsky.social"]},
+        ]:
+            f.write(json.dumps(line) + "\n")
+    cli(data, "import", src)
+    items = {r["author_handle"]: r["id"] for r in json.loads(cli(data, "inbox", "--json"))}
+    gus, hana = items["gus.bsky.social"], items["hana.bsky.social"]
+    w = Window(data)
+    try:
+        w.click("[data-view=all]")
+        wait_for("both rows", lambda: {gus, hana} <= set(w.rows()))
+        w.click(f"[data-testid=inbox-row][data-id='{gus}']")
+        w.keys("w")
+        wait_for("Gus's item to leave the open list", lambda: gus not in w.rows())
+        assert json.loads(cli(data, "work", gus, "--json"))["stage"] == "waiting"
+        w.click("[data-view=waiting]")
+        wait_for("Gus in the Waiting list", lambda: w.find(f"[data-testid=inbox-row][data-id='{gus}'][data-stage=waiting]"))
+        w.click("[data-view=all]")
+
+        w.click(f"[data-testid=inbox-row][data-id='{hana}']")
+        w.keys("\ue007")
+        wait_for("the work section", lambda: w.find("#work-section"))
+        w.keys("E")
+        wait_for("the escalate dialog", lambda: w.find("#escalate-dialog[open], dialog#escalate-dialog[open]"))
+        w.js("const s=document.querySelector('#escalate-to');s.value='agent:Sam Lee';s.dispatchEvent(new Event('change',{bubbles:true}))")
+        w.fill("#escalate-note", "Double charge: needs a refund approval")
+        w.click("#escalate-confirm")
+        held = wait_for("who holds it", lambda: (lambda t: t if t and "Sam Lee" in t else None)(
+            w.js("const h=document.querySelector('#held-by');return h&&h.innerText")))
+        assert "Double charge" in held, f"the pane says why: {held!r}"
+        wait_for("the list to show the holder", lambda: "Sam Lee" in w.js(
+            f"return document.querySelector(\"[data-testid=inbox-row][data-id='{hana}']\").innerText"))
+
+        w.fill("#note-input", "Card ending 4242; refund the second charge only")
+        w.click("#add-note")
+        wait_for("the note card", lambda: w.find(".note-card[data-note-id]"))
+        work = json.loads(cli(data, "work", hana, "--json"))
+        assert work["held_by"] == "Sam Lee" and work["held_because"] == "Double charge: needs a refund approval", work
+        assert [n["body"] for n in work["notes"]] == ["Card ending 4242; refund the second charge only"], work["notes"]
+        assert json.loads(cli(data, "outbox", "--json")) == [], "a note is never sent"
+        w.screenshot("agents-day.png")
+    finally:
+        w.close()
+
+
 def main():
     driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -713,7 +778,7 @@ def main():
         only = os.environ.get("E2E_ONLY")
         for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_marking_spam_teaches_triage,
                      test_customer_panel_shows_tier_and_history, test_carddav_connects_from_the_window,
-                     test_alert_click_opens_the_item,
+                     test_alert_click_opens_the_item, test_the_agents_day_in_the_window,
                      test_accounts_dialog_reports_an_unreachable_server,
                      test_bluesky_connect_sync_and_reply, test_x_spend_and_a_listening_source, test_large_inbox_is_virtualised):
             if only and test.__name__ != only:
