@@ -194,10 +194,16 @@ fn alerts_reach_the_notification_daemon_with_actions_held_in_quiet_hours_and_bur
 #[test]
 fn without_a_notification_service_alerts_are_unavailable_and_said_plainly() {
     let dir = tempfile::tempdir().unwrap();
-    import(&dir, &[post("x1", "ivy", 50_000, "the acmebike app lost my ride history")]);
+    import(
+        &dir,
+        &[post("x1", "ivy", 50_000, "the acmebike app lost my ride history")],
+    );
     let out = earshot(&dir)
         .args(["alerts", "check"])
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/earshot-test-bus")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/earshot-test-bus",
+        )
         .output()
         .unwrap();
     assert!(out.status.success(), "Earshot keeps working without alerts");
@@ -206,5 +212,9 @@ fn without_a_notification_service_alerts_are_unavailable_and_said_plainly() {
         stderr.contains("Desktop alerts are unavailable: no notification service is running"),
         "said plainly: {stderr}"
     );
-    assert_eq!(stderr.matches("Desktop alerts are unavailable").count(), 1, "said once: {stderr}");
+    assert_eq!(
+        stderr.matches("Desktop alerts are unavailable").count(),
+        1,
+        "said once: {stderr}"
+    );
 }
