@@ -682,22 +682,41 @@ impl Engine {
                 return Ok((done.uri.clone(), web(&done)));
             }
         }
-        if kind == ActionKind::Post {
-            let text = row.body.as_deref().unwrap_or_default();
-            return match client.post(text, None, &row.idempotency_key, now).await {
-                Ok(done) => Ok((done.uri.clone(), web(&done))),
-                Err(FetchError::Server { .. }) => {
-                    match client.existing(collection, &row.idempotency_key, now).await? {
-                        Some(done) => Ok((done.uri.clone(), web(&done))),
-                        None => Err(EngineError::Network(FetchError::Server {
-                            network: "Bluesky",
-                            status: 500,
-                        })),
-                    }
+        let attempt = match kind {
+            ActionKind::Post => {
+                let text = row.body.as_deref().unwrap_or_default();
+                client.post(text, None, &row.idempotency_key, now).await
+            }
+            _ => {
+                self.answer_on_bluesky(&client, row, kind, collection, now)
+                    .await?
+            }
+        };
+        match attempt {
+            Ok(done) => Ok((done.uri.clone(), web(&done))),
+            // A PDS answers a second write to the same key with a server error: look before retrying.
+            Err(FetchError::Server { .. }) => {
+                match client.existing(collection, &row.idempotency_key, now).await? {
+                    Some(done) => Ok((done.uri.clone(), web(&done))),
+                    None => Err(EngineError::Network(FetchError::Server {
+                        network: "Bluesky",
+                        status: 500,
+                    })),
                 }
-                Err(e) => Err(e.into()),
-            };
+            }
+            Err(e) => Err(e.into()),
         }
+    }
+
+    /// Resolves the post an answer is for (and its thread's root), then replies or reacts.
+    async fn answer_on_bluesky(
+        &self,
+        client: &earshot_networks::bluesky::BlueskyClient,
+        row: &OutboxRow,
+        kind: ActionKind,
+        collection: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Written, FetchError>, EngineError> {
         let item = match row.item {
             Some(id) => {
                 let mut conn = earshot_store::acquire(&self.db).await?;
@@ -722,7 +741,7 @@ impl Engine {
                 reason: "the post was deleted or is no longer visible".into(),
             })
         })?;
-        let attempt = match kind {
+        Ok(match kind {
             ActionKind::Reply => {
                 let reply = ReplyTarget {
                     root: find(&root_uri).unwrap_or_else(|| target.clone()),
@@ -732,21 +751,7 @@ impl Engine {
                 client.post(text, Some(&reply), &row.idempotency_key, now).await
             }
             _ => client.react(collection, &target, &row.idempotency_key, now).await,
-        };
-        match attempt {
-            Ok(done) => Ok((done.uri.clone(), web(&done))),
-            // A PDS answers a second write to the same key with a server error: look before retrying.
-            Err(FetchError::Server { .. }) => {
-                match client.existing(collection, &row.idempotency_key, now).await? {
-                    Some(done) => Ok((done.uri.clone(), web(&done))),
-                    None => Err(EngineError::Network(FetchError::Server {
-                        network: "Bluesky",
-                        status: 500,
-                    })),
-                }
-            }
-            Err(e) => Err(e.into()),
-        }
+        })
     }
 
     async fn send_mastodon(

@@ -343,3 +343,46 @@ async fn replies_reposts_and_likes_land_on_the_pds_once_even_when_retried() {
     let outbox = engine.outbox(Some(&item.id)).await.unwrap();
     assert_eq!(outbox.len(), 3);
 }
+
+#[tokio::test]
+async fn the_shift_change_post_goes_out_once_from_the_chosen_handle() {
+    let net = DevNet::get();
+    let (_dir, engine, s, _m) = brand_workspace(&net).await;
+    let run = tag();
+    let support = net.person("support.earshot.test").await;
+    let before = support
+        .own_records("app.bsky.feed.post", Utc::now())
+        .await
+        .unwrap();
+    let text = format!("Signing off for today {run}. Sam is here until 22:00 if you need us. –Ana");
+    let queued = engine.queue_post(&s.id, &text).await.unwrap();
+    assert_eq!(queued.kind, earshot_engine::ActionKind::Post);
+    assert_eq!(queued.item_id, None, "a post of our own answers no item");
+    let sent = engine.send_due().await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].state, "sent", "{:?}", sent[0]);
+    let after = support
+        .own_records("app.bsky.feed.post", Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "exactly one new post in the handle's repository"
+    );
+
+    // Sent again after a lost answer: the record key finds the first post; nothing more is posted.
+    sqlx::query("UPDATE outbox SET state = 'pending', claimed_until = NULL, attempts = 1 WHERE id = ?")
+        .bind(queued.id.parse::<i64>().unwrap())
+        .execute(engine.database())
+        .await
+        .unwrap();
+    assert_eq!(engine.send_due().await.unwrap()[0].state, "sent");
+    let again = support
+        .own_records("app.bsky.feed.post", Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(again.len(), after.len(), "a retry never posts twice");
+    let too_long = engine.queue_post(&s.id, &"x".repeat(301)).await.unwrap_err();
+    assert!(too_long.to_string().contains("at most 300"), "{too_long}");
+}
