@@ -91,7 +91,11 @@ pub fn single(alert: &Alert) -> Notice {
         one_line(&alert.handle),
     );
     let line = cut(&one_line(&alert.first_line), SINGLE_LINE_CHARS);
-    let why = format!("Why: {}", one_line(&alert.why));
+    // The reason in words, then the rule's own name, so the person knows which rule to change.
+    let why = match one_line(&alert.rule_name) {
+        name if name.is_empty() => format!("Why: {}", one_line(&alert.why)),
+        name => format!("Why: {} (rule: {name})", one_line(&alert.why)),
+    };
     let body = if line.is_empty() {
         why
     } else {
@@ -306,7 +310,8 @@ mod tests {
         assert_eq!(n.summary, "Complaint from Jane Doe on @brand-support");
         assert_eq!(
             n.body,
-            "My order never arrived\nWhy: Complaint from an author with 48,200 followers"
+            "My order never arrived\nWhy: Complaint from an author with 48,200 followers \
+             (rule: Complaints from influential authors or customers)"
         );
 
         a.urgent = true;
