@@ -3,6 +3,7 @@
 mod bench;
 mod crm;
 mod output;
+mod report;
 mod triage;
 mod work;
 
@@ -136,6 +137,8 @@ enum Command {
     Triage(triage::TriageCommand),
     #[command(flatten)]
     Work(work::WorkCommand),
+    /// Volume, response times, SLA attainment and actions sent over a period of local days (docs/reports.md).
+    Report(report::ReportArgs),
     /// Measure import and query speed on generated mentions, against raw SQLite inserts.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -385,6 +388,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Work(command) => {
             let engine = open(cli.data_dir).await?;
             work::run(&engine, command).await
+        }
+        Command::Report(args) => {
+            let engine = open(cli.data_dir).await?;
+            report::run(&engine, args).await
         }
         Command::Import { file } => {
             let engine = open(cli.data_dir).await?;

@@ -19,6 +19,7 @@ mod open;
 pub mod outbox;
 pub mod profiles;
 pub mod replies;
+pub mod reports;
 pub mod spend;
 pub mod work;
 pub mod workspace;

@@ -1,0 +1,198 @@
+//! Reports on a small fixed workspace, checked against figures worked out by hand (below, beside each
+//! assertion), in Europe/Berlin across the end of summer time (25 October 2026 lasts 25 hours).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use earshot_core::Intent;
+use earshot_engine::{
+    days_csv, ActionKind, ActionRequest, AgentLabel, Engine, FixedClock, Progress, ReportQuery,
+};
+use earshot_store::outbox::OutboxId;
+use earshot_store::HandleId;
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn quiet() -> impl FnMut(&Progress) + Send {
+    |_: &Progress| {}
+}
+
+fn post(id: &str, text: &str, created: &str) -> String {
+    serde_json::json!({"type": "mention", "network": "bluesky",
+        "remote_id": format!("at://did:plc:p{id}/app.bsky.feed.post/{id}"),
+        "author": {"handle": format!("p{id}.bsky.social")},
+        "text": text, "created_at": created, "mentions": ["acme-help.bsky.social"]})
+    .to_string()
+}
+
+async fn id_of(engine: &Engine, remote: &str) -> String {
+    let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM mentions WHERE remote_id LIKE '%/' || ?")
+        .bind(remote)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+#[tokio::test]
+async fn figures_match_the_hand_worked_values_across_a_dst_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(at("2026-10-24T08:00:00Z")));
+    let engine = Engine::open(dir.path().to_path_buf(), clock.clone())
+        .await
+        .unwrap();
+    let file = dir.path().join("in.jsonl");
+    // Local (Berlin) times: a1 24 Oct 10:00 (UTC+2); a2 24 Oct 23:30; a3 25 Oct 01:30 (the first 01:30, UTC+2);
+    // a4 25 Oct 23:30 (UTC+1, still the 25th though it is the 25th 22:30 UTC); a5 26 Oct 00:30.
+    let lines = [
+        r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#
+            .to_owned(),
+        post(
+            "a1",
+            "@acme-help.bsky.social my order is late",
+            "2026-10-24T08:00:00Z",
+        ),
+        post(
+            "a2",
+            "@acme-help.bsky.social how do I reset the lock?",
+            "2026-10-24T21:30:00Z",
+        ),
+        post(
+            "a3",
+            "@acme-help.bsky.social love the new bike",
+            "2026-10-24T23:30:00Z",
+        ),
+        post(
+            "a4",
+            "@acme-help.bsky.social the app crashes",
+            "2026-10-25T22:30:00Z",
+        ),
+        post(
+            "a5",
+            "@acme-help.bsky.social where is my refund",
+            "2026-10-25T23:30:00Z",
+        ),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    engine.import_file(&file, &mut quiet()).await.unwrap();
+    // Agents' labels fix the intents, so the figures do not depend on the model.
+    for (id, intent) in [
+        ("a1", Intent::Complaint),
+        ("a2", Intent::Question),
+        ("a3", Intent::Praise),
+        ("a4", Intent::Complaint),
+        ("a5", Intent::Complaint),
+    ] {
+        let item = id_of(&engine, id).await;
+        engine
+            .label_item(&item, AgentLabel::Intent(intent))
+            .await
+            .unwrap();
+    }
+
+    // Replies: a1 answered 30 min after it was written (seen at once); a2 after 120 min. Both through the
+    // outbox, marked sent as the network would.
+    let handle = engine.handles().await.unwrap()[0].id.clone();
+    let account = {
+        let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+        earshot_store::accounts::upsert(
+            &mut conn,
+            HandleId(handle.parse().unwrap()),
+            "https://pds.example",
+            None,
+            at("2026-10-24T08:00:00Z"),
+        )
+        .await
+        .unwrap()
+        .0
+        .to_string()
+    };
+    for (id, sent_at) in [("a1", "2026-10-24T08:30:00Z"), ("a2", "2026-10-24T23:30:00Z")] {
+        let item = id_of(&engine, id).await;
+        let queued = engine
+            .queue_action(&ActionRequest {
+                item_id: item,
+                kind: ActionKind::Reply,
+                from: account.clone(),
+                text: Some("On it".into()),
+                confirmed: true,
+                requested_by: Some("Ana".into()),
+                saved_reply_id: None,
+            })
+            .await
+            .unwrap();
+        let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+        earshot_store::outbox::mark_sent(
+            &mut conn,
+            OutboxId(queued.id.parse().unwrap()),
+            "at://x",
+            None,
+            at(sent_at),
+        )
+        .await
+        .unwrap();
+    }
+    clock.set(at("2026-10-26T12:00:00Z"));
+
+    let report = engine
+        .report(&ReportQuery {
+            from: "2026-10-24".into(),
+            to: "2026-10-26".into(),
+            time_zone: Some("Europe/Berlin".into()),
+            handle_id: None,
+            role: None,
+            network: None,
+        })
+        .await
+        .unwrap();
+    let days: Vec<(&str, u32)> = report.days.iter().map(|d| (d.day.as_str(), d.total)).collect();
+    // a1 and a2 on the 24th; a3 (01:30 on the 25th) and a4 (23:30 on the 25th, the 25-hour day) on the 25th;
+    // a5 on the 26th.
+    assert_eq!(days, [("2026-10-24", 2), ("2026-10-25", 2), ("2026-10-26", 1)]);
+    assert_eq!(report.totals.total, 5);
+    assert_eq!(report.totals.complaint, 3);
+    assert_eq!(report.totals.question, 1);
+    assert_eq!(report.totals.praise, 1);
+    // First responses: 30 and 120 minutes. Median of two is their mean, 75; the 90th percentile is
+    // 30 + 0.9 × 90 = 111.
+    assert_eq!(report.first_response.count, 2);
+    assert_eq!(report.first_response.median_minutes, Some(75.0));
+    assert_eq!(report.first_response.p90_minutes, Some(111.0));
+    // Praise needs a person too: all five are actionable. The default first-response target is 60 minutes,
+    // around the clock: a1 met it, a2 missed it (late), and a3, a4 and a5 are unanswered long past it: 1 of 5.
+    assert_eq!(report.totals.actionable, 5);
+    assert_eq!(
+        (report.first_response_sla.met, report.first_response_sla.missed),
+        (1, 4)
+    );
+    assert_eq!(report.first_response_sla.share, Some(0.2));
+    // Resolution, 24 hours: none resolved; a1, a2 and a3 are past 24 hours at noon on the 26th (52, 38.5 and
+    // 36.5 hours), a4 and a5 are not yet (13.5 and 12.5 hours) and count neither way.
+    assert_eq!((report.resolution_sla.met, report.resolution_sla.missed), (0, 3));
+    assert_eq!(report.resolution.count, 0);
+    assert_eq!(report.sent.replies, 2);
+
+    let csv = days_csv(&report);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "day,total,spam,actionable,complaint,question,praise");
+    assert_eq!(rows.len(), 1 + report.days.len(), "one CSV row per table row");
+    for (row, day) in rows[1..].iter().zip(&report.days) {
+        assert!(row.starts_with(&format!("{},{},", day.day, day.total)), "{row}");
+    }
+
+    let bad = engine
+        .report(&ReportQuery {
+            from: "2026-10-26".into(),
+            to: "2026-10-24".into(),
+            time_zone: Some("Europe/Berlin".into()),
+            handle_id: None,
+            role: None,
+            network: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(bad.to_string().contains("ends before it starts"), "{bad}");
+}
