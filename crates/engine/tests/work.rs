@@ -138,6 +138,24 @@ async fn mark_sent(d: &Desk, outbox_id: &str) {
     .unwrap();
 }
 
+/// A reply from the support account, as the composer sends it.
+fn reply(
+    item: String,
+    from: String,
+    text: impl Into<String>,
+    saved_reply_id: Option<String>,
+) -> ActionRequest {
+    ActionRequest {
+        item_id: item,
+        kind: ActionKind::Reply,
+        from,
+        text: Some(text.into()),
+        confirmed: false,
+        requested_by: None,
+        saved_reply_id,
+    }
+}
+
 trait Now {
     fn now_utc(&self) -> DateTime<Utc>;
 }
@@ -323,15 +341,7 @@ async fn sla_timers_count_business_hours_across_a_weekend() {
     let account = connect_support(&d).await;
     let queued = d
         .engine
-        .queue_action(&ActionRequest {
-            item_id: id.clone(),
-            kind: ActionKind::Reply,
-            from: account,
-            text: Some("Sorry Bob, we are on it".into()),
-            confirmed: false,
-            requested_by: None,
-            saved_reply_id: None,
-        })
+        .queue_action(&reply(id.clone(), account, "Sorry Bob, we are on it", None))
         .await
         .unwrap();
     d.clock.set("2026-11-30T08:50:00Z".parse().unwrap());
@@ -524,15 +534,12 @@ async fn saved_replies_fill_in_the_author_and_agent_sign_and_warn_on_repeats() {
 
     let queued = d
         .engine
-        .queue_action(&ActionRequest {
-            item_id: first.clone(),
-            kind: ActionKind::Reply,
-            from: account.clone(),
-            text: Some(p.text.clone()),
-            confirmed: false,
-            requested_by: None,
-            saved_reply_id: Some(saved.id.clone()),
-        })
+        .queue_action(&reply(
+            first.clone(),
+            account.clone(),
+            p.text.clone(),
+            Some(saved.id.clone()),
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -783,15 +790,12 @@ async fn ending_a_shift_hands_over_promises_open_items_and_near_breaches() {
     let account = connect_support(&d).await;
     let queued = d
         .engine
-        .queue_action(&ActionRequest {
-            item_id: fresh.clone(),
-            kind: ActionKind::Reply,
-            from: account,
-            text: Some("Thanks Kim! I'll DM you the steps tomorrow morning.".into()),
-            confirmed: false,
-            requested_by: None,
-            saved_reply_id: None,
-        })
+        .queue_action(&reply(
+            fresh.clone(),
+            account,
+            "Thanks Kim! I'll DM you the steps tomorrow morning.",
+            None,
+        ))
         .await
         .unwrap();
     mark_sent(&d, &queued.id).await;
