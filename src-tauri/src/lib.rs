@@ -123,6 +123,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             work_commands::read_handover,
             work_commands::unanswered_count,
             work_commands::queue_post,
+            work_commands::report,
+            work_commands::report_now,
         ])
         .events(collect_events![InboxChanged, OpenItem])
         // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.

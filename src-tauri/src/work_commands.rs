@@ -333,3 +333,20 @@ pub async fn queue_post(
     changed(&app, "outbox");
     Ok(tried.into_iter().find(|v| v.id == queued.id).unwrap_or(queued))
 }
+
+/// The report for a period of local days (docs/reports.md).
+#[tauri::command]
+#[specta::specta]
+pub async fn report(
+    state: State<'_, AppState>,
+    query: earshot_engine::ReportQuery,
+) -> Result<earshot_engine::Report, ApiError> {
+    Ok(engine(&state)?.report(&query).await?)
+}
+
+/// How the team is doing right now.
+#[tauri::command]
+#[specta::specta]
+pub async fn report_now(state: State<'_, AppState>) -> Result<earshot_engine::NowReport, ApiError> {
+    Ok(engine(&state)?.report_now().await?)
+}

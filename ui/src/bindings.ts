@@ -158,6 +158,10 @@ export const commands = {
 	unansweredCount: () => typedError<number, ApiError>(__TAURI_INVOKE("unanswered_count")),
 	/**  Queues the shift change post the agent has read and confirmed, from the handle they chose. */
 	queuePost: (from: string, text: string) => typedError<OutboxView, ApiError>(__TAURI_INVOKE("queue_post", { from, text })),
+	/**  The report for a period of local days (docs/reports.md). */
+	report: (query: ReportQuery) => typedError<Report, ApiError>(__TAURI_INVOKE("report", { query })),
+	/**  How the team is doing right now. */
+	reportNow: () => typedError<NowReport, ApiError>(__TAURI_INVOKE("report_now")),
 };
 
 /** Events */
@@ -271,6 +275,14 @@ export type AlertsStatus = {
 export type ApiError = {
 	code: ErrorCode,
 	message: string,
+};
+
+/**  How many items met their SLA target, of those whose target has been reached or passed. */
+export type Attainment = {
+	met: number,
+	missed: number,
+	/**  met / (met + missed), 0 to 1; `None` when nothing counted yet. */
+	share: number | null,
 };
 
 export type AuthorView = {
@@ -440,6 +452,17 @@ export type CustomerPanel = {
 
 /**  How sure the panel is about who wrote the item. */
 export type CustomerStatus = "linked" | "suggested" | "unknown";
+
+/**  One local day's mentions. */
+export type DayVolume = {
+	day: string,
+	total: number,
+	spam: number,
+	actionable: number,
+	complaint: number,
+	question: number,
+	praise: number,
+};
 
 export type EndShiftRequest = {
 	/**  A note for the next agent. */
@@ -725,6 +748,17 @@ export type NoteView = {
 	created_at: string,
 };
 
+/**  How the team is doing right now. */
+export type NowReport = {
+	by_queue: WaitingCount[],
+	/**  Actionable items in the working list, per handle. */
+	by_handle: WaitingCount[],
+	oldest: WaitingItem | null,
+	/**  Items past their first-response target, most overdue first (at most 20). */
+	breaches: WaitingItem[],
+	agents: AgentView[],
+};
+
 /**  Sent when the person clicks an alert or chooses "Open" on it: the window shows that item. */
 export type OpenItem = {
 	item_id: string,
@@ -857,6 +891,32 @@ export type ReplyPreview = {
 	warning: string | null,
 };
 
+export type Report = {
+	from: string,
+	to: string,
+	time_zone: string,
+	days: DayVolume[],
+	totals: DayVolume,
+	first_response: TimeStats,
+	resolution: TimeStats,
+	first_response_sla: Attainment,
+	resolution_sla: Attainment,
+	sent: SentCounts,
+};
+
+/**  What to report on. */
+export type ReportQuery = {
+	/**  The first local day, YYYY-MM-DD. */
+	from: string,
+	/**  The last local day, included. */
+	to: string,
+	/**  An IANA time zone; the desk's own when absent. */
+	time_zone: string | null,
+	handle_id: string | null,
+	role: string | null,
+	network: string | null,
+};
+
 /**  What a handle is for. Support staff work support handles; marketers work marketing handles. */
 export type Role = "support" | "marketing" | "other";
 
@@ -904,6 +964,14 @@ export type Schedule = {
 export type Segment = {
 	text: string,
 	link: string | null,
+};
+
+export type SentCounts = {
+	replies: number,
+	direct_messages: number,
+	boosts: number,
+	likes: number,
+	posts: number,
 };
 
 /**  How the author feels. */
@@ -1030,6 +1098,13 @@ export type TemplateVariable = {
 	description: string,
 };
 
+/**  Minutes to a first reply or to resolution, over the items that had one. */
+export type TimeStats = {
+	count: number,
+	median_minutes: number | null,
+	p90_minutes: number | null,
+};
+
 /**  One of the customer's posts, on any of our handles and networks, with our first answer. */
 export type TimelineEntry = {
 	item_id: string,
@@ -1112,6 +1187,24 @@ export type UrgencyCue =
 "safety" | 
 /**  Hacked accounts, fraud, stolen data. */
 "security";
+
+/**  Items waiting in one queue or on one handle. */
+export type WaitingCount = {
+	/**  The queue (actionable, spam, other) or the handle's account. */
+	name: string,
+	handle_id: string | null,
+	count: number,
+};
+
+/**  An actionable item still without a first reply. */
+export type WaitingItem = {
+	item_id: string,
+	author: string,
+	handle: string | null,
+	waited_minutes: number,
+	/**  The SLA timer in words ("First reply 2 h overdue"). */
+	sla: SlaTimerView | null,
+};
 
 /**  Something that happened to an item, in words. */
 export type WorkEvent = {

@@ -2,13 +2,17 @@
 
 use std::process::ExitCode;
 
-use earshot_engine::{days_csv, Engine, Report, ReportQuery, TimeStats};
+use earshot_engine::{days_csv, Engine, NowReport, Report, ReportQuery, TimeStats};
 
 #[derive(clap::Args)]
 pub struct ReportArgs {
+    /// Right now instead of a period: waiting items by queue and handle, the oldest, SLA breaches in
+    /// progress, and who is on duty holding what.
+    #[arg(long, conflicts_with_all = ["from", "to", "csv"])]
+    now: bool,
     /// The first local day, YYYY-MM-DD.
-    #[arg(long)]
-    from: String,
+    #[arg(long, required_unless_present = "now")]
+    from: Option<String>,
     /// The last local day, included (default: the first).
     #[arg(long)]
     to: Option<String>,
@@ -62,11 +66,58 @@ fn print(r: &Report) {
     );
 }
 
+fn print_now(n: &NowReport) {
+    let queues: Vec<String> = n
+        .by_queue
+        .iter()
+        .map(|q| format!("{} {}", q.count, q.name))
+        .collect();
+    println!(
+        "Waiting now: {}",
+        if queues.is_empty() {
+            "nothing".into()
+        } else {
+            queues.join(", ")
+        }
+    );
+    for h in &n.by_handle {
+        println!("  @{}: {} actionable", h.name, h.count);
+    }
+    if let Some(o) = &n.oldest {
+        println!(
+            "Waiting longest: item {} from {}, {} min",
+            o.item_id, o.author, o.waited_minutes
+        );
+    }
+    println!("SLA breaches in progress: {}", n.breaches.len());
+    for b in &n.breaches {
+        println!(
+            "  item {} from {}: {}",
+            b.item_id,
+            b.author,
+            b.sla.as_ref().map_or("", |t| t.label.as_str())
+        );
+    }
+    for a in n.agents.iter().filter(|a| a.on_duty) {
+        println!("On duty: {} holding {}", a.name, a.holding);
+    }
+}
+
 pub async fn run(engine: &Engine, a: ReportArgs) -> anyhow::Result<ExitCode> {
+    if a.now {
+        let now = engine.report_now().await?;
+        if a.json {
+            println!("{}", serde_json::to_string_pretty(&now)?);
+        } else {
+            print_now(&now);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let from = a.from.unwrap_or_default();
     let report = engine
         .report(&ReportQuery {
-            to: a.to.unwrap_or_else(|| a.from.clone()),
-            from: a.from,
+            to: a.to.unwrap_or_else(|| from.clone()),
+            from,
             time_zone: a.tz,
             handle_id: a.handle,
             role: a.role,

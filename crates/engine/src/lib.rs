@@ -49,7 +49,10 @@ pub use notifier::{AlertAction, DesktopAlerts};
 pub use outbox::{ActionKind, ActionRequest, ComposeCheck, OutboxView};
 pub use paths::{resolve_data_dir, DATABASE_FILE, DATA_DIR_ENV};
 pub use replies::{template_variables, ReplyPreview, SaveReplyRequest, SavedReplyView, TemplateVariable};
-pub use reports::{days_csv, Attainment, DayVolume, Report, ReportQuery, SentCounts, TimeStats};
+pub use reports::{
+    days_csv, Attainment, DayVolume, NowReport, Report, ReportQuery, SentCounts, TimeStats, WaitingCount,
+    WaitingItem,
+};
 pub use service::Engine;
 pub use spend::{SpendLine, SpendView, XPrice};
 pub use triage::{AgentLabel, TriageQuality};

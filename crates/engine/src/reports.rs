@@ -83,6 +83,42 @@ pub struct Report {
     pub sent: SentCounts,
 }
 
+/// Items waiting in one queue or on one handle.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct WaitingCount {
+    /// The queue (actionable, spam, other) or the handle's account.
+    pub name: String,
+    pub handle_id: Option<String>,
+    pub count: u32,
+}
+
+/// An actionable item still without a first reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct WaitingItem {
+    pub item_id: String,
+    pub author: String,
+    pub handle: Option<String>,
+    pub waited_minutes: u32,
+    /// The SLA timer in words ("First reply 2 h overdue").
+    pub sla: Option<crate::work::SlaTimerView>,
+}
+
+/// How the team is doing right now.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct NowReport {
+    pub by_queue: Vec<WaitingCount>,
+    /// Actionable items in the working list, per handle.
+    pub by_handle: Vec<WaitingCount>,
+    pub oldest: Option<WaitingItem>,
+    /// Items past their first-response target, most overdue first (at most 20).
+    pub breaches: Vec<WaitingItem>,
+    pub agents: Vec<crate::work::AgentView>,
+}
+
+/// How many waiting items are looked at for breaches: the longest waiting, where breaches are.
+const BREACH_SCAN: i64 = 2000;
+const BREACHES_SHOWN: usize = 20;
+
 fn bad_day(raw: &str) -> EngineError {
     EngineError::Invalid(format!(
         "'{raw}' is not a date; use YYYY-MM-DD, such as 2026-11-30."
@@ -260,6 +296,71 @@ impl Engine {
             first_response_sla: attainment(fr_met, fr_missed),
             resolution_sla: attainment(res_met, res_missed),
             sent: counts,
+        })
+    }
+
+    /// Right now: items waiting by queue and handle, the one waiting longest, SLA breaches in progress, and who
+    /// is on duty holding what.
+    pub async fn report_now(&self) -> Result<NowReport, EngineError> {
+        let now = self.clock.now();
+        let policies = self.policies().await?;
+        let agents = self.agents().await?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        let by_queue = reports::waiting_by_queue(&mut conn)
+            .await?
+            .into_iter()
+            .map(|(name, n)| WaitingCount {
+                name,
+                handle_id: None,
+                count: count(n),
+            })
+            .collect();
+        let by_handle = reports::waiting_by_handle(&mut conn)
+            .await?
+            .into_iter()
+            .map(|(id, account, n)| WaitingCount {
+                name: account,
+                handle_id: Some(id.0.to_string()),
+                count: count(n),
+            })
+            .collect();
+        let mut waiting = Vec::new();
+        for id in reports::longest_waiting(&mut conn, BREACH_SCAN).await? {
+            let (Some(w), Some(row)) = (
+                earshot_store::work::get(&mut conn, id).await?,
+                earshot_store::mentions::get(&mut conn, id).await?,
+            ) else {
+                continue;
+            };
+            let handles: Vec<_> = row.handles.iter().map(|h| h.id).collect();
+            let timers = policies.timers(&handles, &w, now);
+            let first = timers
+                .iter()
+                .find(|t| t.kind == earshot_desk::TimerKind::FirstResponse)
+                .map(crate::work::timer_view);
+            waiting.push(WaitingItem {
+                item_id: id.0.to_string(),
+                author: format!("@{}", row.author.handle),
+                handle: row.handles.first().map(|h| format!("@{}", h.account)),
+                waited_minutes: u32::try_from((now - w.started_at()).num_minutes().max(0))
+                    .unwrap_or(u32::MAX),
+                sla: first,
+            });
+        }
+        let oldest = waiting.first().cloned();
+        let mut breaches: Vec<WaitingItem> = waiting
+            .into_iter()
+            .filter(|w| w.sla.as_ref().is_some_and(|t| t.state == TimerState::Breached))
+            .collect();
+        breaches.sort_by_key(|w| w.sla.as_ref().map_or(0, |t| t.remaining_minutes));
+        breaches.truncate(BREACHES_SHOWN);
+        Ok(NowReport {
+            by_queue,
+            by_handle,
+            oldest,
+            breaches,
+            agents,
         })
     }
 }

@@ -183,6 +183,27 @@ async fn figures_match_the_hand_worked_values_across_a_dst_change() {
         assert!(row.starts_with(&format!("{},{},", day.day, day.total)), "{row}");
     }
 
+    // Now: five actionable items in the list (answered ones stay until resolved); a3, a4 and a5 still wait for
+    // a first reply, a3 longest (written 24 Oct 23:30 UTC, 36.5 hours before noon on the 26th); all three are
+    // past the 60-minute target, most overdue first.
+    let now = engine.report_now().await.unwrap();
+    let queue: Vec<(&str, u32)> = now.by_queue.iter().map(|q| (q.name.as_str(), q.count)).collect();
+    assert_eq!(queue, [("actionable", 5)]);
+    assert_eq!(now.by_handle[0].name, "acme-help.bsky.social");
+    assert_eq!(now.by_handle[0].count, 5);
+    let oldest = now.oldest.expect("someone is waiting");
+    assert_eq!(oldest.item_id, id_of(&engine, "a3").await);
+    assert_eq!(oldest.waited_minutes, 2190);
+    let breached: Vec<String> = now.breaches.iter().map(|b| b.item_id.clone()).collect();
+    assert_eq!(
+        breached,
+        [
+            id_of(&engine, "a3").await,
+            id_of(&engine, "a4").await,
+            id_of(&engine, "a5").await
+        ]
+    );
+
     let bad = engine
         .report(&ReportQuery {
             from: "2026-10-26".into(),

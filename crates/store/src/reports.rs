@@ -157,3 +157,42 @@ pub async fn sent(
     .fetch_all(conn)
     .await?)
 }
+
+/// Items in the working list now (new or open, not snoozed), by queue.
+pub async fn waiting_by_queue(conn: &mut SqliteConnection) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT queue, COUNT(*) FROM mentions WHERE status = 'open' GROUP BY queue ORDER BY queue",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Items in the working list now that need a person, by our handle (an item on two handles counts for each).
+pub async fn waiting_by_handle(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<(HandleId, String, i64)>, StoreError> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT h.id, h.account, COUNT(m.id) FROM handles h
+           LEFT JOIN mention_handles mh ON mh.handle_id = h.id
+           LEFT JOIN mentions m ON m.id = mh.mention_id AND m.status = 'open' AND m.queue = 'actionable'
+          GROUP BY h.id ORDER BY COUNT(m.id) DESC, h.account",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, account, n)| (HandleId(id), account, n))
+        .collect())
+}
+
+/// The actionable items waiting longest for a first reply, oldest first.
+pub async fn longest_waiting(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<ItemId>, StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM mentions WHERE status = 'open' AND queue = 'actionable' AND first_response_at IS NULL
+          ORDER BY MAX(created_at, first_seen_at), id LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(ItemId).collect())
+}
