@@ -125,6 +125,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             work_commands::queue_post,
             work_commands::report,
             work_commands::report_now,
+            work_commands::export_report,
         ])
         .events(collect_events![InboxChanged, OpenItem])
         // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.

@@ -350,3 +350,53 @@ pub async fn report(
 pub async fn report_now(state: State<'_, AppState>) -> Result<earshot_engine::NowReport, ApiError> {
     Ok(engine(&state)?.report_now().await?)
 }
+
+/// Where an exported table was saved.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct ExportedFile {
+    pub path: String,
+    /// Data rows, not counting the header.
+    pub rows: u32,
+}
+
+/// Saves one table of the report as CSV in the Downloads folder (the home folder when there is none), under a
+/// name that says what it holds, and never over an existing file.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_report(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    query: earshot_engine::ReportQuery,
+    table: earshot_engine::ReportTable,
+) -> Result<ExportedFile, ApiError> {
+    use tauri::Manager;
+    let report = engine(&state)?.report(&query).await?;
+    let csv = earshot_engine::report_csv(&report, table);
+    let folder = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| {
+            ApiError::from(earshot_engine::EngineError::Invalid(format!(
+                "There is no Downloads or home folder to save the report in: {e}"
+            )))
+        })?;
+    let kind = match table {
+        earshot_engine::ReportTable::Days => "days",
+        earshot_engine::ReportTable::Split => "breakdown",
+        earshot_engine::ReportTable::Authors => "top-authors",
+        earshot_engine::ReportTable::Customers => "customers",
+    };
+    let stem = format!("earshot-{kind}-{}-to-{}", report.from, report.to);
+    let path = earshot_engine::export::unused_path(&folder, &stem, "csv");
+    earshot_engine::export::write_new(&path, csv.as_bytes()).map_err(|e| {
+        ApiError::from(earshot_engine::EngineError::Invalid(format!(
+            "Could not save {}: {e}",
+            path.display()
+        )))
+    })?;
+    Ok(ExportedFile {
+        path: path.display().to_string(),
+        rows: u32::try_from(csv.lines().count().saturating_sub(1)).unwrap_or(u32::MAX),
+    })
+}

@@ -162,6 +162,11 @@ export const commands = {
 	report: (query: ReportQuery) => typedError<Report, ApiError>(__TAURI_INVOKE("report", { query })),
 	/**  How the team is doing right now. */
 	reportNow: () => typedError<NowReport, ApiError>(__TAURI_INVOKE("report_now")),
+	/**
+	 *  Saves one table of the report as CSV in the Downloads folder (the home folder when there is none), under a
+	 *  name that says what it holds, and never over an existing file.
+	 */
+	exportReport: (query: ReportQuery, table: ReportTable) => typedError<ExportedFile, ApiError>(__TAURI_INVOKE("export_report", { query, table })),
 };
 
 /** Events */
@@ -455,6 +460,7 @@ export type CustomerStatus = "linked" | "suggested" | "unknown";
 
 /**  One local day's mentions. */
 export type DayVolume = {
+	/**  The local day, YYYY-MM-DD; in a breakdown row, empty. */
 	day: string,
 	total: number,
 	spam: number,
@@ -462,6 +468,8 @@ export type DayVolume = {
 	complaint: number,
 	question: number,
 	praise: number,
+	/**  The median first response time of the day's items that have one; only in the day table. */
+	first_response_median_minutes: number | null,
 };
 
 export type EndShiftRequest = {
@@ -499,6 +507,13 @@ export type EscalateRequest = {
 export type Evidence = {
 	term: string,
 	weight: number | null,
+};
+
+/**  Where an exported table was saved. */
+export type ExportedFile = {
+	path: string,
+	/**  Data rows, not counting the header. */
+	rows: number,
 };
 
 /**  A contact's ID in another CRM. */
@@ -902,6 +917,13 @@ export type Report = {
 	first_response_sla: Attainment,
 	resolution_sla: Attainment,
 	sent: SentCounts,
+	split_by: ReportSplit | null,
+	/**  The breakdown table, largest volume first. */
+	split: SplitRow[],
+	/**  The most-followed authors who wrote in the period. */
+	top_authors: TopAuthor[],
+	/**  Customers with the most actionable items waiting now. */
+	top_customers: TopCustomer[],
 };
 
 /**  What to report on. */
@@ -915,7 +937,17 @@ export type ReportQuery = {
 	handle_id: string | null,
 	role: string | null,
 	network: string | null,
+	/**  Only items held by this agent (by name) and actions they asked for. */
+	agent: string | null,
+	/**  The breakdown table's split; none for no breakdown. */
+	split: ReportSplit | null,
 };
+
+/**  What the breakdown table is split by. */
+export type ReportSplit = "handle" | "role" | "network" | "agent";
+
+/**  One of the report's tables, for CSV export. */
+export type ReportTable = "days" | "split" | "authors" | "customers";
 
 /**  What a handle is for. Support staff work support handles; marketers work marketing handles. */
 export type Role = "support" | "marketing" | "other";
@@ -1066,6 +1098,19 @@ export type SpendView = {
 	prices: XPrice[],
 };
 
+/**  One row of the breakdown table: a handle, role, network or agent. */
+export type SplitRow = {
+	/**  The handle's or agent's ID, the role or the network; empty for "Unassigned". */
+	key: string,
+	name: string,
+	volume: DayVolume,
+	first_response: TimeStats,
+	resolution: TimeStats,
+	first_response_sla: Attainment,
+	resolution_sla: Attainment,
+	sent: SentCounts,
+};
+
 /**
  *  Where an item stands in an agent's work: new until someone opens it, open while it is being worked,
  *  waiting on the customer, then resolved, or ignored (needs no one). Snoozing is separate: a snoozed item
@@ -1139,6 +1184,29 @@ export type Timer = {
 export type TimerKind = "first_response" | "resolution";
 
 export type TimerState = "on_track" | "due_soon" | "breached" | "met" | "met_late";
+
+/**  An author who wrote to us in the period. */
+export type TopAuthor = {
+	network: string,
+	handle: string,
+	name: string | null,
+	followers: number,
+	verified: boolean,
+	/**  Their posts in the period that were not spam. */
+	mentions: number,
+	/**  Their actionable items in the working list now. */
+	open_items: number,
+};
+
+/**  A customer with items in the working list now. */
+export type TopCustomer = {
+	contact_id: string,
+	name: string,
+	standing: string | null,
+	open_items: number,
+	/**  The accounts they wrote from, as @handle on network. */
+	accounts: string[],
+};
 
 /**  How well triage agrees with the agents, each labelled item judged without its own label. */
 export type TriageQuality = {

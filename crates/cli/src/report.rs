@@ -2,7 +2,10 @@
 
 use std::process::ExitCode;
 
-use earshot_engine::{days_csv, Engine, NowReport, Report, ReportQuery, TimeStats};
+use earshot_engine::{
+    authors_csv, customers_csv, days_csv, split_csv, Engine, NowReport, Report, ReportQuery, ReportSplit,
+    TimeStats,
+};
 
 #[derive(clap::Args)]
 pub struct ReportArgs {
@@ -27,9 +30,19 @@ pub struct ReportArgs {
     /// bluesky, mastodon, x or web.
     #[arg(long)]
     network: Option<String>,
-    /// The day table as CSV, the same columns as the window's table.
+    /// Only items this agent holds, and actions they asked for.
+    #[arg(long)]
+    agent: Option<String>,
+    /// Add a breakdown table split by handle, role, network or agent.
+    #[arg(long, value_parser = ["handle", "role", "network", "agent"])]
+    split: Option<String>,
+    /// A table as CSV, with the same rows and columns as the window's: days (the default), split (needs
+    /// --split), authors or customers.
     #[arg(long, conflicts_with = "json")]
     csv: bool,
+    /// Which table --csv prints.
+    #[arg(long, requires = "csv", value_parser = ["days", "split", "authors", "customers"], default_value = "days")]
+    table: String,
     #[arg(long)]
     json: bool,
 }
@@ -64,6 +77,31 @@ fn print(r: &Report) {
         "Sent: {} replies, {} direct messages, {} boosts, {} likes, {} posts",
         s.replies, s.direct_messages, s.boosts, s.likes, s.posts
     );
+    for row in &r.split {
+        println!(
+            "  {}: {} mentions ({} actionable), first response {}, {} replies",
+            row.name,
+            row.volume.total,
+            row.volume.actionable,
+            minutes(&row.first_response),
+            row.sent.replies
+        );
+    }
+    if !r.top_authors.is_empty() {
+        println!("Top authors by followers:");
+        for a in &r.top_authors {
+            println!(
+                "  @{} on {}: {} followers, {} mentions, {} open",
+                a.handle, a.network, a.followers, a.mentions, a.open_items
+            );
+        }
+    }
+    if !r.top_customers.is_empty() {
+        println!("Customers with the most open items:");
+        for c in &r.top_customers {
+            println!("  {}: {} open ({})", c.name, c.open_items, c.accounts.join(", "));
+        }
+    }
 }
 
 fn print_now(n: &NowReport) {
@@ -114,6 +152,10 @@ pub async fn run(engine: &Engine, a: ReportArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let from = a.from.unwrap_or_default();
+    let split = a.split.as_deref().map(ReportSplit::parse).transpose()?;
+    if a.csv && a.table == "split" && split.is_none() {
+        anyhow::bail!("--table split needs --split handle, role, network or agent.");
+    }
     let report = engine
         .report(&ReportQuery {
             to: a.to.unwrap_or_else(|| from.clone()),
@@ -122,10 +164,18 @@ pub async fn run(engine: &Engine, a: ReportArgs) -> anyhow::Result<ExitCode> {
             handle_id: a.handle,
             role: a.role,
             network: a.network,
+            agent: a.agent,
+            split,
         })
         .await?;
     if a.csv {
-        print!("{}", days_csv(&report));
+        let csv = match a.table.as_str() {
+            "split" => split_csv(&report),
+            "authors" => authors_csv(&report),
+            "customers" => customers_csv(&report),
+            _ => days_csv(&report),
+        };
+        print!("{csv}");
     } else if a.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

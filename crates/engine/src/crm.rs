@@ -538,6 +538,40 @@ impl Engine {
         Ok(LookupResult { status, why, contact })
     }
 
+    /// The contact an author we have seen is linked to by the matcher (not a mere suggestion), with the
+    /// contact's view; for reports.
+    pub(crate) async fn linked_contact(
+        conn: &mut SqliteConnection,
+        network: &str,
+        handle: &str,
+    ) -> Result<Option<ContactView>, EngineError> {
+        let known: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
+            "SELECT display_name, profile_url, verified_links FROM authors WHERE network = ? AND handle = ?",
+        )
+        .bind(network)
+        .bind(handle)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(earshot_store::StoreError::from)?;
+        let Some((display_name, profile_url, links)) = known else {
+            return Ok(None);
+        };
+        let facts = AuthorFacts {
+            network: network.parse().ok(),
+            handle: handle.to_owned(),
+            display_name,
+            profile_url,
+            verified_links: serde_json::from_str(&links).unwrap_or_default(),
+        };
+        let Some(id) = matched(conn, &facts).await?.linked_contact() else {
+            return Ok(None);
+        };
+        match contacts::get(conn, id).await? {
+            Some(c) => Ok(Some(view(conn, c).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// An agent links the item's author to a contact. This wins over every automatic rule, from now on,
     /// for every post by this author. The author's open items are scored again.
     pub async fn link_customer(

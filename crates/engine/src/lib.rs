@@ -11,6 +11,7 @@ mod crm;
 mod crm_sync;
 mod demo;
 mod error;
+pub mod export;
 mod handover;
 mod listening;
 mod live;
@@ -50,8 +51,9 @@ pub use outbox::{ActionKind, ActionRequest, ComposeCheck, OutboxView};
 pub use paths::{resolve_data_dir, DATABASE_FILE, DATA_DIR_ENV};
 pub use replies::{template_variables, ReplyPreview, SaveReplyRequest, SavedReplyView, TemplateVariable};
 pub use reports::{
-    days_csv, Attainment, DayVolume, NowReport, Report, ReportQuery, SentCounts, TimeStats, WaitingCount,
-    WaitingItem,
+    authors_csv, csv_cell, customers_csv, days_csv, report_csv, split_csv, Attainment, DayVolume, NowReport,
+    Report, ReportQuery, ReportSplit, ReportTable, SentCounts, SplitRow, TimeStats, TopAuthor, TopCustomer,
+    WaitingCount, WaitingItem,
 };
 pub use service::Engine;
 pub use spend::{SpendLine, SpendView, XPrice};

@@ -2,12 +2,12 @@
 //! resolution times (median and 90th percentile), SLA attainment in business hours, and actions sent, split
 //! by handle, role, network or agent. Definitions are in docs/reports.md.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use earshot_desk::TimerState;
-use earshot_store::reports::{self, ReportFilter, WorkedItem};
+use earshot_store::reports::{self, ReportFilter, SplitBy, WorkedItem};
 use earshot_store::work::WorkRow;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -29,11 +29,108 @@ pub struct ReportQuery {
     pub handle_id: Option<String>,
     pub role: Option<String>,
     pub network: Option<String>,
+    /// Only items held by this agent (by name) and actions they asked for.
+    pub agent: Option<String>,
+    /// The breakdown table's split; none for no breakdown.
+    pub split: Option<ReportSplit>,
+}
+
+/// What the breakdown table is split by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportSplit {
+    Handle,
+    Role,
+    Network,
+    Agent,
+}
+
+impl ReportSplit {
+    fn store(self) -> SplitBy {
+        match self {
+            ReportSplit::Handle => SplitBy::Handle,
+            ReportSplit::Role => SplitBy::Role,
+            ReportSplit::Network => SplitBy::Network,
+            ReportSplit::Agent => SplitBy::Agent,
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<ReportSplit, EngineError> {
+        match raw.trim() {
+            "handle" => Ok(ReportSplit::Handle),
+            "role" => Ok(ReportSplit::Role),
+            "network" => Ok(ReportSplit::Network),
+            "agent" => Ok(ReportSplit::Agent),
+            other => Err(EngineError::Invalid(format!(
+                "'{other}' is not a split; use handle, role, network or agent."
+            ))),
+        }
+    }
+}
+
+/// One of the report's tables, for CSV export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportTable {
+    Days,
+    Split,
+    Authors,
+    Customers,
+}
+
+/// A table of the report as CSV, the same rows and columns as the window shows.
+pub fn report_csv(report: &Report, table: ReportTable) -> String {
+    match table {
+        ReportTable::Days => days_csv(report),
+        ReportTable::Split => split_csv(report),
+        ReportTable::Authors => authors_csv(report),
+        ReportTable::Customers => customers_csv(report),
+    }
+}
+
+/// One row of the breakdown table: a handle, role, network or agent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Type)]
+pub struct SplitRow {
+    /// The handle's or agent's ID, the role or the network; empty for "Unassigned".
+    pub key: String,
+    pub name: String,
+    pub volume: DayVolume,
+    pub first_response: TimeStats,
+    pub resolution: TimeStats,
+    pub first_response_sla: Attainment,
+    pub resolution_sla: Attainment,
+    pub sent: SentCounts,
+}
+
+/// An author who wrote to us in the period.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct TopAuthor {
+    pub network: String,
+    pub handle: String,
+    pub name: Option<String>,
+    pub followers: u32,
+    pub verified: bool,
+    /// Their posts in the period that were not spam.
+    pub mentions: u32,
+    /// Their actionable items in the working list now.
+    pub open_items: u32,
+}
+
+/// A customer with items in the working list now.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct TopCustomer {
+    pub contact_id: String,
+    pub name: String,
+    pub standing: Option<String>,
+    pub open_items: u32,
+    /// The accounts they wrote from, as @handle on network.
+    pub accounts: Vec<String>,
 }
 
 /// One local day's mentions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Type)]
 pub struct DayVolume {
+    /// The local day, YYYY-MM-DD; in a breakdown row, empty.
     pub day: String,
     pub total: u32,
     pub spam: u32,
@@ -41,6 +138,8 @@ pub struct DayVolume {
     pub complaint: u32,
     pub question: u32,
     pub praise: u32,
+    /// The median first response time of the day's items that have one; only in the day table.
+    pub first_response_median_minutes: Option<f64>,
 }
 
 /// Minutes to a first reply or to resolution, over the items that had one.
@@ -81,6 +180,13 @@ pub struct Report {
     pub first_response_sla: Attainment,
     pub resolution_sla: Attainment,
     pub sent: SentCounts,
+    pub split_by: Option<ReportSplit>,
+    /// The breakdown table, largest volume first.
+    pub split: Vec<SplitRow>,
+    /// The most-followed authors who wrote in the period.
+    pub top_authors: Vec<TopAuthor>,
+    /// Customers with the most actionable items waiting now.
+    pub top_customers: Vec<TopCustomer>,
 }
 
 /// Items waiting in one queue or on one handle.
@@ -118,6 +224,10 @@ pub struct NowReport {
 /// How many waiting items are looked at for breaches: the longest waiting, where breaches are.
 const BREACH_SCAN: i64 = 2000;
 const BREACHES_SHOWN: usize = 20;
+/// How many top authors and customers a report lists.
+const TOP_SHOWN: i64 = 10;
+/// How many authors with open items are matched to customers for the customer list.
+const CUSTOMER_SCAN: i64 = 500;
 
 fn bad_day(raw: &str) -> EngineError {
     EngineError::Invalid(format!(
@@ -181,6 +291,93 @@ fn add(v: &mut DayVolume, queue: &str, intent: Option<&str>, n: u32) {
     }
 }
 
+fn count_sent(c: &mut SentCounts, kind: &str, n: i64) {
+    let n = u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+    match kind {
+        "reply" => c.replies += n,
+        "dm" => c.direct_messages += n,
+        "boost" => c.boosts += n,
+        "like" => c.likes += n,
+        "post" => c.posts += n,
+        _ => {}
+    }
+}
+
+/// The figures of one row (or the whole report) as they are gathered.
+#[derive(Default)]
+struct Tally {
+    name: String,
+    volume: DayVolume,
+    first_minutes: Vec<f64>,
+    resolve_minutes: Vec<f64>,
+    fr: (u32, u32),
+    res: (u32, u32),
+    sent: SentCounts,
+}
+
+impl Tally {
+    /// Counts an item's response and resolution times and its SLA timers.
+    fn work(&mut self, policies: &crate::work::Policies, item: &WorkedItem, now: DateTime<Utc>) {
+        let w = work_row(item);
+        let start = w.started_at();
+        if let Some(t) = w.first_response_at {
+            self.first_minutes.push((t - start).num_seconds() as f64 / 60.0);
+        }
+        if let (Some(t), "resolved") = (w.resolved_at, item.stage.as_str()) {
+            self.resolve_minutes.push((t - start).num_seconds() as f64 / 60.0);
+        }
+        for timer in policies.timers(&item.handles, &w, now) {
+            let (met, missed) = if timer.kind == earshot_desk::TimerKind::FirstResponse {
+                (&mut self.fr.0, &mut self.fr.1)
+            } else {
+                (&mut self.res.0, &mut self.res.1)
+            };
+            match timer.state {
+                TimerState::Met => *met += 1,
+                TimerState::MetLate | TimerState::Breached => *missed += 1,
+                // Still running within target: not counted either way yet.
+                TimerState::OnTrack | TimerState::DueSoon => {}
+            }
+        }
+    }
+
+    fn row(self, key: String, name: String) -> SplitRow {
+        SplitRow {
+            key,
+            name,
+            volume: self.volume,
+            first_response: stats(self.first_minutes),
+            resolution: stats(self.resolve_minutes),
+            first_response_sla: attainment(self.fr.0, self.fr.1),
+            resolution_sla: attainment(self.res.0, self.res.1),
+            sent: self.sent,
+        }
+    }
+}
+
+/// The rows of the breakdown an item's times count in.
+fn split_keys(by: ReportSplit, item: &WorkedItem, roles: &HashMap<String, String>) -> Vec<String> {
+    match by {
+        ReportSplit::Handle => item.handles.iter().map(|h| h.0.to_string()).collect(),
+        ReportSplit::Role => {
+            let mut keys: Vec<String> = item
+                .handles
+                .iter()
+                .filter_map(|h| roles.get(&h.0.to_string()).cloned())
+                .collect();
+            keys.sort();
+            keys.dedup();
+            keys
+        }
+        ReportSplit::Network => vec![item.network.clone()],
+        ReportSplit::Agent => vec![item
+            .assignee
+            .as_ref()
+            .map(|(id, _)| id.to_string())
+            .unwrap_or_default()],
+    }
+}
+
 impl Engine {
     /// The report for a period of local days.
     pub async fn report(&self, q: &ReportQuery) -> Result<Report, EngineError> {
@@ -204,6 +401,10 @@ impl Engine {
         }
         let from = day_start(tz, first);
         let to = day_start(tz, last + Duration::days(1));
+        let agent = match q.agent.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            Some(name) => Some(self.agent_by_name(name).await?.id.0),
+            None => None,
+        };
         let filter = ReportFilter {
             handle: match q.handle_id.as_deref() {
                 Some(h) => Some(self.handle_id(h).await?),
@@ -211,17 +412,14 @@ impl Engine {
             },
             role: q.role.clone(),
             network: q.network.clone(),
+            agent,
         };
         let now = self.clock.now();
         let policies = self.policies().await?;
-        let (buckets, worked, sent) = {
-            let mut conn = earshot_store::acquire(&self.db).await?;
-            (
-                reports::volume(&mut conn, from, to, &filter).await?,
-                reports::worked(&mut conn, from, to, &filter).await?,
-                reports::sent(&mut conn, from, to).await?,
-            )
-        };
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let buckets = reports::volume(&mut conn, from, to, &filter).await?;
+        let worked = reports::worked(&mut conn, from, to, &filter).await?;
+        let sent = reports::sent(&mut conn, from, to, &filter).await?;
 
         // Local days, each with the instant it starts; a bucket belongs to the last day starting at or before it.
         let mut days: BTreeMap<DateTime<Utc>, DayVolume> = BTreeMap::new();
@@ -236,67 +434,165 @@ impl Engine {
             );
             d += Duration::days(1);
         }
-        let mut totals = DayVolume::default();
+        let mut all = Tally::default();
         for b in &buckets {
             let n = u32::try_from(b.count).unwrap_or(u32::MAX);
             if let Some((_, day)) = days.range_mut(..=b.start).next_back() {
                 add(day, &b.queue, b.intent.as_deref(), n);
             }
-            add(&mut totals, &b.queue, b.intent.as_deref(), n);
+            add(&mut all.volume, &b.queue, b.intent.as_deref(), n);
         }
-
-        let (mut first_minutes, mut resolve_minutes) = (Vec::new(), Vec::new());
-        let (mut fr_met, mut fr_missed, mut res_met, mut res_missed) = (0u32, 0u32, 0u32, 0u32);
+        let mut day_minutes: BTreeMap<DateTime<Utc>, Vec<f64>> = BTreeMap::new();
         for item in &worked {
+            all.work(&policies, item, now);
             let w = work_row(item);
-            let start = w.started_at();
-            if let Some(t) = w.first_response_at {
-                first_minutes.push((t - start).num_seconds() as f64 / 60.0);
-            }
-            if let (Some(t), "resolved") = (w.resolved_at, item.stage.as_str()) {
-                resolve_minutes.push((t - start).num_seconds() as f64 / 60.0);
-            }
-            for timer in policies.timers(&item.handles, &w, now) {
-                let first = timer.kind == earshot_desk::TimerKind::FirstResponse;
-                let (met, missed) = if first {
-                    (&mut fr_met, &mut fr_missed)
-                } else {
-                    (&mut res_met, &mut res_missed)
-                };
-                match timer.state {
-                    TimerState::Met => *met += 1,
-                    TimerState::MetLate | TimerState::Breached => *missed += 1,
-                    // Still running within target: not counted either way yet.
-                    TimerState::OnTrack | TimerState::DueSoon => {}
-                }
+            if let (Some(t), Some((day, _))) =
+                (w.first_response_at, days.range(..=item.created_at).next_back())
+            {
+                day_minutes
+                    .entry(*day)
+                    .or_default()
+                    .push((t - w.started_at()).num_seconds() as f64 / 60.0);
             }
         }
-
-        let mut counts = SentCounts::default();
+        for (day, minutes) in day_minutes {
+            if let Some(v) = days.get_mut(&day) {
+                v.first_response_median_minutes = stats(minutes).median_minutes;
+            }
+        }
         for (kind, _, n) in &sent {
-            let n = u32::try_from(*n).unwrap_or(u32::MAX);
-            match kind.as_str() {
-                "reply" => counts.replies += n,
-                "dm" => counts.direct_messages += n,
-                "boost" => counts.boosts += n,
-                "like" => counts.likes += n,
-                "post" => counts.posts += n,
-                _ => {}
-            }
+            count_sent(&mut all.sent, kind, *n);
         }
 
+        let split = match q.split {
+            Some(by) => {
+                let mut rows: BTreeMap<String, Tally> = BTreeMap::new();
+                for c in reports::volume_split(&mut conn, from, to, &filter, by.store()).await? {
+                    let row = rows.entry(c.key).or_default();
+                    row.name = c.name;
+                    add(
+                        &mut row.volume,
+                        &c.queue,
+                        c.intent.as_deref(),
+                        u32::try_from(c.count).unwrap_or(u32::MAX),
+                    );
+                }
+                let names = self.split_names(&mut conn, by).await?;
+                for item in &worked {
+                    for key in split_keys(by, item, &names) {
+                        rows.entry(key).or_default().work(&policies, item, now);
+                    }
+                }
+                for (key, name, kind, n) in
+                    reports::sent_split(&mut conn, from, to, &filter, by.store()).await?
+                {
+                    let row = rows.entry(key).or_default();
+                    if row.name.is_empty() {
+                        row.name = name;
+                    }
+                    count_sent(&mut row.sent, &kind, n);
+                }
+                let mut out: Vec<SplitRow> = rows
+                    .into_iter()
+                    .map(|(key, tally)| {
+                        let name = if tally.name.is_empty() {
+                            names.get(&key).cloned().unwrap_or_else(|| key.clone())
+                        } else {
+                            tally.name.clone()
+                        };
+                        tally.row(key, name)
+                    })
+                    .collect();
+                out.sort_by(|a, b| b.volume.total.cmp(&a.volume.total).then(a.name.cmp(&b.name)));
+                out
+            }
+            None => Vec::new(),
+        };
+
+        let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        let top_authors = reports::top_authors(&mut conn, from, to, &filter, TOP_SHOWN)
+            .await?
+            .into_iter()
+            .map(|a| TopAuthor {
+                network: a.network,
+                handle: a.handle,
+                name: a.display_name,
+                followers: count(a.followers),
+                verified: a.verified,
+                mentions: count(a.mentions),
+                open_items: count(a.open),
+            })
+            .collect();
+        let top_customers = self.top_customers(&mut conn).await?;
+        drop(conn);
+
+        let totals = all.row(String::new(), String::new());
         Ok(Report {
             from: first.format("%Y-%m-%d").to_string(),
             to: last.format("%Y-%m-%d").to_string(),
             time_zone: tz.name().to_owned(),
             days: days.into_values().collect(),
-            totals,
-            first_response: stats(first_minutes),
-            resolution: stats(resolve_minutes),
-            first_response_sla: attainment(fr_met, fr_missed),
-            resolution_sla: attainment(res_met, res_missed),
-            sent: counts,
+            totals: totals.volume,
+            first_response: totals.first_response,
+            resolution: totals.resolution,
+            first_response_sla: totals.first_response_sla,
+            resolution_sla: totals.resolution_sla,
+            sent: totals.sent,
+            split_by: q.split,
+            split,
+            top_authors,
+            top_customers,
         })
+    }
+
+    /// Display names for split keys no mention row names: handles and agents with no volume but with sent
+    /// actions or worked items.
+    async fn split_names(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        by: ReportSplit,
+    ) -> Result<HashMap<String, String>, EngineError> {
+        Ok(match by {
+            ReportSplit::Handle => earshot_store::handles::list(conn)
+                .await?
+                .into_iter()
+                .map(|h| (h.id.0.to_string(), format!("@{}", h.account)))
+                .collect(),
+            ReportSplit::Role => earshot_store::handles::list(conn)
+                .await?
+                .into_iter()
+                .map(|h| (h.id.0.to_string(), h.role.to_string()))
+                .collect(),
+            ReportSplit::Network | ReportSplit::Agent => HashMap::new(),
+        })
+    }
+
+    /// Customers (by the matcher's links) with the most actionable items in the working list.
+    async fn top_customers(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+    ) -> Result<Vec<TopCustomer>, EngineError> {
+        let mut by_contact: BTreeMap<String, TopCustomer> = BTreeMap::new();
+        for (network, handle, n) in reports::open_by_author(conn, CUSTOMER_SCAN).await? {
+            let Some(contact) = Engine::linked_contact(conn, &network, &handle).await? else {
+                continue;
+            };
+            let entry = by_contact
+                .entry(contact.id.clone())
+                .or_insert_with(|| TopCustomer {
+                    contact_id: contact.id.clone(),
+                    name: contact.title.clone(),
+                    standing: contact.standing.clone(),
+                    open_items: 0,
+                    accounts: Vec::new(),
+                });
+            entry.open_items += u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+            entry.accounts.push(format!("@{handle} on {network}"));
+        }
+        let mut out: Vec<TopCustomer> = by_contact.into_values().collect();
+        out.sort_by(|a, b| b.open_items.cmp(&a.open_items).then(a.name.cmp(&b.name)));
+        out.truncate(TOP_SHOWN as usize);
+        Ok(out)
     }
 
     /// Right now: items waiting by queue and handle, the one waiting longest, SLA breaches in progress, and who
@@ -381,11 +677,112 @@ fn work_row(item: &WorkedItem) -> WorkRow {
 
 /// The report's day table as CSV, with the same columns as the window's table.
 pub fn days_csv(report: &Report) -> String {
-    let mut out = String::from("day,total,spam,actionable,complaint,question,praise\n");
+    let mut out =
+        String::from("day,total,spam,actionable,complaint,question,praise,first_response_median_min\n");
     for d in &report.days {
         out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            d.day,
+            d.total,
+            d.spam,
+            d.actionable,
+            d.complaint,
+            d.question,
+            d.praise,
+            opt(d.first_response_median_minutes)
+        ));
+    }
+    out
+}
+
+/// One CSV cell: quoted when it holds a comma, quote or line break, and made inert when a spreadsheet would
+/// read it as a formula (author names are written by strangers).
+pub fn csv_cell(raw: &str) -> String {
+    let plain_handle = raw.strip_prefix('@').is_some_and(|rest| {
+        rest.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    });
+    let mut v = raw.to_owned();
+    if !plain_handle && v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        v.insert(0, '\'');
+    }
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(|m| format!("{m:.1}")).unwrap_or_default()
+}
+
+/// The breakdown table as CSV, the same rows and columns as the window's table.
+pub fn split_csv(report: &Report) -> String {
+    let mut out = String::from(
+        "name,total,spam,actionable,complaint,question,praise,first_response_count,first_response_median_min,\
+first_response_p90_min,resolution_count,resolution_median_min,resolution_p90_min,first_response_sla_met,\
+first_response_sla_missed,resolution_sla_met,resolution_sla_missed,replies,direct_messages,boosts,likes,posts\n",
+    );
+    for r in &report.split {
+        let (v, f, z, s) = (&r.volume, &r.first_response, &r.resolution, &r.sent);
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            csv_cell(&r.name),
+            v.total,
+            v.spam,
+            v.actionable,
+            v.complaint,
+            v.question,
+            v.praise,
+            f.count,
+            opt(f.median_minutes),
+            opt(f.p90_minutes),
+            z.count,
+            opt(z.median_minutes),
+            opt(z.p90_minutes),
+            r.first_response_sla.met,
+            r.first_response_sla.missed,
+            r.resolution_sla.met,
+            r.resolution_sla.missed,
+            s.replies,
+            s.direct_messages,
+            s.boosts,
+            s.likes,
+            s.posts
+        ));
+    }
+    out
+}
+
+/// The top authors as CSV.
+pub fn authors_csv(report: &Report) -> String {
+    let mut out = String::from("network,handle,name,followers,verified,mentions,open_items\n");
+    for a in &report.top_authors {
+        out.push_str(&format!(
             "{},{},{},{},{},{},{}\n",
-            d.day, d.total, d.spam, d.actionable, d.complaint, d.question, d.praise
+            a.network,
+            csv_cell(&a.handle),
+            csv_cell(a.name.as_deref().unwrap_or("")),
+            a.followers,
+            a.verified,
+            a.mentions,
+            a.open_items
+        ));
+    }
+    out
+}
+
+/// The customers with the most open items as CSV.
+pub fn customers_csv(report: &Report) -> String {
+    let mut out = String::from("name,standing,open_items,accounts\n");
+    for c in &report.top_customers {
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            csv_cell(&c.name),
+            csv_cell(c.standing.as_deref().unwrap_or("")),
+            c.open_items,
+            csv_cell(&c.accounts.join("; "))
         ));
     }
     out
@@ -394,6 +791,17 @@ pub fn days_csv(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_made_inert() {
+        assert_eq!(csv_cell("Ana"), "Ana");
+        assert_eq!(csv_cell("Diaz, Dana"), "\"Diaz, Dana\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("-1+2"), "'-1+2");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("@acme-help.bsky.social"), "@acme-help.bsky.social");
+    }
 
     #[test]
     fn quantiles_interpolate_between_ranks() {

@@ -6,8 +6,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use earshot_core::Intent;
 use earshot_engine::{
-    days_csv, ActionKind, ActionRequest, AgentLabel, Engine, FixedClock, Progress, ReportQuery,
+    days_csv, split_csv, ActionKind, ActionRequest, AgentLabel, Engine, FixedClock, Progress, Report,
+    ReportQuery, ReportSplit,
 };
+
+fn report_authors(r: &Report) -> Vec<&str> {
+    r.top_authors.iter().map(|a| a.handle.as_str()).collect()
+}
 use earshot_store::outbox::OutboxId;
 use earshot_store::HandleId;
 
@@ -145,6 +150,8 @@ async fn figures_match_the_hand_worked_values_across_a_dst_change() {
             handle_id: None,
             role: None,
             network: None,
+            agent: None,
+            split: None,
         })
         .await
         .unwrap();
@@ -177,7 +184,18 @@ async fn figures_match_the_hand_worked_values_across_a_dst_change() {
 
     let csv = days_csv(&report);
     let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows[0], "day,total,spam,actionable,complaint,question,praise");
+    assert_eq!(
+        rows[0],
+        "day,total,spam,actionable,complaint,question,praise,first_response_median_min"
+    );
+    // Day medians: the 24th has a1 (30) and a2 (120): 75; the other days have no answers yet.
+    let medians: Vec<Option<f64>> = report
+        .days
+        .iter()
+        .map(|d| d.first_response_median_minutes)
+        .collect();
+    assert_eq!(medians, [Some(75.0), None, None]);
+    assert_eq!(rows[1], "2026-10-24,2,0,2,1,1,0,75.0");
     assert_eq!(rows.len(), 1 + report.days.len(), "one CSV row per table row");
     for (row, day) in rows[1..].iter().zip(&report.days) {
         assert!(row.starts_with(&format!("{},{},", day.day, day.total)), "{row}");
@@ -204,6 +222,101 @@ async fn figures_match_the_hand_worked_values_across_a_dst_change() {
         ]
     );
 
+    // Split by agent: Ana holds a1 and a2 (both answered: 30 and 120 minutes); nobody holds the other three.
+    engine.add_agent("Ana", "agent").await.unwrap();
+    for id in ["a1", "a2"] {
+        engine
+            .assign(&id_of(&engine, id).await, Some("Ana"))
+            .await
+            .unwrap();
+    }
+    // a4's author is a customer on the Enterprise plan.
+    let dana = earshot_crm::ContactFields {
+        name: Some("Dana Diaz".into()),
+        tier: Some("Enterprise".into()),
+        lifecycle: Some("customer".into()),
+        ..Default::default()
+    };
+    engine
+        .create_contact(dana, Some(&id_of(&engine, "a4").await), Some("Ana"))
+        .await
+        .unwrap();
+    let query = |split, agent: Option<&str>| ReportQuery {
+        from: "2026-10-24".into(),
+        to: "2026-10-26".into(),
+        time_zone: Some("Europe/Berlin".into()),
+        handle_id: None,
+        role: None,
+        network: None,
+        agent: agent.map(str::to_owned),
+        split,
+    };
+    let by_agent = engine
+        .report(&query(Some(ReportSplit::Agent), None))
+        .await
+        .unwrap();
+    let rows: Vec<(&str, u32, Option<f64>, u32)> = by_agent
+        .split
+        .iter()
+        .map(|r| {
+            (
+                r.name.as_str(),
+                r.volume.total,
+                r.first_response.median_minutes,
+                r.sent.replies,
+            )
+        })
+        .collect();
+    // Largest first: Unassigned (a3, a4, a5: no answers), then Ana (a1, a2: median 75; she sent 2 replies).
+    assert_eq!(rows, [("Unassigned", 3, None, 0), ("Ana", 2, Some(75.0), 2)]);
+    let ana = &by_agent.split[1];
+    // a1 met the 60-minute target, a2 did not.
+    assert_eq!(
+        (ana.first_response_sla.met, ana.first_response_sla.missed),
+        (1, 1)
+    );
+    // The whole report is unchanged by the split.
+    assert_eq!(by_agent.totals, report.totals);
+    let by_handle = engine
+        .report(&query(Some(ReportSplit::Handle), None))
+        .await
+        .unwrap();
+    assert_eq!(by_handle.split.len(), 1);
+    assert_eq!(by_handle.split[0].name, "@acme-help.bsky.social");
+    assert_eq!(by_handle.split[0].volume, report.totals);
+    assert_eq!(by_handle.split[0].sent.replies, 2);
+    let by_network = engine
+        .report(&query(Some(ReportSplit::Network), None))
+        .await
+        .unwrap();
+    assert_eq!(by_network.split[0].name, "bluesky");
+    assert_eq!(by_network.split[0].first_response, report.first_response);
+    // Filtered to Ana: her two items only, and her two replies.
+    let only_ana = engine.report(&query(None, Some("Ana"))).await.unwrap();
+    assert_eq!(only_ana.totals.total, 2);
+    assert_eq!(only_ana.sent.replies, 2);
+    let nobody = engine.report(&query(None, Some("Zed"))).await.unwrap_err();
+    assert!(nobody.to_string().contains("No one called 'Zed'"), "{nobody}");
+    // Every author wrote once; none has followers, so the order falls back to who was seen first.
+    let authors: Vec<&str> = report_authors(&by_agent);
+    assert_eq!(authors.len(), 5);
+    assert_eq!(authors[0], "pa1.bsky.social");
+    // Dana has one open item (a4).
+    let customers: Vec<(&str, u32)> = by_agent
+        .top_customers
+        .iter()
+        .map(|c| (c.name.as_str(), c.open_items))
+        .collect();
+    assert_eq!(customers, [("Dana Diaz", 1)]);
+    assert_eq!(
+        by_agent.top_customers[0].accounts,
+        ["@pa4.bsky.social on bluesky"]
+    );
+    let csv = split_csv(&by_agent);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + by_agent.split.len(), "one CSV row per table row");
+    assert!(lines[2].starts_with("Ana,2,"), "{}", lines[2]);
+
     let bad = engine
         .report(&ReportQuery {
             from: "2026-10-26".into(),
@@ -212,6 +325,8 @@ async fn figures_match_the_hand_worked_values_across_a_dst_change() {
             handle_id: None,
             role: None,
             network: None,
+            agent: None,
+            split: None,
         })
         .await
         .unwrap_err();
