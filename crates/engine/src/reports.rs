@@ -796,7 +796,7 @@ mod tests {
     fn csv_cells_are_quoted_and_formulas_made_inert() {
         assert_eq!(csv_cell("Ana"), "Ana");
         assert_eq!(csv_cell("Diaz, Dana"), "\"Diaz, Dana\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_cell("-1+2"), "'-1+2");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
