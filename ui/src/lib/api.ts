@@ -58,6 +58,8 @@ import type {
 } from "../bindings";
 // The Work section's types (stages, snoozes, escalation, notes): the wrappers at the very end.
 import type { EscalateRequest, Stage as WorkStage, WorkView } from "../bindings";
+// Reports: the wrappers at the very end.
+import type { ExportedFile, NowReport, Report, ReportQuery, ReportTable } from "../bindings";
 
 /** What every generated command resolves to (tauri-specta's typed-error shape). */
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -617,4 +619,21 @@ export async function onOpenItem(cb: (itemId: string) => void): Promise<() => vo
     console.error("Earshot: could not listen for alerts being opened", e);
     return stopLocal;
   }
+}
+
+// ---- Reports (issue 8) -----------------------------------------------------------------------------------------
+
+/** The figures for a period of local days (docs/reports.md); a year of data can take a moment. */
+export function report(query: ReportQuery): Promise<Report> {
+  return call(() => commands.report(query));
+}
+
+/** How the team is doing right now: waiting by queue and handle, the oldest, SLA breaches, who is on duty. */
+export function reportNow(): Promise<NowReport> {
+  return call(() => commands.reportNow());
+}
+
+/** Saves one table of the report as CSV in the Downloads folder; resolves with where, and how many rows. */
+export function exportReport(query: ReportQuery, table: ReportTable): Promise<ExportedFile> {
+  return call(() => commands.exportReport(query, table));
 }

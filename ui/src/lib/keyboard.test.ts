@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionFor, isSendKey, replyTarget, SHORTCUTS, zoneOf, type FocusZone } from "./keyboard";
+import { actionFor, isSendKey, replyTarget, reportsKey, SHORTCUTS, zoneOf, type FocusZone } from "./keyboard";
 
 const at = (zone: FocusZone, modalOpen = false) => ({ zone, modalOpen });
 
@@ -267,5 +267,34 @@ describe("the dialog keys of the agent's day", () => {
     expect(what("Shift+D")).toMatch(/^Do not disturb/);
     const keys = SHORTCUTS.flatMap((s) => s.keys);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe("the Reports key", () => {
+  it("opens Reports with Shift+P, but not while typing, in a modal or with a modifier", () => {
+    expect(actionFor({ key: "P" }, at("list"))).toBe("openReports");
+    expect(actionFor({ key: "P" }, at("other"))).toBe("openReports");
+    expect(actionFor({ key: "p" }, at("list"))).toBeNull();
+    expect(actionFor({ key: "P" }, at("editable"))).toBeNull();
+    expect(actionFor({ key: "P" }, at("list", true))).toBeNull();
+    expect(actionFor({ key: "P", ctrlKey: true }, at("list"))).toBeNull();
+  });
+
+  it("goes back to the inbox with Escape from anywhere in the view, or Shift+P outside text fields", () => {
+    expect(reportsKey({ key: "Escape" }, at("other"))).toBe("close");
+    expect(reportsKey({ key: "Escape" }, at("editable"))).toBe("close");
+    expect(reportsKey({ key: "Escape" }, at("control"))).toBe("close");
+    expect(reportsKey({ key: "P" }, at("control"))).toBe("close");
+    expect(reportsKey({ key: "P" }, at("editable"))).toBeNull();
+    expect(reportsKey({ key: "Escape" }, at("other", true))).toBeNull();
+    expect(reportsKey({ key: "Escape", isComposing: true }, at("other"))).toBeNull();
+    expect(reportsKey({ key: "Escape", ctrlKey: true }, at("other"))).toBeNull();
+    expect(reportsKey({ key: "j" }, at("other"))).toBeNull();
+  });
+
+  it("lists Shift+P in the shortcuts, once", () => {
+    const found = SHORTCUTS.filter((s) => s.keys.includes("Shift+P"));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.what).toMatch(/^Reports/);
   });
 });

@@ -56,7 +56,9 @@ export type Action =
   /** `Shift+S`: the Shift dialog (start or end a shift). */
   | "openShift"
   /** `Shift+D`: do-not-disturb on (until turned off) or off. */
-  | "toggleDnd";
+  | "toggleDnd"
+  /** `Shift+P`: the Reports view, or back to the inbox from it. */
+  | "openReports";
 
 /** Where focus was when the key was pressed. */
 export type FocusZone =
@@ -162,9 +164,21 @@ export function actionFor(press: KeyPress, ctx: KeyContext): Action | null {
       return "openShift";
     case "D":
       return "toggleDnd";
+    case "P":
+      return "openReports";
     default:
       return viewForKey(press.key) !== null ? "showView" : null;
   }
+}
+
+/**
+ * A key pressed while the Reports view shows: "close" (back to the inbox) for Escape, wherever focus is in the view,
+ * and for `Shift+P` outside text fields; null for anything else, and while a dialog is open.
+ */
+export function reportsKey(press: KeyPress, ctx: KeyContext): "close" | null {
+  if (ctx.modalOpen || press.isComposing) return null;
+  if (press.key === "Escape" && !press.ctrlKey && !press.metaKey && !press.altKey) return "close";
+  return actionFor(press, ctx) === "openReports" ? "close" : null;
 }
 
 /**
@@ -235,5 +249,6 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["Shift+T"], what: "Team: who is on duty, and add a person" },
   { keys: ["Shift+S"], what: "Shift: start your shift with the handover, or end it and leave one" },
   { keys: ["Shift+D"], what: "Do not disturb: hold alerts until you press it again" },
+  { keys: ["Shift+P"], what: "Reports: volume, response times and SLAs for a period, and how things stand now (Esc or Shift+P: back)" },
   { keys: ["?"], what: "Show these shortcuts" },
 ];
