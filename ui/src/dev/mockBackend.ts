@@ -53,6 +53,10 @@
 // escalation, notes and history. More parameters:
 //   ?fail=escalate make escalate_item fail
 //   ?alert=ID      emit open-item for that item after 4 s, as a clicked desktop alert does (try ?alert=m5)
+// Reports (dev/mockReports.ts): report, report_now and export_report, worked out from the rows above. More parameters:
+//   ?fail=report   make report fail (the view's error)
+//   ?fail=now      make report_now fail (the Now panel's error)
+//   ?fail=export   make Export CSV fail
 
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
@@ -73,6 +77,8 @@ import { createContactsMock } from "./mockContacts";
 import { createDeskMock } from "./mockDesk";
 // The Work section (stages, snoozes, timers, escalation, notes): dev/mockWork.ts.
 import { createWorkMock } from "./mockWork";
+// Reports (the period's figures, now, CSV export): dev/mockReports.ts.
+import { createReportsMock } from "./mockReports";
 import type {
   AccountView,
   AgentView,
@@ -1590,6 +1596,21 @@ export function installMockBackend(params: URLSearchParams): void {
     failing,
   });
   workMock.seed();
+
+  // ---- Reports (dev/mockReports.ts) ---------------------------------------------------------------------------
+
+  const reportsMock = createReportsMock({
+    rows: () => {
+      workMock.wake();
+      return items.map((s) => workMock.decorate(s.row));
+    },
+    handles: () => handleSummaries(),
+    agents: () => deskMock.handle("list_agents", {}) as AgentView[],
+    now: () => Date.now(),
+    sleep,
+    fail,
+    failing,
+  });
   // ?alert=ID: as if the person clicked a desktop alert for that item, 4 s after the start.
   const alerted = params.get("alert");
   if (alerted) setTimeout(() => void emit("open-item", { item_id: alerted }), 4000);
@@ -1795,6 +1816,7 @@ export function installMockBackend(params: URLSearchParams): void {
         if (contactsMock.knows(cmd)) return contactsMock.handle(cmd, args);
         if (deskMock.knows(cmd)) return deskMock.handle(cmd, args);
         if (workMock.knows(cmd)) return workMock.handle(cmd, args);
+        if (reportsMock.knows(cmd)) return reportsMock.handle(cmd, args);
         throw `unknown command ${cmd}`;
     }
   }
