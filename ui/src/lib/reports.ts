@@ -367,6 +367,12 @@ export function responseSeries(days: readonly DayVolume[]): ChartSeries[] {
   ];
 }
 
+/** The steps a counts axis may go up in: whole mentions only. */
+export const COUNT_STEPS: readonly number[] = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1_000, 2_000, 2_500, 5_000, 10_000, 20_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000];
+
+/** The steps a minutes axis may go up in: minutes, quarter and half hours, hours, days, weeks. */
+export const MINUTE_STEPS: readonly number[] = [1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 480, 720, 1_440, 2_880, 4_320, 7_200, 10_080, 20_160, 43_200];
+
 /** Which days (by index) an axis labels: at most `maxTicks`, evenly spaced, always the first. */
 export function dayTicks(count: number, maxTicks: number): number[] {
   if (count <= 0) return [];
