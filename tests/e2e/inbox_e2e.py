@@ -19,6 +19,8 @@ Two sessions, each on a fresh data folder:
      bus opens that item in the window; the window title counts unanswered items.
   8. The agent's day: w marks waiting, Shift+E escalates with a note (the pane and the list say who holds it),
      and an internal note is added and never sent.
+  9. Reports: Shift+P opens them; the Now panel and the charts show; Last 30 days changes the figures (as the CLI
+     counts them); Export CSV saves the days table where the message says; Escape goes back.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
 import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.parse, urllib.request
@@ -768,6 +770,117 @@ def test_the_agents_day_in_the_window(tmp):
         w.close()
 
 
+def test_reports_period_and_export(tmp):
+    """Shift+P opens Reports: the Now panel names the item waiting longest (as the engine does), the charts draw, Last
+    30 days loads more days and more mentions than the first 7 (the same totals as `earshot report`), Export CSV saves
+    the days table where the message says, with the CLI's rows, and the item waiting longest opens in the inbox."""
+    import datetime
+
+    data = os.path.join(tmp, "reports")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stamp = lambda days, hours=0: (now - datetime.timedelta(days=days, hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    src = os.path.join(tmp, "report-posts.jsonl")
+    posts = [  # (days ago, author, text): three in the last 7 days, two more in the last 30
+        (0.04, "ivy", "my order A-2001 arrived with a bent wheel, what now?"),
+        (2, "jon", "how do I pair the bike computer with the app?"),
+        (5, "kim", "the brake cable on my new bike snapped on day two, not happy at all"),
+        (12, "lou", "is there a warranty on the battery? mine lasts half as long as before"),
+        (20, "mo", "still waiting for a refund for order A-1500, nobody answers"),
+    ]
+    with open(src, "w") as f:
+        f.write(json.dumps({"type": "handle", "network": "bluesky", "account": "acme-help.bsky.social", "role": "support"}) + "\n")
+        for n, (days, who, text) in enumerate(posts):
+            f.write(json.dumps({
+                "type": "mention", "network": "bluesky", "remote_id": f"at://did:plc:{who}/app.bsky.feed.post/{n}",
+                "author": {"handle": f"{who}.bsky.social", "display_name": who.title(), "followers": 100 * (n + 1)},
+                "text": f"@acme-help.bsky.social {text}", "created_at": stamp(days), "mentions": ["acme-help.bsky.social"],
+            }) + "\n")
+    cli(data, "import", src)
+    today = datetime.date.today()
+    week = ((today - datetime.timedelta(days=6)).isoformat(), today.isoformat())
+    month = ((today - datetime.timedelta(days=29)).isoformat(), today.isoformat())
+    engine_total = lambda period: json.loads(cli(data, "report", "--from", period[0], "--to", period[1], "--json"))["totals"]["total"]
+    week_total, month_total = engine_total(week), engine_total(month)
+    assert (week_total, month_total) == (3, 5), f"the engine counts 3 mentions in 7 days and 5 in 30: {week_total}, {month_total}"
+    oldest = json.loads(cli(data, "report", "--now", "--json"))["oldest"]
+
+    # Exports go to the Downloads folder: point it at a folder of this test's own (the app reads
+    # $XDG_CONFIG_HOME/user-dirs.dirs when it saves), unless that would touch a real configuration.
+    downloads = os.path.join(tmp, "downloads")
+    config = os.environ.get("XDG_CONFIG_HOME", "")
+    user_dirs = os.path.join(config, "user-dirs.dirs")
+    ours = bool(config) and os.path.realpath(config).startswith(os.path.realpath(tempfile.gettempdir())) \
+        and not os.path.exists(user_dirs)
+    if ours:
+        os.makedirs(downloads, exist_ok=True)
+        with open(user_dirs, "w") as f:
+            f.write(f'XDG_DOWNLOAD_DIR="{downloads}"\n')
+
+    reports = "[data-testid=reports]"
+    shown = lambda: w.js(f"const r=document.querySelector('{reports}');return r&&[r.dataset.state,r.dataset.from||'',r.dataset.to||'']")
+    saved = None
+    w = Window(data)
+    try:
+        wait_for("the inbox", lambda: w.find("#open-reports"))
+        w.keys("P")  # Shift+P
+        wait_for("the Reports view", lambda: w.find(reports))
+        wait_for(f"the last 7 days' figures ({shown()})", lambda: shown() == ["ready", *week], timeout=60)
+        assert w.js("return document.querySelector('[data-testid=report-from]').value") == week[0]
+        total = lambda: w.js("const t=document.querySelector('[data-testid=report-total]');return t&&t.textContent.trim()")
+        assert total() == str(week_total), f"the window's total is the engine's: {total()} vs {week_total}"
+
+        wait_for("the Now panel", lambda: w.find("[data-testid=reports-now] [data-testid=now-oldest]"), timeout=30)
+        if oldest:
+            shown_oldest = wait_for("the item waiting longest", lambda: w.js(
+                "const b=document.querySelector('[data-testid=now-oldest] button[data-item-id]');return b&&b.dataset.itemId"))
+            assert shown_oldest == oldest["item_id"], f"the Now panel's oldest is the engine's: {shown_oldest} vs {oldest}"
+        wait_for("the volume chart's canvas", lambda: w.find("[data-testid=chart-volume] canvas"), timeout=30)
+        wait_for("the response chart's canvas", lambda: w.find("[data-testid=chart-response] canvas"), timeout=30)
+        name = w.js("return document.querySelector('[data-testid=chart-volume] [role=img]').getAttribute('aria-label')")
+        assert name.startswith("Mentions per day") and f"{week_total} mentions" in name, f"the chart says what it shows: {name!r}"
+
+        w.click("[data-testid=period-last-30-days]")
+        wait_for("the from date to move back 30 days", lambda: w.js(
+            "return document.querySelector('[data-testid=report-from]').value") == month[0])
+        wait_for(f"the last 30 days' figures ({shown()})", lambda: shown() == ["ready", *month], timeout=60)
+        assert total() == str(month_total), f"the total follows the period: {total()} vs {month_total}"
+        assert w.js("return document.querySelectorAll('[data-testid=table-days] tbody tr').length") == 30, "a row a day"
+
+        w.click("[data-testid=export-days]")
+        message = wait_for("the export's message", lambda: w.js(
+            "const s=document.querySelector('[data-testid=export-status]');return s&&s.textContent.trim()"), timeout=30)
+        prefix = "Saved 30 rows to "
+        assert message.startswith(prefix), f"the message says how many rows went where: {message!r}"
+        saved = message[len(prefix):]
+        assert os.path.basename(saved) == f"earshot-days-{month[0]}-to-{month[1]}.csv", saved
+        if ours:
+            assert os.path.dirname(saved) == downloads, f"saved in the Downloads folder: {saved}"
+        assert os.path.isfile(saved), f"the file is on disk: {saved}"
+        with open(saved) as f:
+            lines = f.read().splitlines()
+        engine_csv = cli(data, "report", "--from", month[0], "--to", month[1], "--csv").splitlines()
+        assert lines[0] == engine_csv[0] and len(lines) == 31, f"the days table with its header: {lines[:2]}"
+        assert [l.split(",")[:2] for l in lines] == [l.split(",")[:2] for l in engine_csv], "each day's total is the engine's"
+        w.screenshot("reports.png")
+
+        if oldest:
+            w.click("[data-testid=now-oldest] button[data-item-id]")
+            wait_for("the inbox again", lambda: not w.find(reports))
+            wait_for("the oldest item in the reading pane", lambda: w.js(
+                "const d=document.querySelector('[data-testid=detail]');return d&&d.dataset.id") == oldest["item_id"])
+            w.keys("\ue00c")  # Escape: back to the list
+        w.keys("P")
+        wait_for("Reports again", lambda: w.find(reports))
+        w.keys("\ue00c")  # Escape goes back to the inbox
+        wait_for("Escape to leave Reports", lambda: not w.find(reports))
+    finally:
+        w.close()
+        if saved and not ours and os.path.isfile(saved):
+            os.remove(saved)  # written to the real Downloads folder: leave nothing behind
+        if ours and os.path.exists(user_dirs):
+            os.remove(user_dirs)
+
+
 def main():
     driver = subprocess.Popen(["WebKitWebDriver", f"--port={PORT}"], env={**os.environ, "TAURI_WEBVIEW_AUTOMATION": "true"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -778,7 +891,7 @@ def main():
         only = os.environ.get("E2E_ONLY")
         for test in (test_demo_ranking_and_keyboard, test_hostile_mention_is_inert, test_marking_spam_teaches_triage,
                      test_customer_panel_shows_tier_and_history, test_carddav_connects_from_the_window,
-                     test_alert_click_opens_the_item, test_the_agents_day_in_the_window,
+                     test_alert_click_opens_the_item, test_the_agents_day_in_the_window, test_reports_period_and_export,
                      test_accounts_dialog_reports_an_unreachable_server,
                      test_bluesky_connect_sync_and_reply, test_x_spend_and_a_listening_source, test_large_inbox_is_virtualised):
             if only and test.__name__ != only:
