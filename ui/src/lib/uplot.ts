@@ -21,8 +21,15 @@ let loading: Promise<typeof uPlot> | null = null;
 
 export function loadUPlot(): Promise<typeof uPlot> {
   loading ??= (async () => {
-    const shadow = !usableLanguage(navigator.language);
-    if (shadow) Object.defineProperty(navigator, "language", { value: "en-US", configurable: true });
+    let shadow = false;
+    if (!usableLanguage(navigator.language)) {
+      try {
+        Object.defineProperty(navigator, "language", { value: "en-US", configurable: true });
+        shadow = true;
+      } catch (e) {
+        console.error("Earshot: could not give the charts a usable language", e);
+      }
+    }
     try {
       return (await import("uplot")).default;
     } finally {
