@@ -226,7 +226,7 @@ export const SHORTCUTS: readonly { keys: string[]; what: string }[] = [
   { keys: ["/"], what: "Search mentions" },
   { keys: ["r"], what: "Reply: move to the reply box of the open mention (on a web page: to Open the page)" },
   { keys: ["Ctrl+Enter", "⌘+Enter"], what: "Send (in the reply box)" },
-  { keys: ["Esc"], what: "Clear search · leave the reply box · back to the list · close this dialog" },
+  { keys: ["Esc"], what: "Clear search · leave the reply box · back to the list · leave Reports · close this dialog" },
   { keys: ["Home", "End"], what: "First or last mention (in the list)" },
   { keys: ["!"], what: "Spam: mark the selected mention spam (in the Spam view, or when it is spam: not spam)" },
   { keys: ["i"], what: "Change the intent of the open mention (complaint, question, praise, other)" },
