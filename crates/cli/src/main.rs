@@ -1,6 +1,7 @@
 //! `earshot`: the headless front door to the same engine the desktop app uses.
 
 mod bench;
+mod bench_reports;
 mod crm;
 mod output;
 mod report;
@@ -144,8 +145,11 @@ enum Command {
         #[arg(long, default_value_t = 100_000)]
         count: u32,
         /// Measure customer lookups instead: COUNT generated contacts, then author lookups.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "reports")]
         crm: bool,
+        /// Measure the Reports view instead: a year of COUNT generated mentions (try 1000000).
+        #[arg(long)]
+        reports: bool,
     },
 }
 
@@ -722,10 +726,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tokio::task::block_in_place(|| triage::run(command))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { count, crm } => {
-            match crm {
-                true => bench::crm(count).await,
-                false => bench::run(count).await,
+        Command::Bench { count, crm, reports } => {
+            match (crm, reports) {
+                (true, _) => bench::crm(count).await,
+                (_, true) => bench_reports::run(count).await,
+                _ => bench::run(count).await,
             }
             .context("the benchmark failed")?;
             Ok(ExitCode::SUCCESS)
