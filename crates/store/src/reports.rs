@@ -343,8 +343,8 @@ pub async fn top_authors(
            FROM authors a ORDER BY a.followers DESC, a.id) t WHERE t.n > 0 LIMIT ",
     )
     .push_bind(limit);
-    let rows: Vec<(i64, String, String, Option<String>, i64, i64, i64, i64)> =
-        q.build_query_as().fetch_all(conn).await?;
+    type Raw = (i64, String, String, Option<String>, i64, i64, i64, i64);
+    let rows: Vec<Raw> = q.build_query_as().fetch_all(conn).await?;
     Ok(rows
         .into_iter()
         .map(
