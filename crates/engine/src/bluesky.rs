@@ -1,7 +1,8 @@
 //! Bluesky accounts: signing in with an app password, and syncing notifications and brand keyword searches.
 //!
 //! Bluesky lists notifications and search results newest first and pages backwards. A sync therefore walks
-//! back from the newest until it reaches the stored cursor (the newest `indexedAt` already seen), then stores
+//! back from the newest until it reaches the stored cursor (the newest `indexedAt` already seen, less a margin
+//! for entries the server commits out of order), then stores
 //! what it found oldest first, one batch and its cursor per transaction. A crash before the walk ends
 //! stores nothing; a crash part-way through storing resumes from the last stored batch. Either way the next
 //! sync covers the rest, and the dedupe key turns any overlap into no change.
@@ -29,6 +30,10 @@ const FIRST_SYNC_PAGES: usize = 5;
 const MAX_PAGES: usize = 100;
 /// Mentions stored per transaction.
 const BATCH: usize = 100;
+/// How far before the cursor a sync reads again. The AppView stamps an entry's `indexedAt` when it starts
+/// indexing the post but may commit it after a later post, so an entry can appear behind a cursor already
+/// stored; reading this much again catches it, and the dedupe key makes the repeats no change.
+const REORDER_MARGIN: Duration = Duration::minutes(2);
 /// A profile lookup is good for this long.
 const PROFILE_FRESH_FOR: Duration = Duration::hours(24);
 
@@ -207,6 +212,7 @@ impl Engine {
         keyword: Option<&str>,
         since: Option<DateTime<Utc>>,
     ) -> Result<Walk, FetchError> {
+        let since = since.map(|s| s - REORDER_MARGIN);
         let limit = if since.is_some() {
             MAX_PAGES
         } else {
