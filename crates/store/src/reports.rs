@@ -219,8 +219,6 @@ pub struct WorkedItem {
     pub resolved_at: Option<DateTime<Utc>>,
     pub stage: String,
     pub handles: Vec<HandleId>,
-    /// Who sent the first reply, as named in the app.
-    pub first_responder: Option<String>,
     pub network: String,
     /// The agent holding the item, as (ID, name).
     pub assignee: Option<(i64, String)>,
@@ -236,8 +234,6 @@ pub async fn worked(
     let mut q = QueryBuilder::new(
         "SELECT m.id, m.created_at, m.first_seen_at, m.first_response_at, m.resolved_at, m.stage,
                 (SELECT group_concat(mh.handle_id) FROM mention_handles mh WHERE mh.mention_id = m.id),
-                (SELECT o.requested_by FROM outbox o WHERE o.item_id = m.id AND o.state = 'sent'
-                    AND o.kind IN ('reply', 'dm') ORDER BY o.sent_at LIMIT 1),
                 m.network, m.assignee_id, (SELECT a.name FROM agents a WHERE a.id = m.assignee_id)
            FROM mentions m WHERE m.queue = 'actionable' AND m.created_at >= ",
     );
@@ -253,7 +249,6 @@ pub async fn worked(
         Option<i64>,
         String,
         Option<String>,
-        Option<String>,
         String,
         Option<i64>,
         Option<String>,
@@ -262,24 +257,21 @@ pub async fn worked(
     Ok(rows
         .into_iter()
         .map(
-            |(id, created, seen, first, resolved, stage, handles, responder, network, agent_id, agent)| {
-                WorkedItem {
-                    id: ItemId(id),
-                    created_at: from_millis(created),
-                    first_seen_at: from_millis(seen),
-                    first_response_at: first.map(from_millis),
-                    resolved_at: resolved.map(from_millis),
-                    stage,
-                    handles: handles
-                        .unwrap_or_default()
-                        .split(',')
-                        .filter_map(|h| h.parse().ok())
-                        .map(HandleId)
-                        .collect(),
-                    first_responder: responder,
-                    network,
-                    assignee: agent_id.zip(agent),
-                }
+            |(id, created, seen, first, resolved, stage, handles, network, agent_id, agent)| WorkedItem {
+                id: ItemId(id),
+                created_at: from_millis(created),
+                first_seen_at: from_millis(seen),
+                first_response_at: first.map(from_millis),
+                resolved_at: resolved.map(from_millis),
+                stage,
+                handles: handles
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|h| h.parse().ok())
+                    .map(HandleId)
+                    .collect(),
+                network,
+                assignee: agent_id.zip(agent),
             },
         )
         .collect())
