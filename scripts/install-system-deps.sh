@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Earshot needs to build, run and test the desktop app:
 # WebKitGTK and friends for Tauri, and Xvfb, D-Bus, a notification daemon, a Secret Service and
-# WebKitWebDriver for the headless end-to-end tests, PostgreSQL for the Bluesky dev network that
-# tests/support/with-bsky-net.sh starts, and python3-venv for the Radicale CardDAV server that
+# WebKitWebDriver for the headless end-to-end tests, PostgreSQL for team mode's tests and the Bluesky dev
+# network (tests/support/with-postgres.sh and with-bsky-net.sh start it; openssl makes the test server's TLS
+# certificate), and python3-venv for the Radicale CardDAV server that
 # tests/support/with-radicale.sh installs. Skips apt entirely when everything is present.
 set -euo pipefail
 PACKAGES=(
@@ -10,7 +11,7 @@ PACKAGES=(
   librsvg2-dev pkg-config libdbus-1-dev
   xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core dunst libnotify-bin gnome-keyring keyutils
   libsecret-tools xdotool fonts-dejavu-core fonts-noto-color-emoji imagemagick python3 nodejs npm
-  postgresql python3-venv
+  postgresql python3-venv openssl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

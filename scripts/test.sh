@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up what the tests need on a fresh Debian or Ubuntu machine and runs every test:
 # front-end checks and unit tests, Rust formatting, lints and tests (including the generated-bindings
-# check, the keyring and the real Bluesky servers, run inside the headless desktop harness), then the end-to-end test of the real app window under Xvfb through WebKitWebDriver.
+# check, the keyring and the real Bluesky servers, run inside the headless desktop harness), the store and
+# engine contract suite again on PostgreSQL, then the end-to-end test of the real app window under Xvfb through
+# WebKitWebDriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
@@ -24,6 +26,12 @@ cargo build --workspace --tests --locked
 # with-radicale.sh: a Radicale CardDAV server from PyPI with a seeded address book.
 tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.sh \
   cargo test --workspace --locked --no-fail-fast
+
+step "Rust: the store and engine contract suite again, on PostgreSQL (team mode)"
+# with-postgres.sh: a throwaway PostgreSQL server from Debian's packages, reached over TLS. Every store and
+# engine test runs again with each test on its own fresh database there (EARSHOT_TEST_POSTGRES).
+tests/support/with-postgres.sh tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.sh \
+  cargo test --locked --no-fail-fast -p earshot-store -p earshot-engine
 
 step "End to end: the real app window (and the real Bluesky servers for connecting and replying)"
 cargo build --locked -p earshot-app -p earshot-cli

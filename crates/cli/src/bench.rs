@@ -168,7 +168,7 @@ pub async fn run(count: u32) -> anyhow::Result<()> {
     let t = Instant::now();
     let mut tx = raw.begin().await?;
     for r in &rows {
-        sqlx::query("INSERT INTO raw (remote_id, author, text, created_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO raw (remote_id, author, text, created_at) VALUES ($1, $2, $3, $4)")
             .bind(&r.remote_id)
             .bind(&r.author)
             .bind(&r.text)
@@ -194,7 +194,7 @@ pub async fn run(count: u32) -> anyhow::Result<()> {
     let raw_last_page = time_runs(|| {
         let conn = raw.clone();
         async move {
-            sqlx::query("SELECT * FROM raw ORDER BY created_at LIMIT 100 OFFSET ?")
+            sqlx::query("SELECT * FROM raw ORDER BY created_at LIMIT 100 OFFSET $1")
                 .bind(i64::from(deep))
                 .fetch_all(&conn)
                 .await?;

@@ -26,15 +26,16 @@ async fn generate(engine: &Engine, count: u32) -> anyhow::Result<()> {
         ("mastodon", "help@brand.social", "support"),
         ("x", "brandhelp", "support"),
     ] {
-        let id: i64 =
-            sqlx::query_scalar("INSERT INTO handles (network, account, role) VALUES (?, ?, ?) RETURNING id")
-                .bind(network)
-                .bind(account)
-                .bind(role)
-                .fetch_one(&mut *tx)
-                .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO handles (network, account, role) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(network)
+        .bind(account)
+        .bind(role)
+        .fetch_one(&mut *tx)
+        .await?;
         sqlx::query(
-            "INSERT INTO accounts (handle_id, service_url, created_at) VALUES (?, 'https://example.invalid', ?)",
+            "INSERT INTO accounts (handle_id, service_url, created_at) VALUES ($1, 'https://example.invalid', $2)",
         )
         .bind(id)
         .bind(start)
@@ -42,7 +43,7 @@ async fn generate(engine: &Engine, count: u32) -> anyhow::Result<()> {
         .await?;
     }
     for name in ["Ana", "Ben", "Chloé", "Dev", "Emeka", "Fran"] {
-        sqlx::query("INSERT INTO agents (name, on_duty, created_at) VALUES (?, 1, ?)")
+        sqlx::query("INSERT INTO agents (name, on_duty, created_at) VALUES ($1, 1, $2)")
             .bind(name)
             .bind(start)
             .execute(&mut *tx)
@@ -55,8 +56,8 @@ async fn generate(engine: &Engine, count: u32) -> anyhow::Result<()> {
     .await?;
     sqlx::query(
         "INSERT INTO authors (network, handle, display_name, followers, verified, created_at)
-         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?)
-         SELECT 'bluesky', 'user' || n || '.bsky.social', 'User ' || n, (n * 7919) % 250000, CASE WHEN n % 97 = 0 THEN 1 ELSE 0 END, ?
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $1)
+         SELECT 'bluesky', 'user' || n || '.bsky.social', 'User ' || n, (n * 7919) % 250000, CASE WHEN n % 97 = 0 THEN 1 ELSE 0 END, $2
            FROM seq",
     )
     .bind(AUTHORS)
@@ -72,8 +73,8 @@ async fn generate(engine: &Engine, count: u32) -> anyhow::Result<()> {
         "INSERT INTO mentions (network, remote_id, author_id, text, created_at, first_seen_at, conversation_root,
                                status, rank_key, waiting_per_hour, labels, queue, intent, stage, first_response_at,
                                resolved_at, assignee_id)
-         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?),
-         gen AS (SELECT n, (n * 2654435761) % 1000003 AS h, ? + n * ? AS created FROM seq),
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $1),
+         gen AS (SELECT n, (n * 2654435761) % 1000003 AS h, $2 + n * $3 AS created FROM seq),
          kinds AS (SELECT n, h, created,
                           CASE WHEN h % 10 < 3 THEN 'spam' WHEN h % 10 < 8 THEN 'actionable' ELSE 'other' END AS queue,
                           CASE WHEN (h / 10) % 4 = 0 THEN 'complaint' WHEN (h / 10) % 4 = 1 THEN 'question'
@@ -84,11 +85,11 @@ async fn generate(engine: &Engine, count: u32) -> anyhow::Result<()> {
                             CASE WHEN queue <> 'actionable' THEN 'ignored'
                                  WHEN h % 5 <> 0 AND h % 7 <> 0 THEN 'resolved' ELSE 'open' END AS stage
                     FROM kinds)
-         SELECT 'bluesky', 'at://bench/' || n, ? + n % ?, 'post ' || n, created, created + (h % 300) * 1000,
+         SELECT 'bluesky', 'at://bench/' || n, $4 + n % $5, 'post ' || n, created, created + (h % 300) * 1000,
                 'at://bench/' || n, CASE WHEN stage = 'open' THEN 'open' ELSE 'done' END,
                 h % 1000, 1.0, NULL, queue, CASE WHEN queue = 'spam' THEN NULL ELSE intent END, stage, answered,
                 CASE WHEN stage = 'resolved' THEN answered + (h % 48) * 3600000 END,
-                CASE WHEN queue = 'actionable' THEN ? + h % 6 END
+                CASE WHEN queue = 'actionable' THEN $6 + h % 6 END
            FROM work",
     )
     .bind(i64::from(count))
@@ -99,7 +100,7 @@ async fn generate(engine: &Engine, count: u32) -> anyhow::Result<()> {
     .bind(first_agent)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO mention_handles (mention_id, handle_id) SELECT id, ? + id % 4 FROM mentions")
+    sqlx::query("INSERT INTO mention_handles (mention_id, handle_id) SELECT id, $1 + id % 4 FROM mentions")
         .bind(first_handle)
         .execute(&mut *tx)
         .await?;

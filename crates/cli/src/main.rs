@@ -28,11 +28,23 @@ use indicatif::{ProgressBar, ProgressStyle};
     about = "Earshot: every mention of your brand in one prioritised inbox."
 )]
 struct Cli {
-    /// The workspace folder (default: the OS's app-data folder).
-    #[arg(long, global = true, env = DATA_DIR_ENV, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    place: Place,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Where the workspace is.
+#[derive(clap::Args, Clone)]
+struct Place {
+    /// The workspace folder (default: the OS's app-data folder). In team mode it keeps this computer's own
+    /// files; the inbox is in the team database.
+    #[arg(long, global = true, env = DATA_DIR_ENV, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// A team database, as postgres://USER@HOST/DATABASE (add ?sslmode=require or verify-full for TLS). The
+    /// password comes from the URL, PGPASSWORD, or the OS keyring entry `earshot team database` for USER@HOST.
+    #[arg(long, global = true, env = "EARSHOT_DATABASE", value_name = "URL")]
+    database: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -382,28 +394,32 @@ fn progress_bar(message: &'static str) -> impl FnMut(&Progress) + Send {
     }
 }
 
-async fn open(data_dir: Option<PathBuf>) -> anyhow::Result<Engine> {
-    let dir = resolve_data_dir(data_dir)?;
-    Ok(Engine::open(dir, Arc::new(SystemClock)).await?)
+async fn open(place: Place) -> anyhow::Result<Engine> {
+    let dir = resolve_data_dir(place.data_dir)?;
+    let database = match place.database {
+        Some(url) => Some(earshot_engine::team_database_url(&url)?),
+        None => None,
+    };
+    Ok(Engine::open_at(dir, database.as_deref(), Arc::new(SystemClock)).await?)
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Work(command) => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             work::run(&engine, command).await
         }
         Command::Report(args) => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             report::run(&engine, args).await
         }
         Command::Import { file } => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let report = engine.import_file(&file, &mut progress_bar("Importing")).await?;
             Ok(output::import_report(&report))
         }
         Command::Demo => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let report = engine.load_demo(&mut progress_bar("Loading the demo")).await?;
             Ok(output::import_report(&report))
         }
@@ -415,7 +431,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             status,
             view,
         } => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             engine.triage_backlog(&mut progress_bar("Triaging")).await?;
             let status = match status {
                 StatusArg::Open => Some(ItemStatus::Open),
@@ -433,7 +449,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { text, json, limit } => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let query = InboxQuery {
                 search: Some(text),
                 ..Default::default()
@@ -449,7 +465,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             keywords,
         })) => {
             let password = read_secret("app password")?;
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let mut account = engine.connect_bluesky(&service, &handle, &password, role).await?;
             if !keywords.is_empty() {
                 account = engine.update_account(&account.id, None, Some(keywords)).await?;
@@ -466,7 +482,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_browser,
             role,
         })) => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let account = if token_stdin {
                 let token = read_secret("token")?;
                 engine.connect_mastodon(&instance, &token, role).await?
@@ -490,7 +506,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             role,
             keywords,
         })) => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let mut account = if token_stdin {
                 let token = read_secret("token")?;
                 engine
@@ -521,7 +537,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Spend { json, budget, prices } => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let prices = prices
                 .iter()
                 .map(|p| {
@@ -555,7 +571,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Account(AccountCommand::List { json }) => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             output::accounts(&engine.accounts().await?, json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -565,7 +581,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             keywords,
             clear_keywords,
         }) => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let keywords = (clear_keywords || !keywords.is_empty()).then_some(keywords);
             let account = engine.update_account(&id, role, keywords).await?;
             println!(
@@ -581,7 +597,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Account(AccountCommand::Remove { id }) => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let account = engine.remove_account(&id).await?;
             println!(
                 "Disconnected @{}. Its mentions stay in the inbox.",
@@ -589,9 +605,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Source(command) => source(cli.data_dir, command).await,
+        Command::Source(command) => source(cli.place, command).await,
         Command::Sync { once: true, .. } => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let reports = engine.sync_all(&mut progress_bar("Syncing")).await?;
             let code = output::sync_reports(&reports);
             for view in engine.send_due().await? {
@@ -603,25 +619,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             once: false,
             interval,
         } => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             sync_until_stopped(&engine, std::time::Duration::from_secs(interval.max(5))).await
         }
-        Command::Reply(a) => {
-            act(
-                cli.data_dir,
-                ActionKind::Reply,
-                a.item,
-                a.from,
-                Some(a.text),
-                a.yes,
-            )
-            .await
-        }
-        Command::Dm(a) => act(cli.data_dir, ActionKind::Dm, a.item, a.from, Some(a.text), a.yes).await,
-        Command::Boost(a) => act(cli.data_dir, ActionKind::Boost, a.item, a.from, None, a.yes).await,
-        Command::Like(a) => act(cli.data_dir, ActionKind::Like, a.item, a.from, None, a.yes).await,
+        Command::Reply(a) => act(cli.place, ActionKind::Reply, a.item, a.from, Some(a.text), a.yes).await,
+        Command::Dm(a) => act(cli.place, ActionKind::Dm, a.item, a.from, Some(a.text), a.yes).await,
+        Command::Boost(a) => act(cli.place, ActionKind::Boost, a.item, a.from, None, a.yes).await,
+        Command::Like(a) => act(cli.place, ActionKind::Like, a.item, a.from, None, a.yes).await,
         Command::Outbox { json, retry, send } => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             if let Some(id) = &retry {
                 engine.retry_action(id).await?;
             }
@@ -643,7 +649,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 (_, _, Some(i)) => AgentLabel::Intent(i),
                 _ => anyhow::bail!("Say what the item is: --spam, --not-spam or --intent INTENT."),
             };
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             engine.label_item(&item, label).await?;
             let n = engine
                 .retriage_like(&item, &mut progress_bar("Triaging similar items again"))
@@ -652,7 +658,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Weights { json, set } => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             if !set.is_empty() {
                 let mut value = serde_json::to_value(engine.priority_weights())?;
                 for pair in &set {
@@ -695,7 +701,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Triage(triage::TriageCommand::Quality { json }) => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             let q = engine.triage_quality().await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&q)?);
@@ -719,7 +725,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Crm(command) => {
-            let engine = open(cli.data_dir).await?;
+            let engine = open(cli.place).await?;
             crm::run(&engine, command).await
         }
         Command::Triage(command) => {
@@ -738,8 +744,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn source(data_dir: Option<PathBuf>, command: SourceCommand) -> anyhow::Result<ExitCode> {
-    let engine = open(data_dir).await?;
+async fn source(place: Place, command: SourceCommand) -> anyhow::Result<ExitCode> {
+    let engine = open(place).await?;
     match command {
         SourceCommand::Add(SourceKind::Rss { url, filters, role }) => {
             let view = engine
@@ -787,14 +793,14 @@ async fn source(data_dir: Option<PathBuf>, command: SourceCommand) -> anyhow::Re
 /// Queues an action in the outbox and sends it at once. If it cannot go yet, it stays queued: `earshot sync`
 /// (or the app) sends it later.
 async fn act(
-    data_dir: Option<PathBuf>,
+    place: Place,
     kind: ActionKind,
     item_id: String,
     from: String,
     text: Option<String>,
     confirmed: bool,
 ) -> anyhow::Result<ExitCode> {
-    let engine = open(data_dir).await?;
+    let engine = open(place).await?;
     let queued = engine
         .queue_action(&ActionRequest {
             item_id,

@@ -9,7 +9,7 @@ use earshot_crm::{
 use earshot_store::{contacts, mentions, ItemId};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::service::{parse_id, rfc3339};
 use crate::{Engine, EngineError, Progress};
@@ -167,7 +167,7 @@ fn contact_id(id: &str) -> Result<i64, EngineError> {
         .map_err(|_| EngineError::NotFound(format!("There is no contact with ID '{id}'.")))
 }
 
-async fn matched(conn: &mut SqliteConnection, facts: &AuthorFacts) -> Result<Match, EngineError> {
+async fn matched(conn: &mut AnyConnection, facts: &AuthorFacts) -> Result<Match, EngineError> {
     let network = facts.network.unwrap_or(Network::Web);
     let overrides = contacts::overrides(conn, network, &facts.handle).await?;
     let candidates = contacts::candidates(conn, facts).await?;
@@ -176,7 +176,7 @@ async fn matched(conn: &mut SqliteConnection, facts: &AuthorFacts) -> Result<Mat
 
 /// The customer standing of a post's author, for the priority score: only a linked customer counts.
 pub(crate) async fn standing_of(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     author: &Author,
 ) -> Result<Option<CustomerStanding>, EngineError> {
     let Match::Linked { contact_id, .. } = matched(conn, &facts_of(author)).await? else {
@@ -187,7 +187,7 @@ pub(crate) async fn standing_of(
         .and_then(|c| earshot_crm::standing(&c.fields)))
 }
 
-async fn view(conn: &mut SqliteConnection, contact: Contact) -> Result<ContactView, EngineError> {
+async fn view(conn: &mut AnyConnection, contact: Contact) -> Result<ContactView, EngineError> {
     let updated_at = contacts::updated_at(conn, contact.id).await?.unwrap_or_default();
     let origin = crate::crm_sync::origin_of(conn, contact.id).await?;
     Ok(ContactView {
@@ -473,7 +473,7 @@ impl Engine {
     /// The authors the matcher links to `contact`.
     async fn authors_of(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         contact: &Contact,
     ) -> Result<Vec<(Network, String)>, EngineError> {
         let mut out = Vec::new();
@@ -493,7 +493,7 @@ impl Engine {
         let identity = Identity::parse(network, handle).map_err(invalid)?;
         let mut conn = earshot_store::acquire(&self.db).await?;
         let known: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
-            "SELECT display_name, profile_url, verified_links FROM authors WHERE network = ? AND handle = ?",
+            "SELECT display_name, profile_url, verified_links FROM authors WHERE network = $1 AND handle = $2",
         )
         .bind(network.as_str())
         .bind(&identity.key)
@@ -541,12 +541,12 @@ impl Engine {
     /// The contact an author we have seen is linked to by the matcher (not a mere suggestion), with the
     /// contact's view; for reports.
     pub(crate) async fn linked_contact(
-        conn: &mut SqliteConnection,
+        conn: &mut AnyConnection,
         network: &str,
         handle: &str,
     ) -> Result<Option<ContactView>, EngineError> {
         let known: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
-            "SELECT display_name, profile_url, verified_links FROM authors WHERE network = ? AND handle = ?",
+            "SELECT display_name, profile_url, verified_links FROM authors WHERE network = $1 AND handle = $2",
         )
         .bind(network)
         .bind(handle)
@@ -761,7 +761,7 @@ impl Engine {
         let mut tx = earshot_store::begin(&self.db).await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT m.id FROM mentions m JOIN authors a ON a.id = m.author_id
-              WHERE a.network = ? AND a.handle = ? AND m.status = 'open'",
+              WHERE a.network = $1 AND a.handle = $2 AND m.status = 'open'",
         )
         .bind(network.as_str())
         .bind(handle)
@@ -802,7 +802,7 @@ struct TimelineRow {
 
 /// Posts by any of `authors`, newest first, each with our first reply and how long it took.
 async fn timeline(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     authors: &[(Network, String)],
 ) -> Result<Vec<TimelineEntry>, EngineError> {
     let mut rows: Vec<TimelineRow> = Vec::new();
@@ -814,8 +814,8 @@ async fn timeline(
                     (SELECT o.result_url FROM outbox o WHERE o.item_id = m.id AND o.state = 'sent'
                         AND o.kind IN ('reply', 'dm') ORDER BY o.sent_at LIMIT 1) AS result_url
                FROM mentions m JOIN authors a ON a.id = m.author_id
-              WHERE a.network = ? AND a.handle = ?
-              ORDER BY m.created_at DESC LIMIT ?",
+              WHERE a.network = $1 AND a.handle = $2
+              ORDER BY m.created_at DESC LIMIT $3",
         )
         .bind(network.as_str())
         .bind(handle)

@@ -12,7 +12,7 @@ use earshot_networks::hubspot::{self, HubSpot};
 use earshot_store::contacts;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::service::rfc3339;
 use crate::{secrets, Engine, EngineError, Progress};
@@ -92,8 +92,8 @@ fn store_err(e: sqlx::Error) -> EngineError {
     EngineError::Store(e.into())
 }
 
-async fn row(conn: &mut SqliteConnection, id: i64) -> Result<SourceRow, EngineError> {
-    sqlx::query_as("SELECT id, kind, name, url, username, state, last_synced_at, last_error FROM crm_sources WHERE id = ?")
+async fn row(conn: &mut AnyConnection, id: i64) -> Result<SourceRow, EngineError> {
+    sqlx::query_as("SELECT id, kind, name, url, username, state, last_synced_at, last_error FROM crm_sources WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
@@ -109,12 +109,12 @@ fn source_id(id: &str) -> Result<i64, EngineError> {
 
 /// Where a contact came from, if a live CRM holds it.
 pub(crate) async fn origin_of(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     contact: i64,
 ) -> Result<Option<RecordOrigin>, EngineError> {
     let found: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT s.name, s.last_synced_at, s.last_error FROM crm_records r JOIN crm_sources s ON s.id = r.source_id
-          WHERE r.contact_id = ? ORDER BY s.id LIMIT 1",
+          WHERE r.contact_id = $1 ORDER BY s.id LIMIT 1",
     )
     .bind(contact)
     .fetch_optional(&mut *conn)
@@ -181,7 +181,7 @@ impl Engine {
     ) -> Result<(CrmSourceView, CrmSyncReport), EngineError> {
         let mut conn = earshot_store::acquire(&self.db).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO crm_sources (kind, name, url, username, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO crm_sources (kind, name, url, username, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(kind)
         .bind(name)
@@ -192,7 +192,7 @@ impl Engine {
         .await
         .map_err(store_err)?;
         if let Err(e) = secrets::save(&secret_key(kind, id), secret) {
-            sqlx::query("DELETE FROM crm_sources WHERE id = ?")
+            sqlx::query("DELETE FROM crm_sources WHERE id = $1")
                 .bind(id)
                 .execute(&mut *conn)
                 .await
@@ -221,7 +221,7 @@ impl Engine {
     async fn crm_source_view(&self, id: i64) -> Result<CrmSourceView, EngineError> {
         let mut conn = earshot_store::acquire(&self.db).await?;
         let r = row(&mut conn, id).await?;
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM crm_records WHERE source_id = ?")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM crm_records WHERE source_id = $1")
             .bind(id)
             .fetch_one(&mut *conn)
             .await
@@ -244,7 +244,7 @@ impl Engine {
         let mut tx = earshot_store::begin(&self.db).await?;
         let kind = row(&mut tx, id).await?.kind;
         let only_here: Vec<i64> = sqlx::query_scalar(
-            "SELECT contact_id FROM crm_records r WHERE source_id = ?
+            "SELECT contact_id FROM crm_records r WHERE source_id = $1
                AND NOT EXISTS (SELECT 1 FROM crm_records o WHERE o.contact_id = r.contact_id AND o.source_id <> r.source_id)",
         )
         .bind(id)
@@ -254,7 +254,7 @@ impl Engine {
         for c in only_here {
             contacts::delete(&mut tx, c).await?;
         }
-        sqlx::query("DELETE FROM crm_sources WHERE id = ?")
+        sqlx::query("DELETE FROM crm_sources WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await
@@ -269,7 +269,7 @@ impl Engine {
         let now = self.clock.now().timestamp_millis();
         let mut conn = earshot_store::acquire(&self.db).await?;
         let due: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM crm_sources WHERE next_sync_at <= ? ORDER BY id")
+            sqlx::query_scalar("SELECT id FROM crm_sources WHERE next_sync_at <= $1 ORDER BY id")
                 .bind(now)
                 .fetch_all(&mut *conn)
                 .await
@@ -317,8 +317,8 @@ impl Engine {
             Err(e) => (None, Some(e.to_string()), now + Duration::minutes(2)),
         };
         sqlx::query(
-            "UPDATE crm_sources SET last_synced_at = COALESCE(?, last_synced_at), last_error = ?, next_sync_at = ?
-              WHERE id = ?",
+            "UPDATE crm_sources SET last_synced_at = COALESCE($1, last_synced_at), last_error = $2, next_sync_at = $3
+              WHERE id = $4",
         )
         .bind(synced)
         .bind(error)
@@ -432,7 +432,7 @@ impl Engine {
             }
             for url in removed {
                 let contact: Option<i64> = sqlx::query_scalar(
-                    "DELETE FROM crm_records WHERE source_id = ? AND remote_id = ? RETURNING contact_id",
+                    "DELETE FROM crm_records WHERE source_id = $1 AND remote_id = $2 RETURNING contact_id",
                 )
                 .bind(r.id)
                 .bind(&url)
@@ -441,7 +441,7 @@ impl Engine {
                 .map_err(store_err)?;
                 if let Some(c) = contact {
                     let elsewhere: i64 =
-                        sqlx::query_scalar("SELECT COUNT(*) FROM crm_records WHERE contact_id = ?")
+                        sqlx::query_scalar("SELECT COUNT(*) FROM crm_records WHERE contact_id = $1")
                             .bind(c)
                             .fetch_one(&mut *tx)
                             .await
@@ -455,7 +455,7 @@ impl Engine {
             book_state.token = token;
             book_state.ctag = book.ctag.clone();
             state.books.insert(book.url.clone(), book_state);
-            sqlx::query("UPDATE crm_sources SET state = ? WHERE id = ?")
+            sqlx::query("UPDATE crm_sources SET state = $1 WHERE id = $2")
                 .bind(serde_json::to_string(&state).unwrap_or_else(|_| "{}".into()))
                 .bind(r.id)
                 .execute(&mut *tx)
@@ -470,7 +470,7 @@ impl Engine {
     async fn known_records(&self, source: i64) -> Result<HashMap<String, Option<String>>, EngineError> {
         let mut conn = earshot_store::acquire(&self.db).await?;
         let rows: Vec<(String, Option<String>)> =
-            sqlx::query_as("SELECT remote_id, etag FROM crm_records WHERE source_id = ?")
+            sqlx::query_as("SELECT remote_id, etag FROM crm_records WHERE source_id = $1")
                 .bind(source)
                 .fetch_all(&mut *conn)
                 .await
@@ -650,7 +650,7 @@ impl Engine {
                     .await?;
                 known.insert(c.id.clone(), version.clone());
             }
-            sqlx::query("UPDATE crm_sources SET state = ? WHERE id = ?")
+            sqlx::query("UPDATE crm_sources SET state = $1 WHERE id = $2")
                 .bind(serde_json::to_string(&state).unwrap_or_else(|_| "{}".into()))
                 .bind(r.id)
                 .execute(&mut *tx)
@@ -694,7 +694,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     async fn keep_record(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut AnyConnection,
         source: i64,
         remote_id: &str,
         version: Option<&str>,
@@ -703,7 +703,7 @@ impl Engine {
         report: &mut CrmSyncReport,
     ) -> Result<i64, EngineError> {
         let held: Option<i64> =
-            sqlx::query_scalar("SELECT contact_id FROM crm_records WHERE source_id = ? AND remote_id = ?")
+            sqlx::query_scalar("SELECT contact_id FROM crm_records WHERE source_id = $1 AND remote_id = $2")
                 .bind(source)
                 .bind(remote_id)
                 .fetch_optional(&mut *tx)
@@ -726,7 +726,7 @@ impl Engine {
             }
         };
         sqlx::query(
-            "INSERT INTO crm_records (source_id, remote_id, etag, contact_id, fetched_at) VALUES (?, ?, ?, ?, ?)
+            "INSERT INTO crm_records (source_id, remote_id, etag, contact_id, fetched_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (source_id, remote_id) DO UPDATE SET etag = excluded.etag, contact_id = excluded.contact_id,
                  fetched_at = excluded.fetched_at",
         )

@@ -26,6 +26,7 @@ mod secrets;
 mod service;
 pub mod source;
 mod spend;
+mod team;
 mod triage;
 mod views;
 mod work;
@@ -55,8 +56,12 @@ pub use reports::{
     Report, ReportQuery, ReportSplit, ReportTable, SentCounts, SplitRow, TimeStats, TopAuthor, TopCustomer,
     WaitingCount, WaitingItem,
 };
-pub use service::Engine;
+pub use service::{open_for_test, Engine};
 pub use spend::{SpendLine, SpendView, XPrice};
+pub use team::{
+    password_key as team_password_key, save_password as save_team_password, team_database_url,
+    without_password as team_url_without_password,
+};
 pub use triage::{AgentLabel, TriageQuality};
 pub use views::*;
 pub use work::{AgentView, EscalateRequest, HandleSettings, NoteView, SlaTimerView, WorkEvent, WorkView};

@@ -549,7 +549,7 @@ impl Engine {
     /// actions or worked items.
     async fn split_names(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         by: ReportSplit,
     ) -> Result<HashMap<String, String>, EngineError> {
         Ok(match by {
@@ -568,10 +568,7 @@ impl Engine {
     }
 
     /// Customers (by the matcher's links) with the most actionable items in the working list.
-    async fn top_customers(
-        &self,
-        conn: &mut sqlx::SqliteConnection,
-    ) -> Result<Vec<TopCustomer>, EngineError> {
+    async fn top_customers(&self, conn: &mut sqlx::AnyConnection) -> Result<Vec<TopCustomer>, EngineError> {
         let mut by_contact: BTreeMap<String, TopCustomer> = BTreeMap::new();
         for (network, handle, n) in reports::open_by_author(conn, CUSTOMER_SCAN).await? {
             let Some(contact) = Engine::linked_contact(conn, &network, &handle).await? else {

@@ -121,13 +121,26 @@ fn excerpt(text: &str) -> String {
 }
 
 impl Engine {
-    /// Opens the workspace in `data_dir`, creating the folder and database if needed.
+    /// Opens the personal workspace in `data_dir`, creating the folder and database if needed.
     pub async fn open(data_dir: PathBuf, clock: Arc<dyn Clock>) -> Result<Self, EngineError> {
+        Self::open_at(data_dir, None, clock).await
+    }
+
+    /// Opens a workspace: the team database at `database` (a `postgres://` URL) when one is given, else the
+    /// personal SQLite database in `data_dir`. `data_dir` keeps this desktop's own files either way.
+    pub async fn open_at(
+        data_dir: PathBuf,
+        database: Option<&str>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, EngineError> {
         std::fs::create_dir_all(&data_dir).map_err(|source| EngineError::Io {
             context: format!("Earshot could not create its data folder {}", data_dir.display()),
             source,
         })?;
-        let db = earshot_store::open(&data_dir.join(DATABASE_FILE)).await?;
+        let db = match database {
+            Some(url) => earshot_store::connect(url).await?,
+            None => earshot_store::open(&data_dir.join(DATABASE_FILE)).await?,
+        };
         let worker = Arc::new(crate::worker::WorkerLock::take(&data_dir)?);
         let triage = {
             let mut conn = earshot_store::acquire(&db).await?;
@@ -484,4 +497,27 @@ impl Engine {
             })
             .collect())
     }
+}
+
+/// For tests: an engine on the database the test run asks for (see [`earshot_store::testing`]), a fresh
+/// PostgreSQL database or SQLite in `data_dir`. Opening the same `data_dir` again opens the same database, as
+/// a restart would.
+pub async fn open_for_test(data_dir: PathBuf, clock: Arc<dyn Clock>) -> Result<Engine, EngineError> {
+    let remembered = data_dir.join("test-database-url");
+    let url = match std::fs::read_to_string(&remembered) {
+        Ok(url) => Some(url),
+        Err(_) => {
+            let url = earshot_store::testing::fresh_database().await?;
+            if let Some(url) = &url {
+                std::fs::create_dir_all(&data_dir)
+                    .and_then(|()| std::fs::write(&remembered, url))
+                    .map_err(|source| EngineError::Io {
+                        context: format!("could not note the test database in {}", remembered.display()),
+                        source,
+                    })?;
+            }
+            url
+        }
+    };
+    Engine::open_at(data_dir, url.as_deref(), clock).await
 }

@@ -221,7 +221,7 @@ impl Engine {
     /// Triage and score again one stored item, with its agent labels.
     pub(crate) async fn retriage(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         id: ItemId,
     ) -> Result<Option<Labels>, EngineError> {
         let Some(item) = mentions::get(conn, id).await? else {

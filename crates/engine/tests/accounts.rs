@@ -14,7 +14,7 @@ fn now() -> DateTime<Utc> {
 }
 
 async fn engine(dir: &tempfile::TempDir) -> Engine {
-    Engine::open(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
+    earshot_engine::open_for_test(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
         .await
         .unwrap()
 }

@@ -12,6 +12,9 @@ use earshot_engine::{AccountView, Engine, InboxQuery, Progress, SystemClock};
 use earshot_networks::bluesky::{new_record_key, BlueskyClient};
 use earshot_networks::replay::bsky_net::DevNet;
 
+/// The reply the retry test sends, told apart by its text from posts other tests make from the same handle.
+const REPLY_TEXT: &str = "Sorry about that! Tighten the caliper bolts; DM us if it goes on.";
+
 async fn post(client: &BlueskyClient, text: &str) -> String {
     let now = Utc::now();
     client
@@ -66,7 +69,7 @@ async fn sync_until(
 /// network already holds synced, so a test looks only at its own posts.
 async fn brand_workspace(net: &DevNet) -> (tempfile::TempDir, Engine, AccountView, AccountView) {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(dir.path().to_path_buf(), Arc::new(SystemClock))
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), Arc::new(SystemClock))
         .await
         .unwrap();
     let mut connected = Vec::new();
@@ -159,7 +162,7 @@ async fn mentions_replies_and_keyword_posts_arrive_ranked_once_each() {
 async fn a_revoked_app_password_is_shown_on_the_account_at_the_next_sync() {
     let net = DevNet::get();
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(dir.path().to_path_buf(), Arc::new(SystemClock))
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), Arc::new(SystemClock))
         .await
         .unwrap();
     let bob = net.account("bob.test");
@@ -265,7 +268,7 @@ async fn replies_reposts_and_likes_land_on_the_pds_once_even_when_retried() {
         .queue_action(&ask(
             ActionKind::Reply,
             "support.earshot.test",
-            Some("Sorry about that! Tighten the caliper bolts; DM us if it goes on."),
+            Some(REPLY_TEXT),
             false,
         ))
         .await
@@ -315,14 +318,24 @@ async fn replies_reposts_and_likes_land_on_the_pds_once_even_when_retried() {
     // As if Earshot had died after the PDS took the reply but before it recorded that: the row is pending
     // again. Both retry paths find the record under the same key and post nothing more. The support
     // handle's own repository, read from the PDS, is the authority: it must hold no new post afterwards.
+    // Only this reply's posts are compared: the shift-change test posts from the same handle at the same time.
     let support_client = net.person("support.earshot.test").await;
-    let posts_before = support_client
-        .own_records("app.bsky.feed.post", Utc::now())
-        .await
-        .unwrap();
+    let ours = |records: Vec<(String, serde_json::Value)>| -> Vec<(String, serde_json::Value)> {
+        records
+            .into_iter()
+            .filter(|(_, post)| post["text"].as_str() == Some(REPLY_TEXT))
+            .collect()
+    };
+    let posts_before = ours(
+        support_client
+            .own_records("app.bsky.feed.post", Utc::now())
+            .await
+            .unwrap(),
+    );
+    assert_eq!(posts_before.len(), 1, "{posts_before:?}");
     let db = engine.database();
     for attempts in [1, 0] {
-        sqlx::query("UPDATE outbox SET state = 'pending', claimed_until = NULL, attempts = ? WHERE id = ?")
+        sqlx::query("UPDATE outbox SET state = 'pending', claimed_until = NULL, attempts = $1 WHERE id = $2")
             .bind(attempts)
             .bind(reply.id.parse::<i64>().unwrap())
             .execute(db)
@@ -332,10 +345,12 @@ async fn replies_reposts_and_likes_land_on_the_pds_once_even_when_retried() {
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].state, "sent", "{:?}", again[0]);
     }
-    let posts_after = support_client
-        .own_records("app.bsky.feed.post", Utc::now())
-        .await
-        .unwrap();
+    let posts_after = ours(
+        support_client
+            .own_records("app.bsky.feed.post", Utc::now())
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         posts_after, posts_before,
         "a retry after a crash never posts twice"
@@ -372,7 +387,7 @@ async fn the_shift_change_post_goes_out_once_from_the_chosen_handle() {
     );
 
     // Sent again after a lost answer: the record key finds the first post; nothing more is posted.
-    sqlx::query("UPDATE outbox SET state = 'pending', claimed_until = NULL, attempts = 1 WHERE id = ?")
+    sqlx::query("UPDATE outbox SET state = 'pending', claimed_until = NULL, attempts = 1 WHERE id = $1")
         .bind(queued.id.parse::<i64>().unwrap())
         .execute(engine.database())
         .await

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use earshot_core::Network;
-use earshot_engine::{CustomerStatus, Engine, FixedClock, Progress};
+use earshot_engine::{CustomerStatus, FixedClock, Progress};
 
 struct Server {
     url: String,
@@ -67,7 +67,7 @@ async fn delete(s: &Server, name: &str) {
 async fn an_address_book_is_discovered_read_kept_in_step_and_cached_when_offline() {
     let s = server();
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
         .await
         .unwrap();
 
@@ -153,14 +153,8 @@ async fn an_address_book_is_discovered_read_kept_in_step_and_cached_when_offline
     );
 
     // The server forgets our sync token: the next sync reads the book whole and still repeats nothing.
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite:{}",
-        dir.path().join(earshot_engine::DATABASE_FILE).display()
-    ))
-    .await
-    .unwrap();
     sqlx::query("UPDATE crm_sources SET state = replace(state, 'sync/', 'sync/0')")
-        .execute(&db)
+        .execute(engine.database())
         .await
         .unwrap();
     let full = engine.sync_crm_source(&source.id, &mut quiet()).await.unwrap();
@@ -169,7 +163,7 @@ async fn an_address_book_is_discovered_read_kept_in_step_and_cached_when_offline
 
     // Offline: the sync fails loudly on the connection, and the cached contacts stay, marked stale.
     sqlx::query("UPDATE crm_sources SET url = 'http://127.0.0.1:9/'")
-        .execute(&db)
+        .execute(engine.database())
         .await
         .unwrap();
     let offline = engine

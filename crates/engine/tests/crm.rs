@@ -13,7 +13,7 @@ fn now() -> DateTime<Utc> {
 }
 
 async fn engine(dir: &tempfile::TempDir) -> Engine {
-    Engine::open(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
+    earshot_engine::open_for_test(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
         .await
         .unwrap()
 }
@@ -209,26 +209,26 @@ async fn posts_before_the_import_are_scored_again_and_the_timeline_spans_network
     );
 
     // Our reply to the X post went out 90 minutes after it: the timeline says so.
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite:{}",
-        dir.path().join(earshot_engine::DATABASE_FILE).display()
-    ))
-    .await
-    .unwrap();
+    let db = engine.database();
     let posted: i64 = "2026-11-27T09:00:00Z"
         .parse::<DateTime<Utc>>()
         .unwrap()
         .timestamp_millis();
     sqlx::query(
-        "INSERT INTO accounts (handle_id, service_url, created_at) SELECT id, 'https://x.com', 0 FROM handles WHERE network = 'x';
-         INSERT INTO outbox (idempotency_key, account_id, item_id, kind, target, body, state, next_attempt_at, created_at,
+        "INSERT INTO accounts (handle_id, service_url, created_at) SELECT id, 'https://x.com', 0 FROM handles WHERE network = 'x'",
+    )
+    .execute(db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO outbox (idempotency_key, account_id, item_id, kind, target, body, state, next_attempt_at, created_at,
                              sent_at, result_url)
-              SELECT 'k1', a.id, ?1, 'reply', '1', 'Sorry, Jane', 'sent', 0, ?2, ?2 + 5400000, 'https://x.com/acme_help/status/2'
+              SELECT 'k1', a.id, $1, 'reply', '1', 'Sorry, Jane', 'sent', 0, $2, $2 + 5400000, 'https://x.com/acme_help/status/2'
                 FROM accounts a",
     )
     .bind(on_x.parse::<i64>().unwrap())
     .bind(posted)
-    .execute(&db)
+    .execute(db)
     .await
     .unwrap();
     let panel = engine.item_customer(&on_x).await.unwrap();

@@ -181,7 +181,7 @@ async fn hub_and_engine(count: u32) -> (Arc<Mutex<Hub>>, String, tempfile::TempD
     }));
     let api = serve(hub.clone());
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
         .await
         .unwrap();
     (hub, api, dir, engine)

@@ -38,7 +38,7 @@ struct World {
 async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::new(start()));
-    let engine = Engine::open(dir.path().to_path_buf(), clock.clone())
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), clock.clone())
         .await
         .unwrap();
     World {

@@ -16,7 +16,7 @@ fn quiet() -> impl FnMut(&Progress) + Send {
 /// A workspace with the connected account and one mention of it (by a status URI), returning the engine,
 /// the account ID and the item ID.
 async fn workspace(dir: &tempfile::TempDir, base: &url::Url, remote_id: &str) -> (Engine, String, String) {
-    let engine = Engine::open(dir.path().join("ws"), Arc::new(SystemClock))
+    let engine = earshot_engine::open_for_test(dir.path().join("ws"), Arc::new(SystemClock))
         .await
         .unwrap();
     let account = engine
@@ -131,7 +131,7 @@ async fn a_reply_a_direct_message_a_boost_and_a_favourite_are_sent_with_one_key_
 
     // As if Earshot had died before it recorded the answer: the retry sends the same key, so the server
     // answers with the status it already made instead of posting again.
-    sqlx::query("UPDATE outbox SET state = 'pending', claimed_until = NULL WHERE id = ?")
+    sqlx::query("UPDATE outbox SET state = 'pending', claimed_until = NULL WHERE id = $1")
         .bind(reply.id.parse::<i64>().unwrap())
         .execute(engine.database())
         .await

@@ -15,7 +15,7 @@ use earshot_networks::replay::live::{
 
 async fn engine(dir: &tempfile::TempDir) -> Arc<Engine> {
     Arc::new(
-        Engine::open(dir.path().to_path_buf(), Arc::new(SystemClock))
+        earshot_engine::open_for_test(dir.path().to_path_buf(), Arc::new(SystemClock))
             .await
             .unwrap(),
     )

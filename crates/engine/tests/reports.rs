@@ -34,7 +34,7 @@ fn post(id: &str, text: &str, created: &str) -> String {
 
 async fn id_of(engine: &Engine, remote: &str) -> String {
     let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
-    let id: i64 = sqlx::query_scalar("SELECT id FROM mentions WHERE remote_id LIKE '%/' || ?")
+    let id: i64 = sqlx::query_scalar("SELECT id FROM mentions WHERE remote_id LIKE '%/' || $1")
         .bind(remote)
         .fetch_one(&mut *conn)
         .await
@@ -46,7 +46,7 @@ async fn id_of(engine: &Engine, remote: &str) -> String {
 async fn figures_match_the_hand_worked_values_across_a_dst_change() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::new(at("2026-10-24T08:00:00Z")));
-    let engine = Engine::open(dir.path().to_path_buf(), clock.clone())
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), clock.clone())
         .await
         .unwrap();
     let file = dir.path().join("in.jsonl");

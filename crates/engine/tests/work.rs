@@ -28,7 +28,7 @@ struct Desk {
 async fn desk(at: DateTime<Utc>) -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::new(at));
-    let engine = Engine::open(dir.path().to_path_buf(), clock.clone())
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), clock.clone())
         .await
         .unwrap();
     Desk {
@@ -77,7 +77,7 @@ async fn import(engine: &Engine, lines: &[String]) {
 /// An item by the end of its remote ID, read without opening it (opening marks it seen).
 async fn item_by(engine: &Engine, remote_suffix: &str) -> String {
     let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
-    let id: i64 = sqlx::query_scalar("SELECT id FROM mentions WHERE remote_id LIKE '%' || ?")
+    let id: i64 = sqlx::query_scalar("SELECT id FROM mentions WHERE remote_id LIKE '%' || $1")
         .bind(remote_suffix)
         .fetch_optional(&mut *conn)
         .await

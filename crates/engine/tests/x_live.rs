@@ -21,7 +21,7 @@ fn quiet() -> impl FnMut(&Progress) + Send {
 }
 
 async fn engine(dir: &tempfile::TempDir) -> Engine {
-    Engine::open(dir.path().join("ws"), Arc::new(FixedClock::new(now())))
+    earshot_engine::open_for_test(dir.path().join("ws"), Arc::new(FixedClock::new(now())))
         .await
         .unwrap()
 }
@@ -361,7 +361,9 @@ async fn replies_reposts_likes_and_direct_messages_go_out_once_even_after_a_lost
     let (x, engine, id) = connected(&dir, "ActHelp").await;
     drop(engine);
     let clock = Arc::new(FixedClock::new(now()));
-    let engine = Engine::open(dir.path().join("ws"), clock.clone()).await.unwrap();
+    let engine = earshot_engine::open_for_test(dir.path().join("ws"), clock.clone())
+        .await
+        .unwrap();
     let question = x.post("200", "@ActHelp my wheel is bent", None);
     engine.sync_account(&id, &mut quiet()).await.unwrap();
     let item = engine

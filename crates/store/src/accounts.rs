@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use earshot_core::{Network, Role};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::{from_millis, to_millis, HandleId, StoreError};
 
@@ -120,17 +120,17 @@ const SELECT: &str =
 /// Connects an account to one of our handles (a handle has at most one account). Reconnecting the same
 /// handle keeps its cursors and clears the last problem.
 pub async fn upsert(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     handle: HandleId,
     service_url: &str,
     remote_user: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<AccountId, StoreError> {
     let id = sqlx::query_scalar(
-        "INSERT INTO accounts (handle_id, service_url, remote_user, created_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO accounts (handle_id, service_url, remote_user, created_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (handle_id) DO UPDATE SET service_url = excluded.service_url, state = 'healthy',
              problem = NULL, rate_limited_until = NULL,
-             remote_user = COALESCE(excluded.remote_user, remote_user)
+             remote_user = COALESCE(excluded.remote_user, accounts.remote_user)
          RETURNING id",
     )
     .bind(handle.0)
@@ -142,15 +142,15 @@ pub async fn upsert(
     Ok(AccountId(id))
 }
 
-pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<AccountRow>, StoreError> {
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<AccountRow>, StoreError> {
     let rows: Vec<StoredAccount> = sqlx::query_as(&format!("{SELECT} ORDER BY h.network, h.account"))
         .fetch_all(conn)
         .await?;
     rows.into_iter().map(StoredAccount::decode).collect()
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: AccountId) -> Result<Option<AccountRow>, StoreError> {
-    let row: Option<StoredAccount> = sqlx::query_as(&format!("{SELECT} WHERE a.id = ?"))
+pub async fn get(conn: &mut AnyConnection, id: AccountId) -> Result<Option<AccountRow>, StoreError> {
+    let row: Option<StoredAccount> = sqlx::query_as(&format!("{SELECT} WHERE a.id = $1"))
         .bind(id.0)
         .fetch_optional(conn)
         .await?;
@@ -159,7 +159,7 @@ pub async fn get(conn: &mut SqliteConnection, id: AccountId) -> Result<Option<Ac
 
 /// Records how a sync went. `synced_at` is set only when the sync reached the server and finished.
 pub async fn set_state(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: AccountId,
     state: AccountState,
     problem: Option<&str>,
@@ -167,8 +167,8 @@ pub async fn set_state(
     synced_at: Option<DateTime<Utc>>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE accounts SET state = ?, problem = ?, rate_limited_until = ?,
-                last_sync_at = COALESCE(?, last_sync_at) WHERE id = ?",
+        "UPDATE accounts SET state = $1, problem = $2, rate_limited_until = $3,
+                last_sync_at = COALESCE($4, last_sync_at) WHERE id = $5",
     )
     .bind(state.as_str())
     .bind(problem)
@@ -182,11 +182,11 @@ pub async fn set_state(
 
 /// Marks the account as listening live since `since`, or not listening (`None`).
 pub async fn set_live(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: AccountId,
     since: Option<DateTime<Utc>>,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE accounts SET live_since = ? WHERE id = ?")
+    sqlx::query("UPDATE accounts SET live_since = $1 WHERE id = $2")
         .bind(since.map(to_millis))
         .bind(id.0)
         .execute(conn)
@@ -195,7 +195,7 @@ pub async fn set_live(
 }
 
 /// Clears every live mark: for a process starting its listeners, as marks left by one that died are stale.
-pub async fn clear_live(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+pub async fn clear_live(conn: &mut AnyConnection) -> Result<(), StoreError> {
     sqlx::query("UPDATE accounts SET live_since = NULL")
         .execute(conn)
         .await?;
@@ -203,12 +203,12 @@ pub async fn clear_live(conn: &mut SqliteConnection) -> Result<(), StoreError> {
 }
 
 pub async fn cursor(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: AccountId,
     source: &str,
 ) -> Result<Option<String>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT cursor FROM cursors WHERE account_id = ? AND source = ?")
+        sqlx::query_scalar("SELECT cursor FROM cursors WHERE account_id = $1 AND source = $2")
             .bind(id.0)
             .bind(source)
             .fetch_optional(conn)
@@ -218,13 +218,13 @@ pub async fn cursor(
 
 /// Moves a cursor. Call it in the same transaction that stores the mentions it covers.
 pub async fn set_cursor(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: AccountId,
     source: &str,
     cursor: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO cursors (account_id, source, cursor) VALUES (?, ?, ?)
+        "INSERT INTO cursors (account_id, source, cursor) VALUES ($1, $2, $3)
          ON CONFLICT (account_id, source) DO UPDATE SET cursor = excluded.cursor",
     )
     .bind(id.0)
@@ -237,12 +237,12 @@ pub async fn set_cursor(
 
 /// Replaces the account's brand keywords.
 pub async fn set_keywords(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: AccountId,
     keywords: &[String],
 ) -> Result<bool, StoreError> {
     let json = serde_json::to_string(keywords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let done = sqlx::query("UPDATE accounts SET keywords = ? WHERE id = ?")
+    let done = sqlx::query("UPDATE accounts SET keywords = $1 WHERE id = $2")
         .bind(json)
         .bind(id.0)
         .execute(conn)
@@ -252,12 +252,12 @@ pub async fn set_keywords(
 
 /// Replaces a listening source's exclude keywords.
 pub async fn set_exclude_keywords(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: AccountId,
     keywords: &[String],
 ) -> Result<bool, StoreError> {
     let json = serde_json::to_string(keywords).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let done = sqlx::query("UPDATE accounts SET exclude_keywords = ? WHERE id = ?")
+    let done = sqlx::query("UPDATE accounts SET exclude_keywords = $1 WHERE id = $2")
         .bind(json)
         .bind(id.0)
         .execute(conn)
@@ -267,11 +267,11 @@ pub async fn set_exclude_keywords(
 
 /// Records that a listening source's site was just asked for its feed.
 pub async fn set_fetched_at(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: AccountId,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE accounts SET fetched_at = ? WHERE id = ?")
+    sqlx::query("UPDATE accounts SET fetched_at = $1 WHERE id = $2")
         .bind(to_millis(at))
         .bind(id.0)
         .execute(conn)
@@ -281,8 +281,8 @@ pub async fn set_fetched_at(
 
 /// Disconnects an account: its cursors and outbox rows go with it. Its handle and the mentions already in the
 /// inbox stay, so nothing an agent worked on disappears.
-pub async fn remove(conn: &mut SqliteConnection, id: AccountId) -> Result<bool, StoreError> {
-    let done = sqlx::query("DELETE FROM accounts WHERE id = ?")
+pub async fn remove(conn: &mut AnyConnection, id: AccountId) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM accounts WHERE id = $1")
         .bind(id.0)
         .execute(conn)
         .await?;
@@ -290,12 +290,8 @@ pub async fn remove(conn: &mut SqliteConnection, id: AccountId) -> Result<bool, 
 }
 
 /// Forgets a cursor (a finished catch-up's resume point).
-pub async fn delete_cursor(
-    conn: &mut SqliteConnection,
-    id: AccountId,
-    source: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM cursors WHERE account_id = ? AND source = ?")
+pub async fn delete_cursor(conn: &mut AnyConnection, id: AccountId, source: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM cursors WHERE account_id = $1 AND source = $2")
         .bind(id.0)
         .bind(source)
         .execute(conn)

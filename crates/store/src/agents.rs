@@ -1,9 +1,9 @@
 //! The people who answer: their names, signatures, roles, and who is on duty on which handles.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
-use crate::{from_millis, to_millis, HandleId, StoreError};
+use crate::{from_millis, to_millis, Flag, HandleId, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, sqlx::Type)]
 #[sqlx(transparent)]
@@ -23,16 +23,16 @@ pub struct AgentRow {
     pub holding: i64,
 }
 
-type RawAgent = (i64, String, String, String, bool, Option<i64>, i64);
+type RawAgent = (i64, String, String, String, Flag, Option<i64>, i64);
 
 const SELECT: &str = "SELECT ag.id, ag.name, ag.signature, ag.role, ag.on_duty, ag.duty_until,
         (SELECT COUNT(*) FROM mentions m WHERE m.assignee_id = ag.id AND m.stage IN ('new', 'open', 'waiting'))
    FROM agents ag";
 
-async fn decode(conn: &mut SqliteConnection, r: RawAgent) -> Result<AgentRow, StoreError> {
+async fn decode(conn: &mut AnyConnection, r: RawAgent) -> Result<AgentRow, StoreError> {
     let (id, name, signature, role, on_duty, duty_until, holding) = r;
     let handles: Vec<i64> =
-        sqlx::query_scalar("SELECT handle_id FROM agent_handles WHERE agent_id = ? ORDER BY handle_id")
+        sqlx::query_scalar("SELECT handle_id FROM agent_handles WHERE agent_id = $1 ORDER BY handle_id")
             .bind(id)
             .fetch_all(conn)
             .await?;
@@ -41,7 +41,7 @@ async fn decode(conn: &mut SqliteConnection, r: RawAgent) -> Result<AgentRow, St
         name,
         signature,
         role,
-        on_duty,
+        on_duty: on_duty.0,
         duty_until: duty_until.map(from_millis),
         handles: handles.into_iter().map(HandleId).collect(),
         holding,
@@ -49,17 +49,13 @@ async fn decode(conn: &mut SqliteConnection, r: RawAgent) -> Result<AgentRow, St
 }
 
 /// Adds a person, or returns the one already known by that name (names are compared exactly).
-pub async fn ensure(
-    conn: &mut SqliteConnection,
-    name: &str,
-    now: DateTime<Utc>,
-) -> Result<AgentId, StoreError> {
-    sqlx::query("INSERT INTO agents (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+pub async fn ensure(conn: &mut AnyConnection, name: &str, now: DateTime<Utc>) -> Result<AgentId, StoreError> {
+    sqlx::query("INSERT INTO agents (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
         .bind(name)
         .bind(to_millis(now))
         .execute(&mut *conn)
         .await?;
-    let id = sqlx::query_scalar("SELECT id FROM agents WHERE name = ?")
+    let id = sqlx::query_scalar("SELECT id FROM agents WHERE name = $1")
         .bind(name)
         .fetch_one(conn)
         .await?;
@@ -69,13 +65,13 @@ pub async fn ensure(
 /// Changes a person's name, signature and role. Fails with the constraint `agents_name_unique` when the name
 /// is taken by someone else.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: AgentId,
     name: &str,
     signature: &str,
     role: &str,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE agents SET name = ?, signature = ?, role = ? WHERE id = ?")
+    let done = sqlx::query("UPDATE agents SET name = $1, signature = $2, role = $3 WHERE id = $4")
         .bind(name)
         .bind(signature)
         .bind(role)
@@ -85,8 +81,8 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: AgentId) -> Result<Option<AgentRow>, StoreError> {
-    let row: Option<RawAgent> = sqlx::query_as(&format!("{SELECT} WHERE ag.id = ?"))
+pub async fn get(conn: &mut AnyConnection, id: AgentId) -> Result<Option<AgentRow>, StoreError> {
+    let row: Option<RawAgent> = sqlx::query_as(&format!("{SELECT} WHERE ag.id = $1"))
         .bind(id.0)
         .fetch_optional(&mut *conn)
         .await?;
@@ -96,8 +92,8 @@ pub async fn get(conn: &mut SqliteConnection, id: AgentId) -> Result<Option<Agen
     }
 }
 
-pub async fn by_name(conn: &mut SqliteConnection, name: &str) -> Result<Option<AgentRow>, StoreError> {
-    let row: Option<RawAgent> = sqlx::query_as(&format!("{SELECT} WHERE ag.name = ? COLLATE NOCASE"))
+pub async fn by_name(conn: &mut AnyConnection, name: &str) -> Result<Option<AgentRow>, StoreError> {
+    let row: Option<RawAgent> = sqlx::query_as(&format!("{SELECT} WHERE LOWER(ag.name) = LOWER($1)"))
         .bind(name)
         .fetch_optional(&mut *conn)
         .await?;
@@ -108,7 +104,7 @@ pub async fn by_name(conn: &mut SqliteConnection, name: &str) -> Result<Option<A
 }
 
 /// Everyone, on duty first, then by name.
-pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<AgentRow>, StoreError> {
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<AgentRow>, StoreError> {
     let rows: Vec<RawAgent> = sqlx::query_as(&format!("{SELECT} ORDER BY ag.on_duty DESC, ag.name"))
         .fetch_all(&mut *conn)
         .await?;
@@ -122,29 +118,31 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<AgentRow>, StoreErr
 /// Puts a person on duty on some handles until a time, or takes them off duty (then their handles are
 /// cleared).
 pub async fn set_duty(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: AgentId,
     on_duty: bool,
     until: Option<DateTime<Utc>>,
     handles: &[HandleId],
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE agents SET on_duty = ?, duty_until = ? WHERE id = ?")
-        .bind(on_duty)
+    sqlx::query("UPDATE agents SET on_duty = $1, duty_until = $2 WHERE id = $3")
+        .bind(Flag(on_duty))
         .bind(until.filter(|_| on_duty).map(to_millis))
         .bind(id.0)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("DELETE FROM agent_handles WHERE agent_id = ?")
+    sqlx::query("DELETE FROM agent_handles WHERE agent_id = $1")
         .bind(id.0)
         .execute(&mut *conn)
         .await?;
     if on_duty {
         for h in handles {
-            sqlx::query("INSERT OR IGNORE INTO agent_handles (agent_id, handle_id) VALUES (?, ?)")
-                .bind(id.0)
-                .bind(h.0)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "INSERT INTO agent_handles (agent_id, handle_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(id.0)
+            .bind(h.0)
+            .execute(&mut *conn)
+            .await?;
         }
     }
     Ok(())

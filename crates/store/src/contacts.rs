@@ -3,8 +3,9 @@
 use chrono::{DateTime, Utc};
 use earshot_core::Network;
 use earshot_crm::{AuthorFacts, Candidates, Contact, ContactFields, Identity, Overrides, System};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
+use crate::Flag;
 use crate::{to_millis, StoreError};
 
 /// Every key a contact is found by: (kind, key).
@@ -37,18 +38,20 @@ fn external_key(system: System, id: &str) -> String {
     }
 }
 
-async fn write_keys(conn: &mut SqliteConnection, id: i64, fields: &ContactFields) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM contact_keys WHERE contact_id = ?")
+async fn write_keys(conn: &mut AnyConnection, id: i64, fields: &ContactFields) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM contact_keys WHERE contact_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for (kind, key) in keys(fields) {
-        sqlx::query("INSERT OR IGNORE INTO contact_keys (kind, key, contact_id) VALUES (?, ?, ?)")
-            .bind(kind)
-            .bind(key)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO contact_keys (kind, key, contact_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(kind)
+        .bind(key)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -63,12 +66,12 @@ fn decode(id: i64, json: &str) -> Result<Contact, StoreError> {
 }
 
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     fields: &ContactFields,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO contacts (fields, name_key, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO contacts (fields, name_key, created_at, updated_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(encode(fields)?)
     .bind(fields.name_key())
@@ -82,12 +85,12 @@ pub async fn insert(
 
 /// Replaces a contact's fields. `false` if there is no such contact.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     fields: &ContactFields,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE contacts SET fields = ?, name_key = ?, updated_at = ? WHERE id = ?")
+    let done = sqlx::query("UPDATE contacts SET fields = $1, name_key = $2, updated_at = $3 WHERE id = $4")
         .bind(encode(fields)?)
         .bind(fields.name_key())
         .bind(to_millis(now))
@@ -101,8 +104,8 @@ pub async fn update(
     Ok(true)
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Contact>, StoreError> {
-    let row: Option<String> = sqlx::query_scalar("SELECT fields FROM contacts WHERE id = ?")
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<Contact>, StoreError> {
+    let row: Option<String> = sqlx::query_scalar("SELECT fields FROM contacts WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
@@ -110,16 +113,16 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<Contact>
 }
 
 /// When each contact was last changed, for the cache age shown beside a record.
-pub async fn updated_at(conn: &mut SqliteConnection, id: i64) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let at: Option<i64> = sqlx::query_scalar("SELECT updated_at FROM contacts WHERE id = ?")
+pub async fn updated_at(conn: &mut AnyConnection, id: i64) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let at: Option<i64> = sqlx::query_scalar("SELECT updated_at FROM contacts WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
     Ok(at.map(crate::from_millis))
 }
 
-pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
-    Ok(sqlx::query("DELETE FROM contacts WHERE id = ?")
+pub async fn delete(conn: &mut AnyConnection, id: i64) -> Result<bool, StoreError> {
+    Ok(sqlx::query("DELETE FROM contacts WHERE id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?
@@ -127,7 +130,7 @@ pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, StoreE
         > 0)
 }
 
-pub async fn count(conn: &mut SqliteConnection) -> Result<u64, StoreError> {
+pub async fn count(conn: &mut AnyConnection) -> Result<u64, StoreError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts")
         .fetch_one(&mut *conn)
         .await?;
@@ -136,10 +139,7 @@ pub async fn count(conn: &mut SqliteConnection) -> Result<u64, StoreError> {
 
 /// The contact an incoming record is the same person as: one with the same ID in the same CRM, else the
 /// same email, else the same social account.
-pub async fn existing(
-    conn: &mut SqliteConnection,
-    fields: &ContactFields,
-) -> Result<Option<i64>, StoreError> {
+pub async fn existing(conn: &mut AnyConnection, fields: &ContactFields) -> Result<Option<i64>, StoreError> {
     let ordered = keys(fields);
     let rank = |kind: &str| match kind {
         "hubspot" | "salesforce" | "vcard" => 0,
@@ -151,7 +151,7 @@ pub async fn existing(
     ordered.sort_by_key(|(k, _)| rank(k));
     for (kind, key) in ordered {
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT contact_id FROM contact_keys WHERE kind = ? AND key = ? ORDER BY contact_id LIMIT 1",
+            "SELECT contact_id FROM contact_keys WHERE kind = $1 AND key = $2 ORDER BY contact_id LIMIT 1",
         )
         .bind(kind)
         .bind(&key)
@@ -166,11 +166,7 @@ pub async fn existing(
 
 /// Contacts whose name, email, company or accounts contain `query` (any case), by name; all contacts when
 /// `query` is empty.
-pub async fn search(
-    conn: &mut SqliteConnection,
-    query: &str,
-    limit: u32,
-) -> Result<Vec<Contact>, StoreError> {
+pub async fn search(conn: &mut AnyConnection, query: &str, limit: u32) -> Result<Vec<Contact>, StoreError> {
     let needle = format!(
         "%{}%",
         query
@@ -182,8 +178,8 @@ pub async fn search(
     );
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, fields FROM contacts
-          WHERE ? = '%%' OR lower(fields) LIKE ? ESCAPE '\\' OR name_key LIKE ? ESCAPE '\\'
-          ORDER BY name_key IS NULL, name_key, id LIMIT ?",
+          WHERE $1 = '%%' OR lower(fields) LIKE $2 ESCAPE '\\' OR name_key LIKE $3 ESCAPE '\\'
+          ORDER BY name_key IS NULL, name_key, id LIMIT $4",
     )
     .bind(&needle)
     .bind(&needle)
@@ -195,14 +191,14 @@ pub async fn search(
 }
 
 async fn by_key(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     kind: &str,
     key: &str,
     limit: i64,
 ) -> Result<Vec<Contact>, StoreError> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT c.id, c.fields FROM contact_keys k JOIN contacts c ON c.id = k.contact_id
-          WHERE k.kind = ? AND k.key = ? ORDER BY c.id LIMIT ?",
+          WHERE k.kind = $1 AND k.key = $2 ORDER BY c.id LIMIT $3",
     )
     .bind(kind)
     .bind(key)
@@ -214,7 +210,7 @@ async fn by_key(
 
 /// Everything the matcher needs to decide about `author`: the contacts holding any of the author's
 /// accounts, the contacts on the domains they proved or hinted at, and those with their name.
-pub async fn candidates(conn: &mut SqliteConnection, author: &AuthorFacts) -> Result<Candidates, StoreError> {
+pub async fn candidates(conn: &mut AnyConnection, author: &AuthorFacts) -> Result<Candidates, StoreError> {
     let mut out = Candidates::default();
     for (identity, _) in author.keys() {
         for contact in by_key(conn, identity.network.as_str(), &identity.key, 8).await? {
@@ -226,7 +222,7 @@ pub async fn candidates(conn: &mut SqliteConnection, author: &AuthorFacts) -> Re
     domains.dedup();
     for domain in &domains {
         let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM contact_keys WHERE kind = 'domain' AND key = ?")
+            sqlx::query_scalar("SELECT COUNT(*) FROM contact_keys WHERE kind = 'domain' AND key = $1")
                 .bind(domain)
                 .fetch_one(&mut *conn)
                 .await?;
@@ -245,7 +241,7 @@ pub async fn candidates(conn: &mut SqliteConnection, author: &AuthorFacts) -> Re
         for n in (2..=words.len().min(4)).rev() {
             let key = words[..n].join(" ");
             let rows: Vec<(i64, String)> =
-                sqlx::query_as("SELECT id, fields FROM contacts WHERE name_key = ? ORDER BY id LIMIT 8")
+                sqlx::query_as("SELECT id, fields FROM contacts WHERE name_key = $1 ORDER BY id LIMIT 8")
                     .bind(&key)
                     .fetch_all(&mut *conn)
                     .await?;
@@ -259,19 +255,20 @@ pub async fn candidates(conn: &mut SqliteConnection, author: &AuthorFacts) -> Re
 
 /// What agents said about the author with this handle.
 pub async fn overrides(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     network: Network,
     handle: &str,
 ) -> Result<Overrides, StoreError> {
-    let rows: Vec<(i64, bool, String)> =
-        sqlx::query_as("SELECT contact_id, linked, agent FROM author_links WHERE network = ? AND handle = ?")
-            .bind(network.as_str())
-            .bind(handle)
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows: Vec<(i64, Flag, String)> = sqlx::query_as(
+        "SELECT contact_id, linked, agent FROM author_links WHERE network = $1 AND handle = $2",
+    )
+    .bind(network.as_str())
+    .bind(handle)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out = Overrides::default();
     for (contact, linked, agent) in rows {
-        if linked {
+        if linked.0 {
             out.linked = Some((contact, agent));
         } else {
             out.not.push(contact);
@@ -283,7 +280,7 @@ pub async fn overrides(
 
 /// An agent links this author to `contact` (replacing any earlier link), or says they are not `contact`.
 pub async fn set_link(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     network: Network,
     handle: &str,
     contact: i64,
@@ -293,7 +290,7 @@ pub async fn set_link(
 ) -> Result<(), StoreError> {
     if linked {
         sqlx::query(
-            "DELETE FROM author_links WHERE network = ? AND handle = ? AND (linked = 1 OR contact_id = ?)",
+            "DELETE FROM author_links WHERE network = $1 AND handle = $2 AND (linked = 1 OR contact_id = $3)",
         )
         .bind(network.as_str())
         .bind(handle)
@@ -301,7 +298,7 @@ pub async fn set_link(
         .execute(&mut *conn)
         .await?;
     } else {
-        sqlx::query("DELETE FROM author_links WHERE network = ? AND handle = ? AND contact_id = ?")
+        sqlx::query("DELETE FROM author_links WHERE network = $1 AND handle = $2 AND contact_id = $3")
             .bind(network.as_str())
             .bind(handle)
             .bind(contact)
@@ -309,12 +306,12 @@ pub async fn set_link(
             .await?;
     }
     sqlx::query(
-        "INSERT INTO author_links (network, handle, contact_id, linked, agent, at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO author_links (network, handle, contact_id, linked, agent, at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(network.as_str())
     .bind(handle)
     .bind(contact)
-    .bind(linked)
+    .bind(Flag(linked))
     .bind(agent)
     .bind(to_millis(at))
     .execute(&mut *conn)
@@ -325,7 +322,7 @@ pub async fn set_link(
 /// Folds `gone` into `keep`: fields merged, agents' links moved, `gone` deleted. `false` if either is
 /// missing.
 pub async fn merge(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     keep: i64,
     gone: i64,
     now: DateTime<Utc>,
@@ -339,11 +336,12 @@ pub async fn merge(
     // The contact kept wins where both say something; the other fills its gaps and adds its lists.
     let fields = b.fields.merged_with(a.fields);
     update(conn, keep, &fields, now).await?;
-    // A link to `gone` becomes a link to `keep`, unless the author already has a word about `keep`.
+    // A link to `gone` becomes a link to `keep`, unless the author already has a word about `keep` (then the
+    // link to `gone` goes with it). One author has at most one link, so the move can never collide.
     sqlx::query(
-        "UPDATE OR IGNORE author_links SET contact_id = ? WHERE contact_id = ?
+        "UPDATE author_links SET contact_id = $1 WHERE contact_id = $2
            AND NOT EXISTS (SELECT 1 FROM author_links o WHERE o.network = author_links.network
-                              AND o.handle = author_links.handle AND o.contact_id = ?)",
+                              AND o.handle = author_links.handle AND o.contact_id = $3)",
     )
     .bind(keep)
     .bind(gone)
@@ -358,7 +356,7 @@ pub async fn merge(
 /// its Bluesky DID, a handle on its domain, or a link from an agent. The engine keeps those the matcher
 /// links to the contact.
 pub async fn possible_authors(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     contact: &Contact,
 ) -> Result<Vec<AuthorFacts>, StoreError> {
     let mut handles: Vec<(String, String)> = Vec::new();
@@ -366,7 +364,7 @@ pub async fn possible_authors(
         match network {
             Network::Bluesky if key.starts_with("did:") => {
                 let rows: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT network, handle FROM authors WHERE network = 'bluesky' AND profile_url = ?",
+                    "SELECT network, handle FROM authors WHERE network = 'bluesky' AND profile_url = $1",
                 )
                 .bind(format!("https://bsky.app/profile/{key}"))
                 .fetch_all(&mut *conn)
@@ -380,7 +378,7 @@ pub async fn possible_authors(
     for domain in contact.fields.domains() {
         handles.push(("bluesky".into(), domain.clone()));
         let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT network, handle FROM authors WHERE network = 'mastodon' AND verified_links LIKE ?",
+            "SELECT network, handle FROM authors WHERE network = 'mastodon' AND verified_links LIKE $1",
         )
         .bind(format!("%{domain}%"))
         .fetch_all(&mut *conn)
@@ -388,7 +386,7 @@ pub async fn possible_authors(
         handles.extend(rows);
     }
     let linked: Vec<(String, String)> =
-        sqlx::query_as("SELECT network, handle FROM author_links WHERE contact_id = ? AND linked = 1")
+        sqlx::query_as("SELECT network, handle FROM author_links WHERE contact_id = $1 AND linked = 1")
             .bind(contact.id)
             .fetch_all(&mut *conn)
             .await?;
@@ -398,7 +396,7 @@ pub async fn possible_authors(
     let mut out = Vec::new();
     for (network, handle) in handles {
         let row: Option<(Option<String>, Option<String>, String)> = sqlx::query_as(
-            "SELECT display_name, profile_url, verified_links FROM authors WHERE network = ? AND handle = ?",
+            "SELECT display_name, profile_url, verified_links FROM authors WHERE network = $1 AND handle = $2",
         )
         .bind(&network)
         .bind(&handle)

@@ -1,7 +1,7 @@
 //! The brand's own handles.
 
 use earshot_core::{Handle, Network, Role};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::{HandleId, StoreError};
 
@@ -17,9 +17,9 @@ pub struct HandleRow {
 }
 
 /// Adds a handle, or updates its role and display name if it is already known.
-pub async fn upsert(conn: &mut SqliteConnection, handle: &Handle) -> Result<HandleId, StoreError> {
+pub async fn upsert(conn: &mut AnyConnection, handle: &Handle) -> Result<HandleId, StoreError> {
     let id = sqlx::query_scalar(
-        "INSERT INTO handles (network, account, role, display_name) VALUES (?, ?, ?, ?)
+        "INSERT INTO handles (network, account, role, display_name) VALUES ($1, $2, $3, $4)
          ON CONFLICT (network, account) DO UPDATE SET role = excluded.role,
              display_name = COALESCE(excluded.display_name, handles.display_name)
          RETURNING id",
@@ -52,7 +52,7 @@ pub(crate) fn decode(row: RawHandleRow) -> Result<HandleRow, StoreError> {
 }
 
 /// Every handle, by network then account, each with its open item count.
-pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<HandleRow>, StoreError> {
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<HandleRow>, StoreError> {
     let rows: Vec<RawHandleRow> = sqlx::query_as(
         "SELECT h.id, h.network, h.account, h.role, h.display_name,
                 (SELECT COUNT(*) FROM mention_handles mh JOIN mentions m ON m.id = mh.mention_id
@@ -65,8 +65,8 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<HandleRow>, StoreEr
 }
 
 /// Changes what a handle is for. Returns false when there is no such handle.
-pub async fn set_role(conn: &mut SqliteConnection, id: HandleId, role: Role) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE handles SET role = ? WHERE id = ?")
+pub async fn set_role(conn: &mut AnyConnection, id: HandleId, role: Role) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE handles SET role = $1 WHERE id = $2")
         .bind(role.as_str())
         .bind(id.0)
         .execute(conn)
@@ -75,9 +75,9 @@ pub async fn set_role(conn: &mut SqliteConnection, id: HandleId, role: Role) -> 
 }
 
 /// How many inbox items belong to a handle, open or done.
-pub async fn item_count(conn: &mut SqliteConnection, id: HandleId) -> Result<i64, StoreError> {
+pub async fn item_count(conn: &mut AnyConnection, id: HandleId) -> Result<i64, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM mention_handles WHERE handle_id = ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM mention_handles WHERE handle_id = $1")
             .bind(id.0)
             .fetch_one(conn)
             .await?,

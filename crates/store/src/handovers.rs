@@ -1,7 +1,7 @@
 //! Shift handovers: what the leaving agent left for the next one.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::agents::AgentId;
 use crate::{from_millis, to_millis, StoreError};
@@ -18,13 +18,13 @@ pub struct HandoverRow {
 }
 
 pub async fn add(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     agent: Option<AgentId>,
     ended_at: DateTime<Utc>,
     summary: &str,
 ) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO handovers (agent_id, ended_at, summary) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO handovers (agent_id, ended_at, summary) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(agent.map(|a| a.0))
     .bind(to_millis(ended_at))
@@ -36,11 +36,11 @@ pub async fn add(
 type Raw = (i64, Option<String>, i64, String, Option<String>, Option<i64>);
 
 /// The newest handovers first.
-pub async fn recent(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<HandoverRow>, StoreError> {
+pub async fn recent(conn: &mut AnyConnection, limit: i64) -> Result<Vec<HandoverRow>, StoreError> {
     let rows: Vec<Raw> = sqlx::query_as(
         "SELECT h.id, a.name, h.ended_at, h.summary, r.name, h.read_at FROM handovers h
            LEFT JOIN agents a ON a.id = h.agent_id LEFT JOIN agents r ON r.id = h.read_by
-          ORDER BY h.ended_at DESC, h.id DESC LIMIT ?",
+          ORDER BY h.ended_at DESC, h.id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(conn)
@@ -60,13 +60,13 @@ pub async fn recent(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<Hando
 
 /// Marks a handover read by the agent taking over. The first reader is kept.
 pub async fn mark_read(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     reader: AgentId,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE handovers SET read_by = COALESCE(read_by, ?), read_at = COALESCE(read_at, ?) WHERE id = ?",
+        "UPDATE handovers SET read_by = COALESCE(read_by, $1), read_at = COALESCE(read_at, $2) WHERE id = $3",
     )
     .bind(reader.0)
     .bind(to_millis(now))

@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use earshot_core::{Intent, ItemStatus, Labels, Network, Queue, Role, Stage};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::AnyConnection;
+
+use crate::sql::{Dialect, Sql};
+use crate::Flag;
 
 use crate::agents::AgentId;
 use crate::handles::HandleRow;
@@ -70,7 +73,19 @@ pub fn fts_query(input: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-fn push_where(q: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
+/// [`fts_query`] for PostgreSQL: every word folded as the stored text is (no accents, lower case), matched as
+/// a prefix, all of them required. Folded words hold only letters and digits, so nothing typed is read as
+/// `tsquery` syntax.
+pub fn ts_query(input: &str) -> Option<String> {
+    let words: Vec<String> = earshot_crm::name_key(input)
+        .split_whitespace()
+        .take(16)
+        .map(|w| format!("{w}:*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" & "))
+}
+
+fn push_where(q: &mut Sql<'_>, filter: &InboxFilter, dialect: Dialect) {
     q.push(" WHERE 1 = 1");
     if let Some(status) = filter.status {
         q.push(" AND m.status = ").push_bind(status.as_str());
@@ -115,17 +130,30 @@ fn push_where(q: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
         .push_bind(role.as_str())
         .push(")");
     }
-    if let Some(words) = filter.search.as_deref().and_then(fts_query) {
-        q.push(" AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ")
-            .push_bind(words)
-            .push(")");
+    if let Some(search) = filter.search.as_deref() {
+        match dialect {
+            Dialect::Sqlite => {
+                if let Some(words) = fts_query(search) {
+                    q.push(" AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ")
+                        .push_bind(words)
+                        .push(")");
+                }
+            }
+            Dialect::Postgres => {
+                if let Some(words) = ts_query(search) {
+                    q.push(" AND m.id IN (SELECT mention_id FROM mentions_fts WHERE document @@ to_tsquery('simple', ")
+                        .push_bind(words)
+                        .push("))");
+                }
+            }
+        }
     }
 }
 
 /// How many items match the filter.
-pub async fn count(conn: &mut SqliteConnection, filter: &InboxFilter) -> Result<i64, StoreError> {
-    let mut q = QueryBuilder::new("SELECT COUNT(*) FROM mentions m");
-    push_where(&mut q, filter);
+pub async fn count(conn: &mut AnyConnection, filter: &InboxFilter) -> Result<i64, StoreError> {
+    let mut q = Sql::new("SELECT COUNT(*) FROM mentions m");
+    push_where(&mut q, filter, Dialect::of(conn));
     Ok(q.build_query_scalar().fetch_one(conn).await?)
 }
 
@@ -136,7 +164,7 @@ struct StoredRow {
     author_handle: String,
     author_name: Option<String>,
     author_followers: i64,
-    author_verified: bool,
+    author_verified: Flag,
     text: String,
     created_at: i64,
     status: String,
@@ -155,19 +183,19 @@ struct StoredRow {
 
 /// A page of matching items, highest priority first; equal priorities oldest first.
 pub async fn page(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     filter: &InboxFilter,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<InboxRow>, StoreError> {
-    let mut q = QueryBuilder::new(
+    let mut q = Sql::new(
         "SELECT m.id, m.network, a.handle AS author_handle, a.display_name AS author_name,
                 a.followers AS author_followers, a.verified AS author_verified, m.text, m.created_at,
                 m.status, m.rank_key, m.waiting_per_hour, m.reasons, m.labels, m.stage, m.snoozed_until,
                 m.first_seen_at, m.first_response_at, m.resolved_at, ag.name AS assignee, m.held_by_role
            FROM mentions m JOIN authors a ON a.id = m.author_id LEFT JOIN agents ag ON ag.id = m.assignee_id",
     );
-    push_where(&mut q, filter);
+    push_where(&mut q, filter, Dialect::of(conn));
     q.push(" ORDER BY m.rank_key DESC, m.created_at ASC, m.id ASC LIMIT ")
         .push_bind(limit.clamp(0, 1000))
         .push(" OFFSET ")
@@ -189,7 +217,7 @@ pub async fn page(
                 author_handle: r.author_handle,
                 author_name: r.author_name,
                 author_followers: r.author_followers,
-                author_verified: r.author_verified,
+                author_verified: r.author_verified.0,
                 text: r.text,
                 created_at: from_millis(r.created_at),
                 status: r.status.parse().map_err(bad)?,
@@ -217,7 +245,7 @@ pub async fn page(
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, ts_query};
 
     #[test]
     fn search_input_cannot_inject_fts_syntax() {
@@ -230,5 +258,8 @@ mod tests {
             Some("\"col\"* \"value\"* \"OR\"*".into())
         );
         assert_eq!(fts_query("  !!! "), None, "no words means no text filter");
+        assert_eq!(ts_query("Zoë's REFUND!"), Some("zoe:* & s:* & refund:*".into()));
+        assert_eq!(ts_query("a:* | !b & (c)"), Some("a:* & b:* & c:*".into()));
+        assert_eq!(ts_query(" ... "), None);
     }
 }

@@ -2,7 +2,7 @@
 //! without a reply). Triage learns from them, and they always win over the model.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::{from_millis, to_millis, ItemId, StoreError};
 
@@ -45,14 +45,14 @@ pub struct AgentLabel {
 
 /// Records an agent's answer, replacing an earlier answer to the same question about the same item.
 pub async fn put(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     item: ItemId,
     question: Question,
     answer: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO agent_labels (mention_id, question, answer, at) VALUES (?, ?, ?, ?)
+        "INSERT INTO agent_labels (mention_id, question, answer, at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (mention_id, question) DO UPDATE SET answer = excluded.answer, at = excluded.at",
     )
     .bind(item.0)
@@ -88,7 +88,7 @@ fn decode(rows: Vec<Stored>) -> Vec<AgentLabel> {
 }
 
 /// Every label, oldest first.
-pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<AgentLabel>, StoreError> {
+pub async fn all(conn: &mut AnyConnection) -> Result<Vec<AgentLabel>, StoreError> {
     let rows: Vec<Stored> = sqlx::query_as(
         "SELECT l.mention_id, m.text, l.question, l.answer, l.at
            FROM agent_labels l JOIN mentions m ON m.id = l.mention_id
@@ -100,11 +100,11 @@ pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<AgentLabel>, StoreEr
 }
 
 /// The labels of one item.
-pub async fn of_item(conn: &mut SqliteConnection, item: ItemId) -> Result<Vec<AgentLabel>, StoreError> {
+pub async fn of_item(conn: &mut AnyConnection, item: ItemId) -> Result<Vec<AgentLabel>, StoreError> {
     let rows: Vec<Stored> = sqlx::query_as(
         "SELECT l.mention_id, m.text, l.question, l.answer, l.at
            FROM agent_labels l JOIN mentions m ON m.id = l.mention_id
-          WHERE l.mention_id = ?",
+          WHERE l.mention_id = $1",
     )
     .bind(item.0)
     .fetch_all(conn)

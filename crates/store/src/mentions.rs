@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use earshot_core::{Engagement, Facet, ItemStatus, Labels, Mention, Network, Priority, Queue, Reason};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::handles::HandleRow;
-use crate::{from_millis, to_millis, HandleId, ItemId, StoreError};
+use crate::sql::Dialect;
+use crate::{from_millis, to_millis, Flag, HandleId, ItemId, StoreError};
 
 /// What storing a mention did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +24,7 @@ pub enum IngestOutcome {
 /// `seen_at` is when Earshot first saw it. An existing item keeps its text, status and rank: a second
 /// sighting only adds the handles it mentions.
 pub async fn ingest(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     mention: &Mention,
     priority: &Priority,
     labels: Option<&Labels>,
@@ -33,7 +34,7 @@ pub async fn ingest(
     let author_id: i64 = sqlx::query_scalar(
         "INSERT INTO authors (network, handle, display_name, followers, verified, bot, labels, created_at, profile_url,
                               verified_links)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (network, handle) DO UPDATE SET
              display_name = COALESCE(excluded.display_name, authors.display_name),
              followers = excluded.followers, verified = excluded.verified, bot = excluded.bot, labels = excluded.labels,
@@ -46,8 +47,8 @@ pub async fn ingest(
     .bind(author.handle.as_str())
     .bind(&author.display_name)
     .bind(i64::try_from(author.followers).unwrap_or(i64::MAX))
-    .bind(author.verified)
-    .bind(author.bot)
+    .bind(Flag(author.verified))
+    .bind(Flag(author.bot))
     .bind(serde_json::to_string(&author.labels).unwrap_or_else(|_| "[]".into()))
     .bind(author.created_at.map(to_millis))
     .bind(&author.profile_url)
@@ -58,7 +59,7 @@ pub async fn ingest(
     // A reply joins its parent's thread when we hold the parent.
     let root: String = match &mention.reply_to {
         Some(parent) => {
-            sqlx::query_scalar("SELECT conversation_root FROM mentions WHERE network = ? AND remote_id = ?")
+            sqlx::query_scalar("SELECT conversation_root FROM mentions WHERE network = $1 AND remote_id = $2")
                 .bind(mention.network.as_str())
                 .bind(parent)
                 .fetch_optional(&mut *conn)
@@ -74,7 +75,7 @@ pub async fn ingest(
         "INSERT INTO mentions (network, remote_id, url, author_id, text, facets, created_at, first_seen_at,
                                reply_to, quote_of, conversation_root, rank_key, waiting_per_hour, reasons,
                                labels, queue, intent, replies, reposts)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
          ON CONFLICT (network, remote_id) DO NOTHING
          RETURNING id",
     )
@@ -114,17 +115,28 @@ pub async fn ingest(
                 Some(name) => format!("{name} {}", author.handle),
                 None => author.handle.to_string(),
             };
-            sqlx::query("INSERT INTO mentions_fts (rowid, text, author) VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(&mention.text)
-                .bind(author_text)
-                .execute(&mut *conn)
-                .await?;
+            // SQLite's FTS5 folds accents and case itself; PostgreSQL's `simple` configuration only lowers
+            // case, so the text is folded here the same way search words are.
+            let fts = match Dialect::of(conn) {
+                Dialect::Sqlite => {
+                    sqlx::query("INSERT INTO mentions_fts (rowid, text, author) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(mention.text.clone())
+                        .bind(author_text)
+                }
+                Dialect::Postgres => {
+                    sqlx::query("INSERT INTO mentions_fts (mention_id, text, author) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(earshot_crm::name_key(&mention.text))
+                        .bind(earshot_crm::name_key(&author_text))
+                }
+            };
+            fts.execute(&mut *conn).await?;
             // The customer answered: items of this conversation that were waiting on them are open again.
             sqlx::query(
                 "UPDATE mentions SET stage = 'open', status = 'open', snoozed_until = NULL
-                  WHERE network = ? AND conversation_root = (SELECT conversation_root FROM mentions WHERE id = ?)
-                    AND author_id = ? AND stage = 'waiting' AND id <> ?",
+                  WHERE network = $1 AND conversation_root = (SELECT conversation_root FROM mentions WHERE id = $2)
+                    AND author_id = $3 AND stage = 'waiting' AND id <> $4",
             )
             .bind(mention.network.as_str())
             .bind(id)
@@ -135,7 +147,7 @@ pub async fn ingest(
             (ItemId(id), true)
         }
         None => {
-            let id = sqlx::query_scalar("SELECT id FROM mentions WHERE network = ? AND remote_id = ?")
+            let id = sqlx::query_scalar("SELECT id FROM mentions WHERE network = $1 AND remote_id = $2")
                 .bind(mention.network.as_str())
                 .bind(&mention.remote_id)
                 .fetch_one(&mut *conn)
@@ -147,8 +159,8 @@ pub async fn ingest(
     let mut added = 0;
     for account in &mention.mentions {
         added += sqlx::query(
-            "INSERT OR IGNORE INTO mention_handles (mention_id, handle_id)
-             SELECT ?, id FROM handles WHERE network = ? AND account = ?",
+            "INSERT INTO mention_handles (mention_id, handle_id)
+             SELECT $1, id FROM handles WHERE network = $2 AND account = $3 ON CONFLICT DO NOTHING",
         )
         .bind(id.0)
         .bind(mention.network.as_str())
@@ -168,7 +180,7 @@ pub async fn ingest(
 /// Raises an item's reply and repost counts to `e` where `e` is higher (a later sighting of the post).
 /// `true` when either count grew, so the caller can score the item again.
 pub async fn raise_engagement(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: ItemId,
     e: Engagement,
 ) -> Result<bool, StoreError> {
@@ -177,10 +189,13 @@ pub async fn raise_engagement(
         i64::try_from(e.reposts).unwrap_or(i64::MAX),
     );
     let done = sqlx::query(
-        "UPDATE mentions SET replies = MAX(COALESCE(replies, 0), ?), reposts = MAX(COALESCE(reposts, 0), ?)
-          WHERE id = ? AND (COALESCE(replies, -1) < ? OR COALESCE(reposts, -1) < ?)",
+        "UPDATE mentions SET replies = CASE WHEN COALESCE(replies, 0) > $1 THEN replies ELSE $2 END,
+                reposts = CASE WHEN COALESCE(reposts, 0) > $3 THEN reposts ELSE $4 END
+          WHERE id = $5 AND (COALESCE(replies, -1) < $6 OR COALESCE(reposts, -1) < $7)",
     )
     .bind(replies)
+    .bind(replies)
+    .bind(reposts)
     .bind(reposts)
     .bind(id.0)
     .bind(replies)
@@ -199,15 +214,15 @@ fn labels_json(labels: Option<&Labels>) -> Result<Option<String>, StoreError> {
 
 /// Replaces an item's triage and the priority drawn from it (after an agent's label, or a retrained model).
 pub async fn set_triage(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: ItemId,
     labels: &Labels,
     priority: &Priority,
 ) -> Result<(), StoreError> {
     let reasons = serde_json::to_string(&priority.reasons).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(
-        "UPDATE mentions SET labels = ?, queue = ?, intent = ?, rank_key = ?, waiting_per_hour = ?, reasons = ?
-          WHERE id = ?",
+        "UPDATE mentions SET labels = $1, queue = $2, intent = $3, rank_key = $4, waiting_per_hour = $5, reasons = $6
+          WHERE id = $7",
     )
     .bind(labels_json(Some(labels))?)
     .bind(labels.queue().as_str())
@@ -222,9 +237,9 @@ pub async fn set_triage(
 }
 
 /// Up to `limit` items that have never been triaged, oldest first.
-pub async fn untriaged(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<ItemId>, StoreError> {
+pub async fn untriaged(conn: &mut AnyConnection, limit: i64) -> Result<Vec<ItemId>, StoreError> {
     let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM mentions WHERE labels IS NULL ORDER BY id LIMIT ?")
+        sqlx::query_scalar("SELECT id FROM mentions WHERE labels IS NULL ORDER BY id LIMIT $1")
             .bind(limit)
             .fetch_all(conn)
             .await?;
@@ -232,7 +247,7 @@ pub async fn untriaged(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<It
 }
 
 /// Every open item's ID and text, oldest first (to find those like a labelled one).
-pub async fn open_texts(conn: &mut SqliteConnection) -> Result<Vec<(ItemId, String)>, StoreError> {
+pub async fn open_texts(conn: &mut AnyConnection) -> Result<Vec<(ItemId, String)>, StoreError> {
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, text FROM mentions WHERE status = 'open' ORDER BY id")
             .fetch_all(conn)
@@ -242,12 +257,12 @@ pub async fn open_texts(conn: &mut SqliteConnection) -> Result<Vec<(ItemId, Stri
 
 /// The IDs of the items with a status (or all), oldest first.
 pub async fn ids_with_status(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     status: Option<ItemStatus>,
 ) -> Result<Vec<ItemId>, StoreError> {
     let ids: Vec<i64> = match status {
         Some(s) => {
-            sqlx::query_scalar("SELECT id FROM mentions WHERE status = ? ORDER BY id")
+            sqlx::query_scalar("SELECT id FROM mentions WHERE status = $1 ORDER BY id")
                 .bind(s.as_str())
                 .fetch_all(conn)
                 .await?
@@ -262,7 +277,7 @@ pub async fn ids_with_status(
 }
 
 /// How many items have never been triaged.
-pub async fn count_untriaged(conn: &mut SqliteConnection) -> Result<i64, StoreError> {
+pub async fn count_untriaged(conn: &mut AnyConnection) -> Result<i64, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM mentions WHERE labels IS NULL")
             .fetch_one(conn)
@@ -328,8 +343,8 @@ struct StoredItem {
     author_handle: String,
     author_name: Option<String>,
     author_followers: i64,
-    author_verified: bool,
-    author_bot: bool,
+    author_verified: Flag,
+    author_bot: Flag,
     author_labels: String,
     author_created_at: Option<i64>,
     author_profile_url: Option<String>,
@@ -343,14 +358,14 @@ fn corrupt(id: i64, what: impl std::fmt::Display) -> StoreError {
 }
 
 /// One item, or `None` if there is no such item.
-pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<ItemRow>, StoreError> {
+pub async fn get(conn: &mut AnyConnection, id: ItemId) -> Result<Option<ItemRow>, StoreError> {
     let stored: Option<StoredItem> = sqlx::query_as(
         "SELECT m.id, m.network, m.remote_id, m.url, m.text, m.facets, m.created_at, m.first_seen_at,
                 m.reply_to, m.quote_of, m.conversation_root, m.status, m.waiting_per_hour, m.reasons, m.labels,
                 a.handle AS author_handle, a.display_name AS author_name, a.followers AS author_followers,
                 a.verified AS author_verified, a.bot AS author_bot, a.labels AS author_labels, a.created_at AS author_created_at,
                 a.profile_url AS author_profile_url, a.verified_links AS author_verified_links, m.replies, m.reposts
-           FROM mentions m JOIN authors a ON a.id = m.author_id WHERE m.id = ?",
+           FROM mentions m JOIN authors a ON a.id = m.author_id WHERE m.id = $1",
     )
     .bind(id.0)
     .fetch_optional(&mut *conn)
@@ -397,8 +412,8 @@ impl StoredItem {
                 handle: self.author_handle,
                 display_name: self.author_name,
                 followers: self.author_followers,
-                verified: self.author_verified,
-                bot: self.author_bot,
+                verified: self.author_verified.0,
+                bot: self.author_bot.0,
                 labels: serde_json::from_str(&self.author_labels).map_err(|e| corrupt(id, e))?,
                 created_at: self.author_created_at.map(from_millis),
                 profile_url: self.author_profile_url,
@@ -422,20 +437,17 @@ type ItemHandleRow = (i64, i64, String, String, String, Option<String>, i64);
 
 /// The handles each of `ids` belongs to, as (item, handle) pairs.
 pub async fn handles_of(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     ids: &[ItemId],
 ) -> Result<Vec<(ItemId, HandleRow)>, StoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = sqlx::QueryBuilder::new(
+    let mut q = crate::sql::Sql::new(
         "SELECT mh.mention_id, h.id, h.network, h.account, h.role, h.display_name, 0
            FROM mention_handles mh JOIN handles h ON h.id = mh.handle_id WHERE mh.mention_id IN (",
     );
-    let mut list = q.separated(", ");
-    for id in ids {
-        list.push_bind(id.0);
-    }
+    q.push_list(ids.iter().map(|id| id.0));
     q.push(") ORDER BY h.role, h.account");
     let rows: Vec<ItemHandleRow> = q.build_query_as().fetch_all(conn).await?;
     rows.into_iter()
@@ -453,7 +465,7 @@ type StoredThreadRow = (i64, String, String, Option<String>, String, String, i64
 
 /// The stored posts of a thread, oldest first.
 pub async fn thread(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     network: Network,
     root: &str,
     limit: i64,
@@ -461,8 +473,8 @@ pub async fn thread(
     let rows: Vec<StoredThreadRow> = sqlx::query_as(
         "SELECT m.id, m.remote_id, a.handle, a.display_name, m.text, m.facets, m.created_at
            FROM mentions m JOIN authors a ON a.id = m.author_id
-          WHERE m.network = ? AND (m.conversation_root = ? OR m.remote_id = ?)
-          ORDER BY m.created_at, m.remote_id LIMIT ?",
+          WHERE m.network = $1 AND (m.conversation_root = $2 OR m.remote_id = $3)
+          ORDER BY m.created_at, m.remote_id LIMIT $4",
     )
     .bind(network.as_str())
     .bind(root)
@@ -497,9 +509,9 @@ pub struct ThreadRow {
 }
 
 /// For tests and diagnostics: the handles of an item by ID, without the open counts.
-pub async fn handle_ids(conn: &mut SqliteConnection, id: ItemId) -> Result<Vec<HandleId>, StoreError> {
+pub async fn handle_ids(conn: &mut AnyConnection, id: ItemId) -> Result<Vec<HandleId>, StoreError> {
     let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT handle_id FROM mention_handles WHERE mention_id = ? ORDER BY handle_id")
+        sqlx::query_scalar("SELECT handle_id FROM mention_handles WHERE mention_id = $1 ORDER BY handle_id")
             .bind(id.0)
             .fetch_all(conn)
             .await?;

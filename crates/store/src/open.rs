@@ -1,55 +1,141 @@
 use std::path::Path;
-use std::str::FromStr;
+use std::sync::Once;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 
+use crate::sql::Dialect;
 use crate::StoreError;
 
-/// The connection pool of one workspace database.
-pub type Database = SqlitePool;
+/// The connection pool of one workspace database: a SQLite file for one person, or a team's PostgreSQL.
+pub type Database = AnyPool;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
-/// Opens (creating if needed) the workspace database at `path` and brings its schema up to date.
+pub(crate) fn install_drivers() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(sqlx::any::install_default_drivers);
+}
+
+/// Opens (creating if needed) the personal workspace database at `path` and brings its schema up to date.
 ///
 /// WAL lets the CLI read while the app writes; a busy timeout makes a writer wait rather than fail.
 pub async fn open(path: &Path) -> Result<Database, StoreError> {
     let display = path.display().to_string();
-    let options = SqliteConnectOptions::from_str("sqlite:")
-        .map_err(|source| StoreError::Open {
-            path: display.clone(),
+    let Some(text) = path.to_str() else {
+        return Err(StoreError::Invalid(format!(
+            "Earshot cannot open its database at {display}: the path is not valid UTF-8. Choose a data folder whose name is plain text."
+        )));
+    };
+    // The path is percent-encoded so a `?` or `#` in a folder name stays part of the name.
+    let encoded: String = text
+        .chars()
+        .map(|c| match c {
+            '%' | '?' | '#' => format!("%{:02X}", c as u32),
+            c => c.to_string(),
+        })
+        .collect();
+    let url = format!("sqlite://{encoded}?mode=rwc");
+    connect_url(&url, &display).await
+}
+
+/// Connects to the database at `url` (`postgres://…`, or `sqlite://PATH`) and brings its schema up to date.
+pub async fn connect(url: &str) -> Result<Database, StoreError> {
+    connect_url(url, &redact(url)).await
+}
+
+async fn connect_url(url: &str, shown: &str) -> Result<Database, StoreError> {
+    install_drivers();
+    let is_sqlite = url.starts_with("sqlite:");
+    let failed = |source| match is_sqlite {
+        true => StoreError::Open {
+            path: shown.to_owned(),
             source,
-        })?
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
+        },
+        false => StoreError::Connect {
+            url: shown.to_owned(),
+            source,
+        },
+    };
+    let options: AnyConnectOptions = url.parse().map_err(failed)?;
+    let options = options.disable_statement_logging();
+    let pool = AnyPoolOptions::new()
+        .max_connections(if is_sqlite { 4 } else { 8 })
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                if Dialect::of(conn) == Dialect::Sqlite {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+                         PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await
-        .map_err(|source| StoreError::Open {
-            path: display,
-            source,
-        })?;
-    MIGRATOR.run(&pool).await?;
+        .map_err(failed)?;
+    let dialect = {
+        let conn = pool.acquire().await?;
+        Dialect::of(&conn)
+    };
+    match dialect {
+        Dialect::Sqlite => SQLITE.run(&pool).await?,
+        Dialect::Postgres => POSTGRES.run(&pool).await?,
+    }
     Ok(pool)
 }
 
+/// `url` with any password replaced by `***`, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((user_info, host)) => {
+                let user = user_info.split_once(':').map_or(user_info, |(user, _)| user);
+                if user_info.contains(':') {
+                    format!("{scheme}://{user}:***@{host}")
+                } else {
+                    format!("{scheme}://{user_info}@{host}")
+                }
+            }
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
 /// A connection from the pool, for a unit of work that needs no transaction.
-pub async fn acquire(db: &Database) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>, StoreError> {
+pub async fn acquire(db: &Database) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
     Ok(db.acquire().await?)
 }
 
 /// A transaction; the caller commits it with [`commit`] or drops it to roll back.
-pub async fn begin(db: &Database) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+pub async fn begin(db: &Database) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
     Ok(db.begin().await?)
 }
 
-pub async fn commit(tx: sqlx::Transaction<'static, sqlx::Sqlite>) -> Result<(), StoreError> {
+pub async fn commit(tx: sqlx::Transaction<'static, sqlx::Any>) -> Result<(), StoreError> {
     Ok(tx.commit().await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn a_password_never_reaches_a_message() {
+        assert_eq!(
+            redact("postgres://earshot:s3cret@db.example.com/inbox"),
+            "postgres://earshot:***@db.example.com/inbox"
+        );
+        assert_eq!(
+            redact("postgres://earshot@db/inbox"),
+            "postgres://earshot@db/inbox"
+        );
+        assert_eq!(redact("postgres://db/inbox"), "postgres://db/inbox");
+    }
 }

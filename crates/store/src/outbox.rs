@@ -3,7 +3,7 @@
 //! row up, with the same idempotency key.
 
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::accounts::AccountId;
 use crate::{from_millis, to_millis, ItemId, StoreError};
@@ -127,14 +127,14 @@ const COLUMNS: &str =
 
 /// Queues an action. Queuing the same key again returns the row already there and changes nothing.
 pub async fn enqueue(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     action: &NewAction<'_>,
     now: DateTime<Utc>,
 ) -> Result<OutboxId, StoreError> {
     sqlx::query(
         "INSERT INTO outbox (idempotency_key, account_id, item_id, kind, target, body, requested_by,
                              next_attempt_at, created_at, saved_reply_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(action.idempotency_key)
     .bind(action.account.0)
@@ -148,7 +148,7 @@ pub async fn enqueue(
     .bind(action.saved_reply)
     .execute(&mut *conn)
     .await?;
-    let id = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
+    let id = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = $1")
         .bind(action.idempotency_key)
         .fetch_one(conn)
         .await?;
@@ -157,25 +157,25 @@ pub async fn enqueue(
 
 /// Claims up to `limit` due rows for `hold` on behalf of `owner`, counting a try on each, oldest first.
 pub async fn claim_due(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     now: DateTime<Utc>,
     hold: Duration,
     limit: u32,
     owner: &str,
 ) -> Result<Vec<OutboxRow>, StoreError> {
     let rows: Vec<Stored> = sqlx::query_as(&format!(
-        "UPDATE outbox SET claimed_until = ?, claimed_by = ?, attempts = attempts + 1
+        "UPDATE outbox SET claimed_until = $1, claimed_by = $2, attempts = attempts + 1
           WHERE id IN (SELECT id FROM outbox
-                        WHERE state = 'pending' AND next_attempt_at <= ?
-                          AND (claimed_until IS NULL OR claimed_until < ?)
-                        ORDER BY id LIMIT ?)
+                        WHERE state = 'pending' AND next_attempt_at <= $3
+                          AND (claimed_until IS NULL OR claimed_until < $4)
+                        ORDER BY id LIMIT $5)
           RETURNING {COLUMNS}"
     ))
     .bind(to_millis(now + hold))
     .bind(owner)
     .bind(to_millis(now))
     .bind(to_millis(now))
-    .bind(limit)
+    .bind(i64::from(limit))
     .fetch_all(conn)
     .await?;
     let mut rows = rows
@@ -188,10 +188,10 @@ pub async fn claim_due(
 
 /// The thread of the item that one of our sent posts (by its URI) answered, so a reply to our answer joins
 /// the conversation it belongs to.
-pub async fn thread_of_result(conn: &mut SqliteConnection, uri: &str) -> Result<Option<String>, StoreError> {
+pub async fn thread_of_result(conn: &mut AnyConnection, uri: &str) -> Result<Option<String>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT m.conversation_root FROM outbox o JOIN mentions m ON m.id = o.item_id
-          WHERE o.result_id = ? AND o.state = 'sent' LIMIT 1",
+          WHERE o.result_id = $1 AND o.state = 'sent' LIMIT 1",
     )
     .bind(uri)
     .fetch_optional(conn)
@@ -199,10 +199,10 @@ pub async fn thread_of_result(conn: &mut SqliteConnection, uri: &str) -> Result<
 }
 
 /// Who holds live claims on pending rows.
-pub async fn claimants(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
+pub async fn claimants(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Vec<String>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT claimed_by FROM outbox
-          WHERE state = 'pending' AND claimed_by IS NOT NULL AND claimed_until >= ?",
+          WHERE state = 'pending' AND claimed_by IS NOT NULL AND claimed_until >= $1",
     )
     .bind(to_millis(now))
     .fetch_all(conn)
@@ -211,9 +211,9 @@ pub async fn claimants(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Resul
 
 /// Lets go of every claim `owner` holds (it has ended), so the rows are due again at once. The tries they
 /// counted stay counted.
-pub async fn release_claims(conn: &mut SqliteConnection, owner: &str) -> Result<u64, StoreError> {
+pub async fn release_claims(conn: &mut AnyConnection, owner: &str) -> Result<u64, StoreError> {
     Ok(
-        sqlx::query("UPDATE outbox SET claimed_until = NULL, claimed_by = NULL WHERE state = 'pending' AND claimed_by = ?")
+        sqlx::query("UPDATE outbox SET claimed_until = NULL, claimed_by = NULL WHERE state = 'pending' AND claimed_by = $1")
             .bind(owner)
             .execute(conn)
             .await?
@@ -223,15 +223,15 @@ pub async fn release_claims(conn: &mut SqliteConnection, owner: &str) -> Result<
 
 /// The network has it.
 pub async fn mark_sent(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: OutboxId,
     result_id: &str,
     result_url: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox SET state = 'sent', result_id = ?, result_url = ?, sent_at = ?, claimed_until = NULL,
-                last_error = NULL WHERE id = ?",
+        "UPDATE outbox SET state = 'sent', result_id = $1, result_url = $2, sent_at = $3, claimed_until = NULL,
+                last_error = NULL WHERE id = $4",
     )
     .bind(result_id)
     .bind(result_url)
@@ -241,9 +241,9 @@ pub async fn mark_sent(
     .await?;
     // Our first reply or direct message is the item's first response (for its SLA and the reports).
     sqlx::query(
-        "UPDATE mentions SET first_response_at = COALESCE(first_response_at, ?),
+        "UPDATE mentions SET first_response_at = COALESCE(first_response_at, $1),
                 stage = CASE stage WHEN 'new' THEN 'open' ELSE stage END
-          WHERE id = (SELECT item_id FROM outbox WHERE id = ? AND kind IN ('reply', 'dm'))",
+          WHERE id = (SELECT item_id FROM outbox WHERE id = $2 AND kind IN ('reply', 'dm'))",
     )
     .bind(to_millis(now))
     .bind(id.0)
@@ -254,14 +254,14 @@ pub async fn mark_sent(
 
 /// This try failed but a later one may work: try again at `next_at`.
 pub async fn mark_retry(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: OutboxId,
     error: &str,
     next_at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox SET last_error = ?, next_attempt_at = ?, claimed_until = NULL
-          WHERE id = ? AND state = 'pending'",
+        "UPDATE outbox SET last_error = $1, next_attempt_at = $2, claimed_until = NULL
+          WHERE id = $3 AND state = 'pending'",
     )
     .bind(error)
     .bind(to_millis(next_at))
@@ -272,8 +272,8 @@ pub async fn mark_retry(
 }
 
 /// No retry will help until a person acts (the post was deleted, the text is too long, the token revoked).
-pub async fn mark_failed(conn: &mut SqliteConnection, id: OutboxId, error: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE outbox SET state = 'failed', last_error = ?, claimed_until = NULL WHERE id = ?")
+pub async fn mark_failed(conn: &mut AnyConnection, id: OutboxId, error: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE outbox SET state = 'failed', last_error = $1, claimed_until = NULL WHERE id = $2")
         .bind(error)
         .bind(id.0)
         .execute(conn)
@@ -282,14 +282,10 @@ pub async fn mark_failed(conn: &mut SqliteConnection, id: OutboxId, error: &str)
 }
 
 /// A person asked to try a failed action again. Returns false if it was not failed.
-pub async fn retry(
-    conn: &mut SqliteConnection,
-    id: OutboxId,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
+pub async fn retry(conn: &mut AnyConnection, id: OutboxId, now: DateTime<Utc>) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, claimed_until = NULL
-          WHERE id = ? AND state = 'failed'",
+        "UPDATE outbox SET state = 'pending', next_attempt_at = $1, claimed_until = NULL
+          WHERE id = $2 AND state = 'failed'",
     )
     .bind(to_millis(now))
     .bind(id.0)
@@ -298,8 +294,8 @@ pub async fn retry(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: OutboxId) -> Result<Option<OutboxRow>, StoreError> {
-    let row: Option<Stored> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?"))
+pub async fn get(conn: &mut AnyConnection, id: OutboxId) -> Result<Option<OutboxRow>, StoreError> {
+    let row: Option<Stored> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
         .bind(id.0)
         .fetch_optional(conn)
         .await?;
@@ -308,25 +304,25 @@ pub async fn get(conn: &mut SqliteConnection, id: OutboxId) -> Result<Option<Out
 
 /// The newest actions first; for one item when `item` is given.
 pub async fn list(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     item: Option<ItemId>,
     limit: u32,
 ) -> Result<Vec<OutboxRow>, StoreError> {
     let rows: Vec<Stored> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE (? IS NULL OR item_id = ?) ORDER BY id DESC LIMIT ?"
+        "SELECT {COLUMNS} FROM outbox WHERE ($1 IS NULL OR item_id = $2) ORDER BY id DESC LIMIT $3"
     ))
     .bind(item.map(|i| i.0))
     .bind(item.map(|i| i.0))
-    .bind(limit)
+    .bind(i64::from(limit))
     .fetch_all(conn)
     .await?;
     rows.into_iter().map(Stored::decode).collect()
 }
 
 /// When the next pending action falls due, for a sender deciding how long to sleep.
-pub async fn next_due(conn: &mut SqliteConnection) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub async fn next_due(conn: &mut AnyConnection) -> Result<Option<DateTime<Utc>>, StoreError> {
     let at: Option<i64> = sqlx::query_scalar(
-        "SELECT MIN(COALESCE(MAX(next_attempt_at, claimed_until), next_attempt_at)) FROM outbox
+        "SELECT MIN(CASE WHEN claimed_until > next_attempt_at THEN claimed_until ELSE next_attempt_at END) FROM outbox
           WHERE state = 'pending'",
     )
     .fetch_one(conn)

@@ -1,7 +1,7 @@
 //! Saved replies, and which of them an author has already been sent.
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::{from_millis, to_millis, StoreError};
 
@@ -33,7 +33,7 @@ const SELECT: &str = "SELECT r.id, r.title, r.body, r.updated_at,
 
 /// Adds a saved reply, or changes one when `id` is given. Returns its ID, or `None` if `id` names none.
 pub async fn save(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: Option<i64>,
     title: &str,
     body: &str,
@@ -41,7 +41,7 @@ pub async fn save(
 ) -> Result<Option<i64>, StoreError> {
     Ok(match id {
         Some(id) => {
-            let done = sqlx::query("UPDATE saved_replies SET title = ?, body = ?, updated_at = ? WHERE id = ?")
+            let done = sqlx::query("UPDATE saved_replies SET title = $1, body = $2, updated_at = $3 WHERE id = $4")
                 .bind(title)
                 .bind(body)
                 .bind(to_millis(now))
@@ -52,7 +52,7 @@ pub async fn save(
         }
         None => Some(
             sqlx::query_scalar(
-                "INSERT INTO saved_replies (title, body, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
+                "INSERT INTO saved_replies (title, body, created_at, updated_at) VALUES ($1, $2, $3, $4) RETURNING id",
             )
             .bind(title)
             .bind(body)
@@ -64,16 +64,16 @@ pub async fn save(
     })
 }
 
-pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query("DELETE FROM saved_replies WHERE id = ?")
+pub async fn delete(conn: &mut AnyConnection, id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM saved_replies WHERE id = $1")
         .bind(id)
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<SavedReplyRow>, StoreError> {
-    let row: Option<Raw> = sqlx::query_as(&format!("{SELECT} WHERE r.id = ?"))
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<SavedReplyRow>, StoreError> {
+    let row: Option<Raw> = sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await?;
@@ -81,8 +81,8 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> Result<Option<SavedRep
 }
 
 /// All saved replies, by title.
-pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<SavedReplyRow>, StoreError> {
-    let rows: Vec<Raw> = sqlx::query_as(&format!("{SELECT} ORDER BY r.title COLLATE NOCASE, r.id"))
+pub async fn list(conn: &mut AnyConnection) -> Result<Vec<SavedReplyRow>, StoreError> {
+    let rows: Vec<Raw> = sqlx::query_as(&format!("{SELECT} ORDER BY LOWER(r.title), r.id"))
         .fetch_all(conn)
         .await?;
     Ok(rows.into_iter().map(decode).collect())
@@ -90,14 +90,14 @@ pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<SavedReplyRow>, Sto
 
 /// When this saved reply last went (or is going) to the author of `item`, on any of their items.
 pub async fn last_sent_to_author_of(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     saved_reply: i64,
     item: crate::ItemId,
 ) -> Result<Option<DateTime<Utc>>, StoreError> {
     let at: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(o.created_at) FROM outbox o JOIN mentions m ON m.id = o.item_id
-          WHERE o.saved_reply_id = ? AND o.state <> 'failed'
-            AND m.author_id = (SELECT author_id FROM mentions WHERE id = ?)",
+          WHERE o.saved_reply_id = $1 AND o.state <> 'failed'
+            AND m.author_id = (SELECT author_id FROM mentions WHERE id = $2)",
     )
     .bind(saved_reply)
     .bind(item.0)

@@ -3,7 +3,9 @@
 //! and the actions sent. Filters narrow by handle, role and network.
 
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::AnyConnection;
+
+use crate::sql::{Dialect, Sql};
 
 use crate::{from_millis, to_millis, HandleId, ItemId, StoreError};
 
@@ -31,7 +33,7 @@ pub enum SplitBy {
     Agent,
 }
 
-fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &ReportFilter) {
+fn push_filter(q: &mut Sql<'_>, f: &ReportFilter) {
     if let Some(network) = &f.network {
         q.push(" AND m.network = ").push_bind(network.clone());
     }
@@ -90,14 +92,14 @@ pub struct SplitCount {
 /// Mention counts by split, queue and intent, for posts written in `[from, to)`. A post on two handles of
 /// the same role counts once for that role.
 pub async fn volume_split(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     filter: &ReportFilter,
     by: SplitBy,
 ) -> Result<Vec<SplitCount>, StoreError> {
     let (key, name, joins) = split_parts(by);
-    let mut q = QueryBuilder::new(format!(
+    let mut q = Sql::new(format!(
         "SELECT {key} AS k, MAX({name}), m.queue, m.intent, COUNT(DISTINCT m.id) FROM mentions m{joins}
           WHERE m.created_at >= "
     ));
@@ -122,7 +124,7 @@ pub async fn volume_split(
 /// Actions sent in `[from, to)` by split and kind, as (key, name, kind, count). By agent, the split is who
 /// asked for the action; otherwise the handle it was sent from.
 pub async fn sent_split(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     filter: &ReportFilter,
@@ -139,7 +141,7 @@ pub async fn sent_split(
             "COALESCE(o.requested_by, 'Unassigned')",
         ),
     };
-    let mut q = QueryBuilder::new(format!(
+    let mut q = Sql::new(format!(
         "SELECT {key} AS k, MAX({name}), o.kind, COUNT(*) FROM outbox o
            JOIN accounts ac ON ac.id = o.account_id JOIN handles h ON h.id = ac.handle_id
           WHERE o.state = 'sent' AND o.sent_at >= "
@@ -153,7 +155,7 @@ pub async fn sent_split(
 }
 
 /// The report filter, over sent actions `o` from handles `h`.
-fn push_sent_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &ReportFilter) {
+fn push_sent_filter(q: &mut Sql<'_>, f: &ReportFilter) {
     if let Some(network) = &f.network {
         q.push(" AND h.network = ").push_bind(network.clone());
     }
@@ -184,12 +186,12 @@ pub struct BucketCount {
 
 /// Mention counts by bucket, queue and intent, for posts written in `[from, to)`.
 pub async fn volume(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     filter: &ReportFilter,
 ) -> Result<Vec<BucketCount>, StoreError> {
-    let mut q = QueryBuilder::new("SELECT (m.created_at / ");
+    let mut q = Sql::new("SELECT (m.created_at / ");
     q.push(BUCKET_MS.to_string())
         .push(") AS b, m.queue, m.intent, COUNT(*) FROM mentions m WHERE m.created_at >= ")
         .push_bind(to_millis(from))
@@ -226,17 +228,21 @@ pub struct WorkedItem {
 
 /// Actionable (non-spam) items written in `[from, to)`, with their work times.
 pub async fn worked(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     filter: &ReportFilter,
 ) -> Result<Vec<WorkedItem>, StoreError> {
-    let mut q = QueryBuilder::new(
+    let handles = match Dialect::of(conn) {
+        Dialect::Sqlite => "group_concat(mh.handle_id)",
+        Dialect::Postgres => "string_agg(CAST(mh.handle_id AS TEXT), ',')",
+    };
+    let mut q = Sql::new(format!(
         "SELECT m.id, m.created_at, m.first_seen_at, m.first_response_at, m.resolved_at, m.stage,
-                (SELECT group_concat(mh.handle_id) FROM mention_handles mh WHERE mh.mention_id = m.id),
+                (SELECT {handles} FROM mention_handles mh WHERE mh.mention_id = m.id),
                 m.network, m.assignee_id, (SELECT a.name FROM agents a WHERE a.id = m.assignee_id)
-           FROM mentions m WHERE m.queue = 'actionable' AND m.created_at >= ",
-    );
+           FROM mentions m WHERE m.queue = 'actionable' AND m.created_at >= "
+    ));
     q.push_bind(to_millis(from))
         .push(" AND m.created_at < ")
         .push_bind(to_millis(to));
@@ -279,12 +285,12 @@ pub async fn worked(
 
 /// Actions sent in `[from, to)`, by kind and by who asked.
 pub async fn sent(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     filter: &ReportFilter,
 ) -> Result<Vec<(String, Option<String>, i64)>, StoreError> {
-    let mut q = QueryBuilder::new(
+    let mut q = Sql::new(
         "SELECT o.kind, o.requested_by, COUNT(*) FROM outbox o
            JOIN accounts ac ON ac.id = o.account_id JOIN handles h ON h.id = ac.handle_id
           WHERE o.state = 'sent' AND o.sent_at >= ",
@@ -312,7 +318,7 @@ pub struct AuthorActivity {
 
 /// The most-followed authors who wrote something that was not spam in `[from, to)`, most followed first.
 pub async fn top_authors(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     filter: &ReportFilter,
@@ -320,7 +326,7 @@ pub async fn top_authors(
 ) -> Result<Vec<AuthorActivity>, StoreError> {
     // Walks authors from the most followed (an index) and stops at `limit` who wrote in the period, so a
     // year of mentions is never scanned whole.
-    let mut q = QueryBuilder::new(
+    let mut q = Sql::new(
         "SELECT * FROM (SELECT a.id, a.network, a.handle, a.display_name, a.followers, a.verified,
                 (SELECT COUNT(*) FROM mentions m WHERE m.author_id = a.id AND m.queue <> 'spam' AND m.created_at >= ",
     );
@@ -359,13 +365,13 @@ pub async fn top_authors(
 /// Authors with actionable items in the working list now, most such items first, as (network, handle,
 /// open items).
 pub async fn open_by_author(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     limit: i64,
 ) -> Result<Vec<(String, String, i64)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT a.network, a.handle, COUNT(*) AS n FROM mentions m JOIN authors a ON a.id = m.author_id
           WHERE m.status = 'open' AND m.queue = 'actionable'
-          GROUP BY a.id ORDER BY n DESC, a.id LIMIT ?",
+          GROUP BY a.id ORDER BY n DESC, a.id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(conn)
@@ -373,7 +379,7 @@ pub async fn open_by_author(
 }
 
 /// Items in the working list now (new or open, not snoozed), by queue.
-pub async fn waiting_by_queue(conn: &mut SqliteConnection) -> Result<Vec<(String, i64)>, StoreError> {
+pub async fn waiting_by_queue(conn: &mut AnyConnection) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT queue, COUNT(*) FROM mentions WHERE status = 'open' GROUP BY queue ORDER BY queue",
     )
@@ -382,9 +388,7 @@ pub async fn waiting_by_queue(conn: &mut SqliteConnection) -> Result<Vec<(String
 }
 
 /// Items in the working list now that need a person, by our handle (an item on two handles counts for each).
-pub async fn waiting_by_handle(
-    conn: &mut SqliteConnection,
-) -> Result<Vec<(HandleId, String, i64)>, StoreError> {
+pub async fn waiting_by_handle(conn: &mut AnyConnection) -> Result<Vec<(HandleId, String, i64)>, StoreError> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT h.id, h.account, COUNT(m.id) FROM handles h
            LEFT JOIN mention_handles mh ON mh.handle_id = h.id
@@ -400,10 +404,10 @@ pub async fn waiting_by_handle(
 }
 
 /// The actionable items waiting longest for a first reply, oldest first.
-pub async fn longest_waiting(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<ItemId>, StoreError> {
+pub async fn longest_waiting(conn: &mut AnyConnection, limit: i64) -> Result<Vec<ItemId>, StoreError> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM mentions WHERE status = 'open' AND queue = 'actionable' AND first_response_at IS NULL
-          ORDER BY MAX(created_at, first_seen_at), id LIMIT ?",
+          ORDER BY CASE WHEN first_seen_at > created_at THEN first_seen_at ELSE created_at END, id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(conn)

@@ -1,13 +1,13 @@
 //! X's billing ledger: what was read and written, per handle and UTC day, counted as X bills it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::{to_millis, StoreError};
 
 /// Records billable resources. One already counted for the same app, kind and UTC day is not counted again.
 pub async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     app: &str,
     kind: &str,
     resources: &[String],
@@ -18,7 +18,7 @@ pub async fn record(
     let mut added = 0;
     for resource in resources {
         let done = sqlx::query(
-            "INSERT INTO x_ledger (day, app, kind, resource, handle, at) VALUES (?, ?, ?, ?, ?, ?)
+            "INSERT INTO x_ledger (day, app, kind, resource, handle, at) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT DO NOTHING",
         )
         .bind(&day)
@@ -36,12 +36,12 @@ pub async fn record(
 
 /// Counts per handle and kind over the UTC days `from..=to`.
 pub async fn counts(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(String, String, i64)>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT handle, kind, COUNT(*) FROM x_ledger WHERE day >= ? AND day <= ?
+        "SELECT handle, kind, COUNT(*) FROM x_ledger WHERE day >= $1 AND day <= $2
          GROUP BY handle, kind ORDER BY handle, kind",
     )
     .bind(from.to_string())

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use earshot_core::Stage;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::agents::AgentId;
 use crate::{from_millis, to_millis, ItemId, StoreError};
@@ -67,8 +67,8 @@ fn decode(r: RawWork) -> Result<WorkRow, StoreError> {
     })
 }
 
-pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<WorkRow>, StoreError> {
-    let row: Option<RawWork> = sqlx::query_as(&format!("{SELECT_WORK} WHERE m.id = ?"))
+pub async fn get(conn: &mut AnyConnection, id: ItemId) -> Result<Option<WorkRow>, StoreError> {
+    let row: Option<RawWork> = sqlx::query_as(&format!("{SELECT_WORK} WHERE m.id = $1"))
         .bind(id.0)
         .fetch_optional(conn)
         .await?;
@@ -76,16 +76,13 @@ pub async fn get(conn: &mut SqliteConnection, id: ItemId) -> Result<Option<WorkR
 }
 
 /// The work state of many items at once, in no particular order.
-pub async fn many(conn: &mut SqliteConnection, ids: &[ItemId]) -> Result<Vec<WorkRow>, StoreError> {
+pub async fn many(conn: &mut AnyConnection, ids: &[ItemId]) -> Result<Vec<WorkRow>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let sql = format!("{SELECT_WORK} WHERE m.id IN ({marks})");
-        let mut q = sqlx::query_as::<_, RawWork>(&sql).persistent(false);
-        for id in chunk {
-            q = q.bind(id.0);
-        }
-        for row in q.fetch_all(&mut *conn).await? {
+        let mut q = crate::sql::Sql::new(format!("{SELECT_WORK} WHERE m.id IN ("));
+        q.push_list(chunk.iter().map(|id| id.0)).push(")");
+        let rows: Vec<RawWork> = q.build_query_as().persistent(false).fetch_all(&mut *conn).await?;
+        for row in rows {
             out.push(decode(row)?);
         }
     }
@@ -95,15 +92,15 @@ pub async fn many(conn: &mut SqliteConnection, ids: &[ItemId]) -> Result<Vec<Wor
 /// Moves an item to a stage. Resolving stamps the resolution time; opening again clears it. Any snooze ends.
 /// Returns `false` if there is no such item.
 pub async fn set_stage(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: ItemId,
     stage: Stage,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE mentions SET stage = ?, status = ?, snoozed_until = NULL,
-                resolved_at = CASE ? WHEN 'resolved' THEN ? WHEN 'ignored' THEN resolved_at ELSE NULL END
-          WHERE id = ?",
+        "UPDATE mentions SET stage = $1, status = $2, snoozed_until = NULL,
+                resolved_at = CASE $3 WHEN 'resolved' THEN $4 WHEN 'ignored' THEN resolved_at ELSE NULL END
+          WHERE id = $5",
     )
     .bind(stage.as_str())
     .bind(stage.status().as_str())
@@ -116,8 +113,8 @@ pub async fn set_stage(
 }
 
 /// Someone opened a new item: it is no longer new.
-pub async fn mark_seen(conn: &mut SqliteConnection, id: ItemId) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE mentions SET stage = 'open' WHERE id = ? AND stage = 'new'")
+pub async fn mark_seen(conn: &mut AnyConnection, id: ItemId) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE mentions SET stage = 'open' WHERE id = $1 AND stage = 'new'")
         .bind(id.0)
         .execute(conn)
         .await?;
@@ -125,12 +122,8 @@ pub async fn mark_seen(conn: &mut SqliteConnection, id: ItemId) -> Result<bool, 
 }
 
 /// Takes an item out of the list until `until`; it keeps its stage.
-pub async fn snooze(
-    conn: &mut SqliteConnection,
-    id: ItemId,
-    until: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE mentions SET snoozed_until = ?, status = 'done' WHERE id = ?")
+pub async fn snooze(conn: &mut AnyConnection, id: ItemId, until: DateTime<Utc>) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE mentions SET snoozed_until = $1, status = 'done' WHERE id = $2")
         .bind(to_millis(until))
         .bind(id.0)
         .execute(conn)
@@ -140,12 +133,12 @@ pub async fn snooze(
 
 /// Brings back every item whose snooze has ended. A snoozed item that was waiting on the customer comes back
 /// open: the agent asked to be reminded.
-pub async fn wake_due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<ItemId>, StoreError> {
+pub async fn wake_due(conn: &mut AnyConnection, now: DateTime<Utc>) -> Result<Vec<ItemId>, StoreError> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "UPDATE mentions SET snoozed_until = NULL, status = CASE stage WHEN 'resolved' THEN 'done'
                 WHEN 'ignored' THEN 'done' ELSE 'open' END,
                 stage = CASE stage WHEN 'waiting' THEN 'open' ELSE stage END
-          WHERE snoozed_until IS NOT NULL AND snoozed_until <= ? RETURNING id",
+          WHERE snoozed_until IS NOT NULL AND snoozed_until <= $1 RETURNING id",
     )
     .bind(to_millis(now))
     .fetch_all(conn)
@@ -154,7 +147,7 @@ pub async fn wake_due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result
 }
 
 /// When the next snooze ends, for the worker's timer.
-pub async fn next_wake(conn: &mut SqliteConnection) -> Result<Option<DateTime<Utc>>, StoreError> {
+pub async fn next_wake(conn: &mut AnyConnection) -> Result<Option<DateTime<Utc>>, StoreError> {
     let at: Option<i64> =
         sqlx::query_scalar("SELECT MIN(snoozed_until) FROM mentions WHERE snoozed_until IS NOT NULL")
             .fetch_one(conn)
@@ -164,12 +157,12 @@ pub async fn next_wake(conn: &mut SqliteConnection) -> Result<Option<DateTime<Ut
 
 /// Gives the item to a person, or to a role (then no one person holds it), or to no one.
 pub async fn hold(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: ItemId,
     agent: Option<AgentId>,
     role: Option<&str>,
 ) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE mentions SET assignee_id = ?, held_by_role = ? WHERE id = ?")
+    let done = sqlx::query("UPDATE mentions SET assignee_id = $1, held_by_role = $2 WHERE id = $3")
         .bind(agent.map(|a| a.0))
         .bind(role)
         .bind(id.0)
@@ -189,14 +182,14 @@ pub struct ItemEvent {
 }
 
 pub async fn add_event(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     item: ItemId,
     at: DateTime<Utc>,
     agent: Option<AgentId>,
     kind: &str,
     detail: &serde_json::Value,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO item_events (item_id, at, agent_id, kind, detail) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO item_events (item_id, at, agent_id, kind, detail) VALUES ($1, $2, $3, $4, $5)")
         .bind(item.0)
         .bind(to_millis(at))
         .bind(agent.map(|a| a.0))
@@ -208,10 +201,10 @@ pub async fn add_event(
 }
 
 /// An item's events, oldest first.
-pub async fn events(conn: &mut SqliteConnection, item: ItemId) -> Result<Vec<ItemEvent>, StoreError> {
+pub async fn events(conn: &mut AnyConnection, item: ItemId) -> Result<Vec<ItemEvent>, StoreError> {
     let rows: Vec<(i64, Option<String>, String, String)> = sqlx::query_as(
         "SELECT e.at, ag.name, e.kind, e.detail FROM item_events e LEFT JOIN agents ag ON ag.id = e.agent_id
-          WHERE e.item_id = ? ORDER BY e.at, e.id",
+          WHERE e.item_id = $1 ORDER BY e.at, e.id",
     )
     .bind(item.0)
     .fetch_all(conn)
@@ -230,14 +223,14 @@ pub async fn events(conn: &mut SqliteConnection, item: ItemId) -> Result<Vec<Ite
 /// Open items (new, open or waiting, snoozed or not) that an agent holds, oldest first; all open items
 /// when `agent` is `None`.
 pub async fn open_items(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     agent: Option<AgentId>,
     limit: i64,
 ) -> Result<Vec<ItemId>, StoreError> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM mentions WHERE stage IN ('new', 'open', 'waiting') AND queue <> 'spam'
-            AND (? IS NULL OR assignee_id = ?)
-          ORDER BY MAX(created_at, first_seen_at) LIMIT ?",
+            AND ($1 IS NULL OR assignee_id = $2)
+          ORDER BY CASE WHEN first_seen_at > created_at THEN first_seen_at ELSE created_at END LIMIT $3",
     )
     .bind(agent.map(|a| a.0))
     .bind(agent.map(|a| a.0))
@@ -250,12 +243,12 @@ pub async fn open_items(
 /// Our sent replies and direct messages on items still open, newest first: the handover looks in them for
 /// promises.
 pub async fn sent_on_open_items(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     since: DateTime<Utc>,
 ) -> Result<Vec<(ItemId, String, DateTime<Utc>)>, StoreError> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT o.item_id, o.body, o.sent_at FROM outbox o JOIN mentions m ON m.id = o.item_id
-          WHERE o.state = 'sent' AND o.kind IN ('reply', 'dm') AND o.body IS NOT NULL AND o.sent_at >= ?
+          WHERE o.state = 'sent' AND o.kind IN ('reply', 'dm') AND o.body IS NOT NULL AND o.sent_at >= $1
             AND m.stage IN ('new', 'open', 'waiting')
           ORDER BY o.sent_at DESC LIMIT 500",
     )
@@ -269,7 +262,7 @@ pub async fn sent_on_open_items(
 }
 
 /// Actionable items in the working list that no one has answered yet: the tray's count.
-pub async fn unanswered(conn: &mut SqliteConnection) -> Result<i64, StoreError> {
+pub async fn unanswered(conn: &mut AnyConnection) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM mentions
           WHERE status = 'open' AND queue = 'actionable' AND first_response_at IS NULL",

@@ -1,10 +1,11 @@
-//! Store functions against a real SQLite file: migrations, dedupe, handle merging, FTS and ordering.
+//! Store functions against a real database (SQLite, or PostgreSQL when the run names one: see
+//! `earshot_store::testing`): migrations, dedupe, handle merging, full-text search and ordering.
 
 use chrono::{DateTime, Duration, Utc};
 use earshot_core::{Account, Author, Handle, ItemStatus, Mention, Network, Priority, PriorityWeights, Role};
 use earshot_store::inbox::{self, InboxFilter};
 use earshot_store::mentions::{self, IngestOutcome};
-use earshot_store::{handles, open};
+use earshot_store::{connect, handles, open, testing};
 
 fn at() -> DateTime<Utc> {
     "2026-11-28T10:00:00Z".parse().unwrap()
@@ -48,9 +49,16 @@ async fn store(m: &Mention, db: &earshot_store::Database) -> IngestOutcome {
 async fn migrations_run_twice_and_dedupe_merges_handles() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db.sqlite3");
-    let db = open(&path).await.unwrap();
-    drop(db);
-    let db = open(&path)
+    let url = testing::fresh_database().await.unwrap();
+    let reopen = || async {
+        match &url {
+            Some(url) => connect(url).await,
+            None => open(&path).await,
+        }
+    };
+    let db = reopen().await.unwrap();
+    db.close().await;
+    let db = reopen()
         .await
         .expect("opening a migrated database again is a no-op");
     let mut conn = db.acquire().await.unwrap();
@@ -112,7 +120,7 @@ async fn migrations_run_twice_and_dedupe_merges_handles() {
 #[tokio::test]
 async fn inbox_orders_by_rank_then_age_and_searches_text_and_authors() {
     let dir = tempfile::tempdir().unwrap();
-    let db = open(&dir.path().join("db.sqlite3")).await.unwrap();
+    let db = testing::database(dir.path()).await.unwrap();
     store(
         &mention("a", "quiet@m.social", 3, "my café order is late", &[]),
         &db,
@@ -179,7 +187,7 @@ async fn inbox_orders_by_rank_then_age_and_searches_text_and_authors() {
 async fn a_sent_answer_leads_back_to_the_thread_of_the_item_it_answered() {
     use earshot_store::{accounts, outbox};
     let dir = tempfile::tempdir().unwrap();
-    let db = open(&dir.path().join("db.sqlite3")).await.unwrap();
+    let db = testing::database(dir.path()).await.unwrap();
     let question = mention(
         "https://m.example/q1",
         "ann@m.example",
@@ -238,7 +246,7 @@ async fn a_sent_answer_leads_back_to_the_thread_of_the_item_it_answered() {
 async fn a_listening_source_keeps_its_exclude_keywords_fetch_time_and_item_count() {
     use earshot_store::accounts;
     let dir = tempfile::tempdir().unwrap();
-    let db = open(&dir.path().join("db.sqlite3")).await.unwrap();
+    let db = testing::database(dir.path()).await.unwrap();
     let mut conn = db.acquire().await.unwrap();
     let handle = handles::upsert(
         &mut conn,
