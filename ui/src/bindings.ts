@@ -234,6 +234,8 @@ export type AgentView = {
 	handle_ids: string[],
 	/**  Items in a working stage that this person holds. */
 	holding: number,
+	/**  How many items they take on at most through "next item" claims and automatic assignment. */
+	cap: number,
 	/**  This is the person at this desk. */
 	is_me: boolean,
 };

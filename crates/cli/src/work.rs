@@ -8,8 +8,8 @@ use anyhow::{bail, Context};
 use clap::Subcommand;
 use earshot_core::Stage;
 use earshot_engine::{
-    AlertRule, DesktopAlerts, EndShiftRequest, Engine, EscalateRequest, HandleSettings, SaveReplyRequest,
-    Schedule, SlaPolicy, Span, WorkView,
+    AlertRule, ClaimOutcome, ClaimQueue, ClaimTarget, DesktopAlerts, EndShiftRequest, Engine,
+    EscalateRequest, HandleSettings, SaveReplyRequest, Schedule, SlaPolicy, Span, WorkView,
 };
 
 #[derive(Subcommand)]
@@ -46,6 +46,32 @@ pub enum WorkCommand {
         to: Option<String>,
         #[arg(long)]
         nobody: bool,
+    },
+    /// Return an item to the queue: nobody holds it.
+    Unassign { item: String },
+    /// Take an item to handle: ITEM, or --next, the most urgent open item nobody holds (from --queue, or
+    /// from every actionable item). Prints JSON: {"outcome":"claimed","item":{…}}, or a refusal that says
+    /// why ("held" by someone else, "at_cap", "nothing_waiting"); a refusal exits with status 3.
+    Claim {
+        #[arg(required_unless_present = "next", conflicts_with = "next")]
+        item: Option<String>,
+        #[arg(long)]
+        next: bool,
+        /// Who claims (default: you).
+        #[arg(long)]
+        agent: Option<String>,
+        /// With --next: support (support handles and complaints) or marketing (praise on marketing handles).
+        #[arg(long, value_enum, requires = "next")]
+        queue: Option<QueueArg>,
+        /// With --next: claim up to this many, one after another, printing a line for each; stops at the
+        /// first refusal.
+        #[arg(long, default_value_t = 1, requires = "next")]
+        count: u32,
+    },
+    /// Who is on duty and what each holds (as `agent list`).
+    Agents {
+        #[arg(long)]
+        json: bool,
     },
     /// Add an internal note to an item (or its whole conversation). Notes are never sent.
     Note {
@@ -102,6 +128,12 @@ pub enum WorkCommand {
     Shift(ShiftCommand),
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum QueueArg {
+    Support,
+    Marketing,
+}
+
 #[derive(Subcommand)]
 pub enum AgentCommand {
     /// Your profile; --name and --signature change it. A signature may use {agent.first_name},
@@ -123,6 +155,8 @@ pub enum AgentCommand {
         #[arg(long)]
         json: bool,
     },
+    /// How many items a person takes on at most through `claim --next` and automatic assignment.
+    Cap { name: String, cap: u32 },
     /// Put someone (default: you) on or off duty, on some handles, until a time.
     Duty {
         #[arg(long)]
@@ -314,6 +348,33 @@ pub fn parse_schedule(text: &str, tz: &str) -> anyhow::Result<Option<Schedule>> 
     Ok(Some(schedule))
 }
 
+async fn print_agents(engine: &Engine, json: bool) -> anyhow::Result<()> {
+    let all = engine.agents().await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&all)?);
+        return Ok(());
+    }
+    for a in all {
+        let duty = if a.on_duty {
+            format!(
+                "on duty{}",
+                a.duty_until.map(|u| format!(" until {u}")).unwrap_or_default()
+            )
+        } else {
+            "off duty".into()
+        };
+        println!(
+            "{}{} ({}): {duty}, holding {} of {}",
+            a.name,
+            if a.is_me { " (you)" } else { "" },
+            a.role,
+            a.holding,
+            a.cap
+        );
+    }
+    Ok(())
+}
+
 fn print_work(w: &WorkView) {
     let mut head = format!("Item {}: {}", w.item_id, w.stage.label());
     if let Some(until) = &w.snoozed_until {
@@ -380,6 +441,37 @@ pub async fn run(engine: &Engine, command: WorkCommand) -> anyhow::Result<ExitCo
             }
             print_work(&engine.assign(&item, to.as_deref()).await?);
         }
+        WorkCommand::Unassign { item } => {
+            print_work(&engine.assign(&item, None).await?);
+        }
+        WorkCommand::Claim {
+            item,
+            next: _,
+            agent,
+            queue,
+            count,
+        } => {
+            let target = match item {
+                Some(item) => ClaimTarget::Item(item),
+                None => ClaimTarget::Next(queue.map(|q| match q {
+                    QueueArg::Support => ClaimQueue::Support,
+                    QueueArg::Marketing => ClaimQueue::Marketing,
+                })),
+            };
+            let mut claimed = 0;
+            for _ in 0..count.max(1) {
+                let outcome = engine.claim(agent.as_deref(), target.clone()).await?;
+                println!("{}", serde_json::to_string(&outcome)?);
+                if !matches!(outcome, ClaimOutcome::Claimed { .. }) {
+                    break;
+                }
+                claimed += 1;
+            }
+            if claimed == 0 {
+                return Ok(ExitCode::from(3));
+            }
+        }
+        WorkCommand::Agents { json } => print_agents(engine, json).await?,
         WorkCommand::Note {
             item,
             text,
@@ -523,29 +615,13 @@ async fn agent(engine: &Engine, c: AgentCommand) -> anyhow::Result<()> {
                 .await?;
             println!("Added {} ({}).", a.name, a.role);
         }
-        AgentCommand::List { json } => {
-            let all = engine.agents().await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&all)?);
-            } else {
-                for a in all {
-                    let duty = if a.on_duty {
-                        format!(
-                            "on duty{}",
-                            a.duty_until.map(|u| format!(" until {u}")).unwrap_or_default()
-                        )
-                    } else {
-                        "off duty".into()
-                    };
-                    println!(
-                        "{}{} ({}): {duty}, holding {}",
-                        a.name,
-                        if a.is_me { " (you)" } else { "" },
-                        a.role,
-                        a.holding
-                    );
-                }
-            }
+        AgentCommand::List { json } => print_agents(engine, json).await?,
+        AgentCommand::Cap { name, cap } => {
+            let a = engine.set_cap(&name, cap).await?;
+            println!(
+                "{} takes on at most {} items (holding {}).",
+                a.name, a.cap, a.holding
+            );
         }
         AgentCommand::Duty {
             agent,

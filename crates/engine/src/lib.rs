@@ -64,5 +64,8 @@ pub use team::{
 };
 pub use triage::{AgentLabel, TriageQuality};
 pub use views::*;
-pub use work::{AgentView, EscalateRequest, HandleSettings, NoteView, SlaTimerView, WorkEvent, WorkView};
+pub use work::{
+    AgentView, ClaimOutcome, ClaimQueue, ClaimTarget, ClaimedItem, EscalateRequest, HandleSettings, NoteView,
+    SlaTimerView, WorkEvent, WorkView,
+};
 pub use x::DEFAULT_REDIRECT_PORT as X_REDIRECT_PORT;

@@ -112,7 +112,7 @@ fn sla_headline(
     earshot_desk::headline(&timers).map(crate::work::timer_view)
 }
 
-fn excerpt(text: &str) -> String {
+pub(crate) fn excerpt(text: &str) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match flat.char_indices().nth(EXCERPT_CHARS) {
         Some((cut, _)) => format!("{}…", &flat[..cut]),

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use earshot_core::{ItemStatus, Stage};
+use earshot_core::{ItemStatus, Network, Stage};
 use earshot_desk::{Hours, SlaPolicy, Timer, TimerKind, TimerState};
 use earshot_store::agents::{self, AgentId};
 use earshot_store::handle_settings::{self, HandleSettingsRow};
@@ -174,8 +174,65 @@ pub struct AgentView {
     pub handle_ids: Vec<String>,
     /// Items in a working stage that this person holds.
     pub holding: u32,
+    /// How many items they take on at most through "next item" claims and automatic assignment.
+    pub cap: u32,
     /// This is the person at this desk.
     pub is_me: bool,
+}
+
+/// Which items a claim of the next one draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimQueue {
+    /// Items on a support handle, and complaints wherever they arrive.
+    Support,
+    /// Praise on a marketing handle.
+    Marketing,
+}
+
+/// An item an agent now holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+pub struct ClaimedItem {
+    pub item_id: String,
+    /// Who holds it now.
+    pub agent: String,
+    pub network: Network,
+    pub author_handle: String,
+    pub excerpt: String,
+    pub url: Option<String>,
+}
+
+/// What a claim did: the item is the agent's, or a refusal that says why.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ClaimOutcome {
+    Claimed {
+        item: ClaimedItem,
+    },
+    /// Someone else is handling it.
+    Held {
+        item_id: String,
+        held_by: String,
+        message: String,
+    },
+    /// The agent holds as many items as their cap allows.
+    AtCap {
+        agent: String,
+        holding: u32,
+        cap: u32,
+        message: String,
+    },
+    /// Nothing unheld waits in the queue.
+    NothingWaiting {
+        message: String,
+    },
+}
+
+/// What to claim: one item, or the most urgent unheld one of a queue (or of all actionable items).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimTarget {
+    Item(String),
+    Next(Option<ClaimQueue>),
 }
 
 /// An internal note.
@@ -315,6 +372,7 @@ impl Engine {
             duty_until: a.duty_until.map(rfc3339),
             handle_ids: a.handles.iter().map(|h| h.0.to_string()).collect(),
             holding: u32::try_from(a.holding).unwrap_or(u32::MAX),
+            cap: u32::try_from(a.cap).unwrap_or(u32::MAX),
             is_me: a.id == me,
         }
     }
@@ -642,6 +700,106 @@ impl Engine {
         work::add_event(&mut tx, item, now, Some(me), kind, &detail).await?;
         earshot_store::commit(tx).await?;
         self.work(id).await
+    }
+
+    /// Claims an item for `agent` (default: the person at this desk): it becomes theirs only if nobody else
+    /// holds it. Two agents claiming at once never both win; the loser is told who has it.
+    pub async fn claim(&self, agent: Option<&str>, target: ClaimTarget) -> Result<ClaimOutcome, EngineError> {
+        let agent = match agent {
+            Some(name) => self.agent_by_name(name).await?,
+            None => {
+                let me = self.me_id().await?;
+                let mut conn = earshot_store::acquire(&self.db).await?;
+                agents::get(&mut conn, me).await?.ok_or_else(|| {
+                    EngineError::NotFound("Your profile disappeared; restart Earshot.".into())
+                })?
+            }
+        };
+        let now = self.clock.now();
+        let mut tx = earshot_store::begin_write(&self.db).await?;
+        let (claim, asked) = match &target {
+            ClaimTarget::Item(id) => {
+                let item = parse_id(id)?;
+                (work::claim(&mut tx, item, agent.id).await?, Some(id.clone()))
+            }
+            ClaimTarget::Next(queue) => {
+                let queue = queue.map(|q| match q {
+                    ClaimQueue::Support => work::ClaimQueue::Support,
+                    ClaimQueue::Marketing => work::ClaimQueue::Marketing,
+                });
+                (work::claim_next(&mut tx, agent.id, queue).await?, None)
+            }
+        };
+        let outcome = match claim {
+            work::Claim::Claimed(item) => {
+                work::add_event(&mut tx, item, now, Some(agent.id), "claimed", &serde_json::json!({})).await?;
+                let (network, author_handle, text, url): (String, String, String, Option<String>) = sqlx::query_as(
+                    "SELECT m.network, a.handle, m.text, m.url FROM mentions m JOIN authors a ON a.id = m.author_id
+                      WHERE m.id = $1",
+                )
+                .bind(item.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(earshot_store::StoreError::from)?;
+                ClaimOutcome::Claimed {
+                    item: ClaimedItem {
+                        item_id: item.0.to_string(),
+                        agent: agent.name.clone(),
+                        network: network
+                            .parse()
+                            .map_err(|e| EngineError::Invalid(format!("item {}: {e}", item.0)))?,
+                        author_handle,
+                        excerpt: crate::service::excerpt(&text),
+                        url,
+                    },
+                }
+            }
+            work::Claim::HeldBy(name) => {
+                let item_id = asked.unwrap_or_default();
+                ClaimOutcome::Held {
+                    message: format!("{name} is already handling item {item_id}. Ask them, or pick another item."),
+                    item_id,
+                    held_by: name,
+                }
+            }
+            work::Claim::Missing => {
+                return Err(EngineError::NotFound(format!(
+                    "Inbox item {} no longer exists.",
+                    asked.unwrap_or_default()
+                )))
+            }
+            work::Claim::AtCap { holding, cap } => ClaimOutcome::AtCap {
+                message: format!(
+                    "{} already holds {holding} items, as many as their cap of {cap} allows. Finish or hand back one first.",
+                    agent.name
+                ),
+                agent: agent.name.clone(),
+                holding: u32::try_from(holding).unwrap_or(u32::MAX),
+                cap: u32::try_from(cap).unwrap_or(u32::MAX),
+            },
+            work::Claim::NothingWaiting => ClaimOutcome::NothingWaiting {
+                message: match target {
+                    ClaimTarget::Next(Some(ClaimQueue::Support)) => "Nothing in the support queue is waiting for someone.",
+                    ClaimTarget::Next(Some(ClaimQueue::Marketing)) => "Nothing in the marketing queue is waiting for someone.",
+                    _ => "Nothing is waiting for someone: every open item is held.",
+                }
+                .into(),
+            },
+        };
+        earshot_store::commit(tx).await?;
+        Ok(outcome)
+    }
+
+    /// Sets how many items a person takes on at most through "next item" claims and automatic assignment.
+    pub async fn set_cap(&self, agent: &str, cap: u32) -> Result<AgentView, EngineError> {
+        let row = self.agent_by_name(agent).await?;
+        let me = self.me_id().await?;
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        work::set_cap(&mut conn, row.id, i64::from(cap)).await?;
+        let row = agents::get(&mut conn, row.id)
+            .await?
+            .ok_or_else(|| EngineError::NotFound("That person disappeared.".into()))?;
+        Ok(Self::agent_view(row, me))
     }
 
     /// Adds an internal note to an item, or to its whole conversation. Notes never leave Earshot.

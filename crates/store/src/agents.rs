@@ -21,16 +21,19 @@ pub struct AgentRow {
     pub handles: Vec<HandleId>,
     /// Items in a working stage that the agent holds.
     pub holding: i64,
+    /// How many items they take on at most, through claims of the next item and automatic assignment.
+    pub cap: i64,
 }
 
-type RawAgent = (i64, String, String, String, Flag, Option<i64>, i64);
+type RawAgent = (i64, String, String, String, Flag, Option<i64>, i64, i64);
 
 const SELECT: &str = "SELECT ag.id, ag.name, ag.signature, ag.role, ag.on_duty, ag.duty_until,
-        (SELECT COUNT(*) FROM mentions m WHERE m.assignee_id = ag.id AND m.stage IN ('new', 'open', 'waiting'))
+        (SELECT COUNT(*) FROM mentions m WHERE m.assignee_id = ag.id AND m.stage IN ('new', 'open', 'waiting')),
+        ag.cap
    FROM agents ag";
 
 async fn decode(conn: &mut AnyConnection, r: RawAgent) -> Result<AgentRow, StoreError> {
-    let (id, name, signature, role, on_duty, duty_until, holding) = r;
+    let (id, name, signature, role, on_duty, duty_until, holding, cap) = r;
     let handles: Vec<i64> =
         sqlx::query_scalar("SELECT handle_id FROM agent_handles WHERE agent_id = $1 ORDER BY handle_id")
             .bind(id)
@@ -45,6 +48,7 @@ async fn decode(conn: &mut AnyConnection, r: RawAgent) -> Result<AgentRow, Store
         duty_until: duty_until.map(from_millis),
         handles: handles.into_iter().map(HandleId).collect(),
         holding,
+        cap,
     })
 }
 

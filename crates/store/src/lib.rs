@@ -28,7 +28,7 @@ pub mod work;
 pub mod workspace;
 
 pub use error::StoreError;
-pub use open::{acquire, begin, commit, connect, open, redact, Database};
+pub use open::{acquire, begin, begin_write, commit, connect, open, redact, Database};
 
 use chrono::{DateTime, TimeZone, Utc};
 

@@ -118,6 +118,17 @@ pub async fn begin(db: &Database) -> Result<sqlx::Transaction<'static, sqlx::Any
     Ok(db.begin().await?)
 }
 
+/// A transaction that will write after it reads. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`): a transaction that read first and wrote later would fail, rather than wait, when another
+/// process wrote in between. PostgreSQL's row locks need no such care.
+pub async fn begin_write(db: &Database) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    if db.connect_options().database_url.scheme() == "sqlite" {
+        Ok(db.begin_with("BEGIN IMMEDIATE").await?)
+    } else {
+        Ok(db.begin().await?)
+    }
+}
+
 pub async fn commit(tx: sqlx::Transaction<'static, sqlx::Any>) -> Result<(), StoreError> {
     Ok(tx.commit().await?)
 }

@@ -6,6 +6,7 @@ use earshot_core::Stage;
 use sqlx::AnyConnection;
 
 use crate::agents::AgentId;
+use crate::sql::Dialect;
 use crate::{from_millis, to_millis, ItemId, StoreError};
 
 /// An item's work state.
@@ -269,4 +270,143 @@ pub async fn unanswered(conn: &mut AnyConnection) -> Result<i64, StoreError> {
     )
     .fetch_one(conn)
     .await?)
+}
+
+/// Which items a claim of the next one draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimQueue {
+    /// Items on a support handle, and complaints wherever they arrive.
+    Support,
+    /// Praise on a marketing handle.
+    Marketing,
+}
+
+/// What a claim did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The agent holds the item now (or held it already).
+    Claimed(ItemId),
+    /// Someone else holds it: their name.
+    HeldBy(String),
+    /// There is no such item.
+    Missing,
+    /// The agent already holds as many items as their cap allows.
+    AtCap { holding: i64, cap: i64 },
+    /// No unheld item waits in the queue.
+    NothingWaiting,
+}
+
+/// Items in a working stage, which count against an agent's cap.
+const HOLDING: &str =
+    "SELECT COUNT(*) FROM mentions h WHERE h.assignee_id = $1 AND h.stage IN ('new', 'open', 'waiting')";
+
+/// Claims one item for `agent`: it succeeds only if nobody else holds it, in one statement, so two agents
+/// claiming at once can never both win.
+pub async fn claim(conn: &mut AnyConnection, item: ItemId, agent: AgentId) -> Result<Claim, StoreError> {
+    let won: Option<i64> = sqlx::query_scalar(
+        "UPDATE mentions SET assignee_id = $1, held_by_role = NULL
+          WHERE id = $2 AND (assignee_id IS NULL OR assignee_id = $3) RETURNING id",
+    )
+    .bind(agent.0)
+    .bind(item.0)
+    .bind(agent.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if won.is_some() {
+        return Ok(Claim::Claimed(item));
+    }
+    let holder: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT ag.name FROM mentions m LEFT JOIN agents ag ON ag.id = m.assignee_id WHERE m.id = $1",
+    )
+    .bind(item.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match holder {
+        None => Claim::Missing,
+        Some((name,)) => Claim::HeldBy(name.unwrap_or_else(|| "someone who left the team".into())),
+    })
+}
+
+/// Claims the most urgent open item nobody holds, from `queue` (or from every actionable item), unless the
+/// agent is at their cap. Run it in a transaction.
+///
+/// On PostgreSQL the agent's row is locked first (so one agent's parallel claims respect the cap), and the
+/// candidate is taken `FOR UPDATE SKIP LOCKED`, so agents claiming at once take different items rather than
+/// queueing behind each other. SQLite runs one writer at a time, so the same statement is already atomic.
+pub async fn claim_next(
+    conn: &mut AnyConnection,
+    agent: AgentId,
+    queue: Option<ClaimQueue>,
+) -> Result<Claim, StoreError> {
+    let dialect = Dialect::of(conn);
+    let cap: Option<i64> = match dialect {
+        Dialect::Postgres => sqlx::query_scalar("SELECT cap FROM agents WHERE id = $1 FOR UPDATE"),
+        Dialect::Sqlite => sqlx::query_scalar("SELECT cap FROM agents WHERE id = $1"),
+    }
+    .bind(agent.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(cap) = cap else {
+        return Ok(Claim::Missing);
+    };
+    let holding: i64 = sqlx::query_scalar(HOLDING)
+        .bind(agent.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    if holding >= cap {
+        return Ok(Claim::AtCap { holding, cap });
+    }
+    let in_queue = match queue {
+        None => "",
+        Some(ClaimQueue::Support) => {
+            " AND (c.intent = 'complaint' OR EXISTS (SELECT 1 FROM mention_handles mh JOIN handles hd ON hd.id = mh.handle_id
+                                                      WHERE mh.mention_id = c.id AND hd.role = 'support'))"
+        }
+        Some(ClaimQueue::Marketing) => {
+            " AND c.intent = 'praise' AND EXISTS (SELECT 1 FROM mention_handles mh JOIN handles hd ON hd.id = mh.handle_id
+                                                   WHERE mh.mention_id = c.id AND hd.role = 'marketing')"
+        }
+    };
+    let lock = match dialect {
+        Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    };
+    let candidates = format!(
+        "FROM mentions c WHERE c.assignee_id IS NULL AND c.held_by_role IS NULL AND c.status = 'open'
+            AND c.queue = 'actionable'{in_queue}"
+    );
+    let sql = format!(
+        "UPDATE mentions SET assignee_id = $1
+          WHERE id = (SELECT c.id {candidates} ORDER BY c.rank_key DESC, c.created_at, c.id LIMIT 1{lock})
+            AND assignee_id IS NULL
+         RETURNING id"
+    );
+    // On PostgreSQL a candidate another agent took between the look and the lock drops out of the look,
+    // which can then come back empty while other items wait: look again.
+    for _ in 0..8 {
+        let won: Option<i64> = sqlx::query_scalar(&sql)
+            .bind(agent.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(id) = won {
+            return Ok(Claim::Claimed(ItemId(id)));
+        }
+        let waiting: Option<i64> = sqlx::query_scalar(&format!("SELECT c.id {candidates} LIMIT 1"))
+            .fetch_optional(&mut *conn)
+            .await?;
+        if waiting.is_none() {
+            break;
+        }
+    }
+    Ok(Claim::NothingWaiting)
+}
+
+/// How many items an agent takes on at most.
+pub async fn set_cap(conn: &mut AnyConnection, agent: AgentId, cap: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE agents SET cap = $1 WHERE id = $2")
+        .bind(cap)
+        .bind(agent.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

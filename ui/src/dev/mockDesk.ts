@@ -85,6 +85,7 @@ interface MockAgent {
   duty_until: string | null;
   handle_ids: string[];
   holding: number;
+  cap: number;
 }
 
 const DAY = 86_400_000;
@@ -99,9 +100,9 @@ function clock(h: number, m = 0, dayOffset = 0): string {
 export function createDeskMock(deps: DeskDeps) {
   const stamp = () => new Date().toISOString();
   const agents: MockAgent[] = [
-    { id: "1", name: "Ana López", signature: "–{agent.first_name}", role: "agent", on_duty: false, duty_until: null, handle_ids: [], holding: 1 },
-    { id: "2", name: "Sam Okafor", signature: "^{agent.initials}", role: "lead", on_duty: true, duty_until: clock(18), handle_ids: ["h1", "h3"], holding: 2 },
-    { id: "3", name: "Priya Nair", signature: "", role: "agent", on_duty: false, duty_until: null, handle_ids: [], holding: 0 },
+    { id: "1", name: "Ana López", signature: "–{agent.first_name}", role: "agent", on_duty: false, duty_until: null, handle_ids: [], holding: 1, cap: 25 },
+    { id: "2", name: "Sam Okafor", signature: "^{agent.initials}", role: "lead", on_duty: true, duty_until: clock(18), handle_ids: ["h1", "h3"], holding: 2, cap: 25 },
+    { id: "3", name: "Priya Nair", signature: "", role: "agent", on_duty: false, duty_until: null, handle_ids: [], holding: 0, cap: 25 },
   ];
   const ME = "1";
   let nextAgent = 4;
@@ -229,7 +230,7 @@ export function createDeskMock(deps: DeskDeps) {
     const clean = checkName(name);
     if (role !== "agent" && role !== "lead") deps.fail("invalid_input", `'${role}' is not a role; use agent or lead.`);
     if (agents.some((a) => a.name.toLowerCase() === clean.toLowerCase())) deps.fail("invalid_input", `${clean} is already on the team.`);
-    const a: MockAgent = { id: String(nextAgent++), name: clean, signature: "", role, on_duty: false, duty_until: null, handle_ids: [], holding: 0 };
+    const a: MockAgent = { id: String(nextAgent++), name: clean, signature: "", role, on_duty: false, duty_until: null, handle_ids: [], holding: 0, cap: 25 };
     agents.push(a);
     return agentView(a);
   }

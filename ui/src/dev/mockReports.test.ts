@@ -25,8 +25,8 @@ const HANDLES: HandleSummary[] = [
 ];
 
 const AGENTS = [
-  { id: "1", name: "Ana López", role: "agent", on_duty: true, holding: 1 },
-  { id: "2", name: "Sam Okafor", role: "lead", on_duty: false, holding: 0 },
+  { id: "1", name: "Ana López", role: "agent", on_duty: true, holding: 1, cap: 25 },
+  { id: "2", name: "Sam Okafor", role: "lead", on_duty: false, holding: 0, cap: 25 },
 ].map((a) => ({ signature: "", signature_preview: "", duty_until: null, handle_ids: [], is_me: a.id === "1", ...a })) as AgentView[];
 
 let n = 0;
