@@ -30,11 +30,13 @@ tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.
 step "Rust: the store and engine contract suite again, on PostgreSQL (team mode)"
 # with-postgres.sh: a throwaway PostgreSQL server from Debian's packages, reached over TLS. Every store and
 # engine test runs again with each test on its own fresh database there (EARSHOT_TEST_POSTGRES).
-# Then eight `earshot claim` processes race for 10,000 items there (crates/cli/tests/team.rs).
+# Then eight `earshot claim` processes race for 10,000 items there (crates/cli/tests/team.rs), and a sync
+# leader is killed with kill -9 while another worker waits to take over (crates/cli/tests/failover.rs).
 tests/support/with-postgres.sh tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.sh \
   sh -c 'cargo test --locked --no-fail-fast -p earshot-store -p earshot-engine; suite=$?
          cargo test --locked -p earshot-cli --test team; team=$?
-         [ "$suite" -eq 0 ] && [ "$team" -eq 0 ]'
+         cargo test --locked -p earshot-cli --test failover -- --ignored; failover=$?
+         [ "$suite" -eq 0 ] && [ "$team" -eq 0 ] && [ "$failover" -eq 0 ]'
 
 step "End to end: the real app window (and the real Bluesky servers for connecting and replying)"
 cargo build --locked -p earshot-app -p earshot-cli

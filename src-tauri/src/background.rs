@@ -54,6 +54,12 @@ pub fn start(app: AppHandle, engine: Engine, alerts: AlertsState) {
                     Err(e) => tracing::warn!(error = %e, "the background sync failed"),
                 }
             }
+            // In a team: accounts whose syncing process stopped or died are taken over at once.
+            match engine.take_over_syncs(&mut |_: &Progress| {}).await {
+                Ok(taken) if !taken.is_empty() => changed(&app, "sync"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not check which accounts to sync"),
+            }
             match engine.wake_snoozed().await {
                 Ok(0) => {}
                 Ok(_) => changed(&app, "snooze"),

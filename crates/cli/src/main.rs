@@ -834,7 +834,44 @@ async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> a
             }
         }),
     );
+    // In a team, every few seconds: take over the accounts whose syncing process stopped or died.
+    let tick = if engine.is_team() {
+        interval.min(std::time::Duration::from_secs(5))
+    } else {
+        interval
+    };
+    let mut next_round = tokio::time::Instant::now();
+    let mut first = true;
     loop {
+        // The first round takes the accounts nobody syncs without a word; later, taking one over is news.
+        if !first {
+            match engine.take_over_syncs(&mut |_: &Progress| {}).await {
+                Ok(reports) if !reports.is_empty() => {
+                    for report in &reports {
+                        eprintln!(
+                            "Now syncing {}: no other process on the team does.",
+                            report.account
+                        );
+                    }
+                    output::sync_reports(&reports);
+                    if let Err(e) = listeners.refresh().await {
+                        eprintln!("earshot: could not start listening: {e}");
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => eprintln!("earshot: could not check which accounts to sync: {e}"),
+            }
+        }
+        first = false;
+        if tokio::time::Instant::now() < next_round {
+            tokio::select! {
+                _ = tokio::time::sleep(tick) => {}
+                _ = tokio::signal::ctrl_c() => break,
+                _ = terminate.recv() => break,
+            }
+            continue;
+        }
+        next_round = tokio::time::Instant::now() + interval;
         if let Err(e) = listeners.refresh().await {
             eprintln!("earshot: could not start listening: {e}");
         }
@@ -857,7 +894,7 @@ async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> a
             eprintln!("earshot: could not wake snoozed items: {e}");
         }
         tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
+            _ = tokio::time::sleep(tick) => {}
             _ = tokio::signal::ctrl_c() => break,
             _ = terminate.recv() => break,
         }

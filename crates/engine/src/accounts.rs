@@ -230,17 +230,58 @@ impl Engine {
         &self,
         progress: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<Vec<SyncReport>, EngineError> {
-        let ids: Vec<String> = {
+        let ids: Vec<AccountId> = {
             let mut conn = earshot_store::acquire(&self.db).await?;
             accounts::list(&mut conn)
                 .await?
                 .iter()
-                .map(|row| row.id.0.to_string())
+                .map(|row| row.id)
                 .collect()
         };
         let mut reports = Vec::new();
         for id in ids {
-            reports.push(self.sync_account(&id, progress).await?);
+            // In a team, each account is synced by the one process that leads it.
+            if self.leader.lead(id.0).await?.leads() {
+                reports.push(self.sync_account(&id.0.to_string(), progress).await?);
+            }
+        }
+        Ok(reports)
+    }
+
+    /// Whether this desktop or worker is part of a team (a shared PostgreSQL database).
+    pub fn is_team(&self) -> bool {
+        self.leader.is_team()
+    }
+
+    /// Whether this process syncs the account `id` (always, in a personal workspace). In a team it takes
+    /// the account over when nobody else syncs it.
+    pub async fn leads_sync(&self, id: &str) -> Result<bool, EngineError> {
+        Ok(self.leader.lead(Self::account_id(id)?.0).await?.leads())
+    }
+
+    /// In a team: takes over the accounts nobody syncs any more (their leader stopped or died) and syncs
+    /// each at once from its stored cursor. The reports of those it took; none in a personal workspace.
+    pub async fn take_over_syncs(
+        &self,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<Vec<SyncReport>, EngineError> {
+        if !self.leader.is_team() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<AccountId> = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            accounts::list(&mut conn)
+                .await?
+                .iter()
+                .map(|row| row.id)
+                .collect()
+        };
+        let mut reports = Vec::new();
+        for id in ids {
+            if self.leader.lead(id.0).await? == crate::leader::Lead::Gained {
+                tracing::info!(account = id.0, "this process now syncs the account");
+                reports.push(self.sync_account(&id.0.to_string(), progress).await?);
+            }
         }
         Ok(reports)
     }

@@ -13,6 +13,7 @@ mod demo;
 mod error;
 pub mod export;
 mod handover;
+mod leader;
 mod listening;
 mod live;
 mod mastodon;

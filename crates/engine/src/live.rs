@@ -51,6 +51,7 @@ impl Listeners {
             if account.network != Network::Mastodon
                 || account.state == "token_invalid"
                 || self.running.contains_key(&account.id)
+                || !self.engine.leads_sync(&account.id).await?
             {
                 continue;
             }

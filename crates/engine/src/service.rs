@@ -35,6 +35,8 @@ pub struct Engine {
     pub(crate) http: earshot_networks::HttpClient,
     /// This process's mark on the outbox claims it holds (see `worker`).
     pub(crate) worker: Arc<crate::worker::WorkerLock>,
+    /// Which accounts this process syncs: all of them alone, its share in a team (see `leader`).
+    pub(crate) leader: Arc<crate::leader::Leadership>,
     data_dir: PathBuf,
 }
 
@@ -155,6 +157,7 @@ impl Engine {
             triage_on: true,
             http: earshot_networks::http_client(),
             worker,
+            leader: Arc::new(crate::leader::Leadership::new(database)),
             data_dir,
         })
     }

@@ -180,6 +180,16 @@ pub struct AgentView {
     pub is_me: bool,
 }
 
+/// The name of the person at this desk when nobody has said: `EARSHOT_AGENT`, else the login name.
+fn desk_name() -> String {
+    std::env::var("EARSHOT_AGENT")
+        .or_else(|_| std::env::var("USER"))
+        .ok()
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Me".into())
+}
+
 /// Which items a claim of the next one draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -339,6 +349,27 @@ impl Engine {
     /// The person at this desk, created on first use from the OS account name; they can rename themselves.
     pub(crate) async fn me_id(&self) -> Result<AgentId, EngineError> {
         let mut conn = earshot_store::acquire(&self.db).await?;
+        if self.leader.is_team() {
+            // A team database is shared: who sits at this desk is this computer's to say.
+            let file = self.data_dir().join("team-agent");
+            if let Some(id) = std::fs::read_to_string(&file)
+                .ok()
+                .and_then(|s| s.trim().parse::<i64>().ok())
+            {
+                if agents::get(&mut conn, AgentId(id)).await?.is_some() {
+                    return Ok(AgentId(id));
+                }
+            }
+            let id = agents::ensure(&mut conn, &desk_name(), self.clock.now()).await?;
+            std::fs::write(&file, id.0.to_string()).map_err(|source| EngineError::Io {
+                context: format!(
+                    "Earshot could not note who works at this desk in {}",
+                    file.display()
+                ),
+                source,
+            })?;
+            return Ok(id);
+        }
         if let Some(id) = earshot_store::workspace::get(&mut conn, "me").await? {
             if let Ok(id) = id.parse::<i64>() {
                 if agents::get(&mut conn, AgentId(id)).await?.is_some() {
@@ -346,13 +377,7 @@ impl Engine {
                 }
             }
         }
-        let name = std::env::var("EARSHOT_AGENT")
-            .or_else(|_| std::env::var("USER"))
-            .ok()
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "Me".into());
-        let id = agents::ensure(&mut conn, &name, self.clock.now()).await?;
+        let id = agents::ensure(&mut conn, &desk_name(), self.clock.now()).await?;
         earshot_store::workspace::set(&mut conn, "me", &id.0.to_string()).await?;
         Ok(id)
     }
