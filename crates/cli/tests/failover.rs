@@ -116,10 +116,28 @@ async fn a_killed_sync_leader_is_replaced_within_30_seconds_and_nothing_is_lost_
     assert!(child.wait().unwrap().success(), "the account connects");
     let db = earshot_store::connect(&url).await.unwrap();
 
-    // Two workers; the first to start leads the account.
+    // Two workers; the first leads the account once it has synced it.
     let (log_a, log_b) = (desk_a.path().join("a.log"), desk_b.path().join("b.log"));
+    let last_sync = || async {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(last_sync_at) FROM accounts")
+            .fetch_one(&db)
+            .await
+            .unwrap()
+    };
+    let before = last_sync().await;
     let mut a = worker(desk_a.path(), &url, &log_a);
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    let started = Instant::now();
+    loop {
+        if last_sync().await > before {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the first worker did not sync within 60 s: {}",
+            std::fs::read_to_string(&log_a).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let mut b = worker(desk_b.path(), &url, &log_b);
     let alice = net.person("alice.test").await;
     post(&alice, &tag, 0).await;

@@ -230,14 +230,7 @@ impl Engine {
         &self,
         progress: &mut (dyn FnMut(&Progress) + Send),
     ) -> Result<Vec<SyncReport>, EngineError> {
-        let ids: Vec<AccountId> = {
-            let mut conn = earshot_store::acquire(&self.db).await?;
-            accounts::list(&mut conn)
-                .await?
-                .iter()
-                .map(|row| row.id)
-                .collect()
-        };
+        let ids = self.account_ids().await?;
         let mut reports = Vec::new();
         for id in ids {
             // In a team, each account is synced by the one process that leads it.
@@ -246,6 +239,15 @@ impl Engine {
             }
         }
         Ok(reports)
+    }
+
+    async fn account_ids(&self) -> Result<Vec<AccountId>, EngineError> {
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        Ok(accounts::list(&mut conn)
+            .await?
+            .iter()
+            .map(|row| row.id)
+            .collect())
     }
 
     /// Whether this desktop or worker is part of a team (a shared PostgreSQL database).
@@ -268,14 +270,7 @@ impl Engine {
         if !self.leader.is_team() {
             return Ok(Vec::new());
         }
-        let ids: Vec<AccountId> = {
-            let mut conn = earshot_store::acquire(&self.db).await?;
-            accounts::list(&mut conn)
-                .await?
-                .iter()
-                .map(|row| row.id)
-                .collect()
-        };
+        let ids = self.account_ids().await?;
         let mut reports = Vec::new();
         for id in ids {
             if self.leader.lead(id.0).await? == crate::leader::Lead::Gained {

@@ -35,8 +35,12 @@ impl Listeners {
     /// and then.
     pub async fn refresh(&mut self) -> Result<(), EngineError> {
         if !self.started {
-            // Live marks left by a process that ended without clearing them are not true any more.
-            self.engine.clear_live().await?;
+            // Live marks left by a process that ended without clearing them are not true any more. In a
+            // team the marks belong to whichever process streams each account, and the next one to take an
+            // account over sets its mark again.
+            if !self.engine.is_team() {
+                self.engine.clear_live().await?;
+            }
             self.started = true;
         }
         let accounts = self.engine.accounts().await?;
