@@ -20,7 +20,12 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust: unit, store, engine, network and CLI tests (with a real Secret Service and the real Bluesky servers)"
-cargo build --workspace --tests --locked
+# One build for every later step: all targets of the whole workspace (libraries, the app and CLI binaries, tests,
+# examples such as the X test server). Cargo unifies features over the packages and targets it is asked for, so
+# any other selection (`-p earshot-store`, `cargo build -p earshot-app`) is a different feature set and a full
+# rebuild of the dependency tree: on a 2-core machine that is a quarter of an hour each. Every step below asks
+# for the whole workspace in test mode and reuses this build.
+cargo build --workspace --all-targets --locked
 # harness.sh: Xvfb, D-Bus, gnome-keyring, a notification daemon. with-bsky-net.sh: PostgreSQL plus Bluesky's
 # PLC, PDS and AppView from @atproto/dev-env, on loopback (it installs Node 22 and the packages on first use).
 # with-radicale.sh: a Radicale CardDAV server from PyPI with a seeded address book.
@@ -28,19 +33,21 @@ tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.
   cargo test --workspace --locked --no-fail-fast
 
 step "Rust: the store and engine contract suite again, on PostgreSQL (team mode)"
+# The store's and the engine's test files, chosen by name over the whole workspace so the build above serves
+# (`team` also picks the CLI's claim race, meant for here; `crm` also picks the CLI's CRM test, which runs on
+# SQLite again, harmlessly).
+contract_tests=$(for t in crates/store/tests/*.rs crates/engine/tests/*.rs; do printf -- '--test %s ' "$(basename "$t" .rs)"; done)
 # with-postgres.sh: a throwaway PostgreSQL server from Debian's packages, reached over TLS. Every store and
 # engine test runs again with each test on its own fresh database there (EARSHOT_TEST_POSTGRES).
 # Then eight `earshot claim` processes race for 10,000 items there (crates/cli/tests/team.rs), and a sync
 # leader is killed with kill -9 while another worker waits to take over (crates/cli/tests/failover.rs).
 tests/support/with-postgres.sh tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.sh \
-  sh -c 'cargo test --locked --no-fail-fast -p earshot-store -p earshot-engine; suite=$?
-         cargo test --locked -p earshot-cli --test team; team=$?
-         cargo test --locked -p earshot-cli --test failover -- --ignored; failover=$?
-         [ "$suite" -eq 0 ] && [ "$team" -eq 0 ] && [ "$failover" -eq 0 ]'
+  sh -c 'cargo test --workspace --locked --no-fail-fast --lib '"$contract_tests"'; suite=$?
+         cargo test --workspace --locked --test failover -- --ignored; failover=$?
+         [ "$suite" -eq 0 ] && [ "$failover" -eq 0 ]'
 
 step "End to end: the real app window (and the real Bluesky servers for connecting and replying)"
-cargo build --locked -p earshot-app -p earshot-cli
-cargo build --locked -p earshot-networks --features replay --example x_server
+# The app, the CLI and the X test server come from the workspace build above.
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys;print(json.load(sys.stdin)["target_directory"])')
 APP="$target_dir/debug/earshot-app" CLI="$target_dir/debug/earshot" X_SERVER="$target_dir/debug/examples/x_server" \
   tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.sh python3 tests/e2e/inbox_e2e.py

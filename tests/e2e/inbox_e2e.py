@@ -749,6 +749,9 @@ def test_the_agents_day_in_the_window(tmp):
         wait_for("the work section", lambda: w.find("#work-section"))
         w.keys("E")
         wait_for("the escalate dialog", lambda: w.find("#escalate-dialog[open], dialog#escalate-dialog[open]"))
+        # The dialog loads the team as it opens: choose Sam only once the choice is there, or the select keeps
+        # its default (the team leads).
+        wait_for("Sam Lee among the choices", lambda: w.find("#escalate-to option[value='agent:Sam Lee']"))
         w.js("const s=document.querySelector('#escalate-to');s.value='agent:Sam Lee';s.dispatchEvent(new Event('change',{bubbles:true}))")
         w.fill("#escalate-note", "Double charge: needs a refund approval")
         w.click("#escalate-confirm")
