@@ -159,7 +159,8 @@ enum Command {
         /// Measure customer lookups instead: COUNT generated contacts, then author lookups.
         #[arg(long, conflicts_with = "reports")]
         crm: bool,
-        /// Measure the Reports view instead: a year of COUNT generated mentions (try 1000000).
+        /// Measure the Reports view instead: a year of COUNT generated mentions (try 1000000). With --database,
+        /// on that PostgreSQL database, which must be empty: the year is written into it.
         #[arg(long)]
         reports: bool,
     },
@@ -735,7 +736,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench { count, crm, reports } => {
             match (crm, reports) {
                 (true, _) => bench::crm(count).await,
-                (_, true) => bench_reports::run(count).await,
+                (_, true) => {
+                    let database = match cli.place.database {
+                        Some(url) => Some(earshot_engine::team_database_url(&url)?),
+                        None => None,
+                    };
+                    bench_reports::run(count, database.as_deref()).await
+                }
                 _ => bench::run(count).await,
             }
             .context("the benchmark failed")?;

@@ -22,6 +22,7 @@ mod oauth;
 mod outbox;
 mod paths;
 mod replies;
+mod report_days;
 mod reports;
 mod secrets;
 mod service;

@@ -7,8 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use earshot_desk::TimerState;
-use earshot_store::reports::{self, ReportFilter, SplitBy, WorkedItem};
+use earshot_store::reports::{self, ReportFilter};
 use earshot_store::work::WorkRow;
+
+use crate::report_days::{self, DayFacts, Fact, Outcome, Sent, SentKind, Work};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -46,15 +48,6 @@ pub enum ReportSplit {
 }
 
 impl ReportSplit {
-    fn store(self) -> SplitBy {
-        match self {
-            ReportSplit::Handle => SplitBy::Handle,
-            ReportSplit::Role => SplitBy::Role,
-            ReportSplit::Network => SplitBy::Network,
-            ReportSplit::Agent => SplitBy::Agent,
-        }
-    }
-
     pub fn parse(raw: &str) -> Result<ReportSplit, EngineError> {
         match raw.trim() {
             "handle" => Ok(ReportSplit::Handle),
@@ -274,6 +267,15 @@ fn attainment(met: u32, missed: u32) -> Attainment {
     }
 }
 
+fn intent_str(i: report_days::Intent) -> &'static str {
+    match i {
+        report_days::Intent::Complaint => "complaint",
+        report_days::Intent::Question => "question",
+        report_days::Intent::Praise => "praise",
+        report_days::Intent::Other => "other",
+    }
+}
+
 fn add(v: &mut DayVolume, queue: &str, intent: Option<&str>, n: u32) {
     v.total += n;
     match queue {
@@ -291,18 +293,6 @@ fn add(v: &mut DayVolume, queue: &str, intent: Option<&str>, n: u32) {
     }
 }
 
-fn count_sent(c: &mut SentCounts, kind: &str, n: i64) {
-    let n = u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-    match kind {
-        "reply" => c.replies += n,
-        "dm" => c.direct_messages += n,
-        "boost" => c.boosts += n,
-        "like" => c.likes += n,
-        "post" => c.posts += n,
-        _ => {}
-    }
-}
-
 /// The figures of one row (or the whole report) as they are gathered.
 #[derive(Default)]
 struct Tally {
@@ -315,28 +305,68 @@ struct Tally {
     sent: SentCounts,
 }
 
+/// Minutes between two instants in milliseconds, to the whole second below (as durations count them).
+fn minutes_between(from: i64, to: i64) -> f64 {
+    ((to - from) / 1000) as f64 / 60.0
+}
+
+/// An actionable item's figures: its response and resolution minutes, and whether each SLA timer was met
+/// (None: no target, or still within it).
+struct Worked {
+    first_minutes: Option<f64>,
+    resolve_minutes: Option<f64>,
+    fr: Option<bool>,
+    res: Option<bool>,
+}
+
+impl Worked {
+    fn of(
+        fact: &Fact,
+        w: &Work,
+        handles: &[i64],
+        policies: &crate::work::Policies,
+        now: DateTime<Utc>,
+    ) -> Worked {
+        let start = fact.started(w);
+        let live = |kind: earshot_desk::TimerKind| {
+            policies
+                .timers(&report_days::handle_ids(handles), &fact.work_row(w), now)
+                .into_iter()
+                .find(|t| t.kind == kind)
+                .and_then(|t| match t.state {
+                    TimerState::Met => Some(true),
+                    TimerState::MetLate | TimerState::Breached => Some(false),
+                    // Still running within target: not counted either way yet.
+                    TimerState::OnTrack | TimerState::DueSoon => None,
+                })
+        };
+        let settled = |o: Outcome, kind| match o {
+            Outcome::NoTarget => None,
+            Outcome::Met => Some(true),
+            Outcome::Missed => Some(false),
+            Outcome::Running => live(kind),
+        };
+        Worked {
+            first_minutes: w.response_after.map(|d| minutes_between(start, fact.at + d)),
+            resolve_minutes: match (w.resolved_after, w.resolved) {
+                (Some(d), true) => Some(minutes_between(start, fact.at + d)),
+                _ => None,
+            },
+            fr: settled(w.first_response, earshot_desk::TimerKind::FirstResponse),
+            res: settled(w.resolution, earshot_desk::TimerKind::Resolution),
+        }
+    }
+}
+
 impl Tally {
-    /// Counts an item's response and resolution times and its SLA timers.
-    fn work(&mut self, policies: &crate::work::Policies, item: &WorkedItem, now: DateTime<Utc>) {
-        let w = work_row(item);
-        let start = w.started_at();
-        if let Some(t) = w.first_response_at {
-            self.first_minutes.push((t - start).num_seconds() as f64 / 60.0);
-        }
-        if let (Some(t), "resolved") = (w.resolved_at, item.stage.as_str()) {
-            self.resolve_minutes.push((t - start).num_seconds() as f64 / 60.0);
-        }
-        for timer in policies.timers(&item.handles, &w, now) {
-            let (met, missed) = if timer.kind == earshot_desk::TimerKind::FirstResponse {
-                (&mut self.fr.0, &mut self.fr.1)
-            } else {
-                (&mut self.res.0, &mut self.res.1)
-            };
-            match timer.state {
-                TimerState::Met => *met += 1,
-                TimerState::MetLate | TimerState::Breached => *missed += 1,
-                // Still running within target: not counted either way yet.
-                TimerState::OnTrack | TimerState::DueSoon => {}
+    fn work(&mut self, w: &Worked) {
+        self.first_minutes.extend(w.first_minutes);
+        self.resolve_minutes.extend(w.resolve_minutes);
+        for (outcome, (met, missed)) in [(w.fr, &mut self.fr), (w.res, &mut self.res)] {
+            match outcome {
+                Some(true) => *met += 1,
+                Some(false) => *missed += 1,
+                None => {}
             }
         }
     }
@@ -355,26 +385,128 @@ impl Tally {
     }
 }
 
-/// The rows of the breakdown an item's times count in.
-fn split_keys(by: ReportSplit, item: &WorkedItem, roles: &HashMap<String, String>) -> Vec<String> {
+/// A handle as reports name and group it.
+struct HandleInfo {
+    account: String,
+    role: String,
+    network: String,
+}
+
+/// What a report is narrowed to, resolved to IDs.
+struct Narrow {
+    from: i64,
+    to: i64,
+    handle: Option<i64>,
+    role: Option<String>,
+    network: Option<String>,
+    /// The agent by ID and name.
+    agent: Option<(i64, String)>,
+}
+
+impl Narrow {
+    fn mention(&self, day: &DayFacts, f: &Fact, handles: &HashMap<i64, HandleInfo>) -> bool {
+        let ours = report_days::handles_of(day, f);
+        f.at >= self.from
+            && f.at < self.to
+            && self
+                .network
+                .as_ref()
+                .is_none_or(|n| day.networks.get(usize::from(f.network)) == Some(n))
+            && self.handle.is_none_or(|h| ours.contains(&h))
+            && self
+                .role
+                .as_ref()
+                .is_none_or(|r| ours.iter().any(|h| handles.get(h).is_some_and(|i| &i.role == r)))
+            && self.agent.as_ref().is_none_or(|(id, _)| f.assignee == Some(*id))
+    }
+
+    fn sent(&self, day: &DayFacts, s: &Sent, handles: &HashMap<i64, HandleInfo>) -> bool {
+        let h = handles.get(&s.handle);
+        s.at >= self.from
+            && s.at < self.to
+            && self
+                .network
+                .as_ref()
+                .is_none_or(|n| h.is_some_and(|h| &h.network == n))
+            && self.handle.is_none_or(|id| s.handle == id)
+            && self.role.as_ref().is_none_or(|r| h.is_some_and(|h| &h.role == r))
+            && self.agent.as_ref().is_none_or(|(_, name)| {
+                s.requested_by.and_then(|i| day.names.get(usize::from(i))) == Some(name)
+            })
+    }
+}
+
+/// The rows of the breakdown a mention counts in, as (key, name).
+fn mention_keys(
+    by: ReportSplit,
+    day: &DayFacts,
+    f: &Fact,
+    handles: &HashMap<i64, HandleInfo>,
+    agents: &HashMap<i64, String>,
+) -> Vec<(String, String)> {
+    let ours = report_days::handles_of(day, f);
     match by {
-        ReportSplit::Handle => item.handles.iter().map(|h| h.0.to_string()).collect(),
+        ReportSplit::Handle => ours
+            .iter()
+            .filter_map(|h| handles.get(h).map(|i| (h.to_string(), format!("@{}", i.account))))
+            .collect(),
         ReportSplit::Role => {
-            let mut keys: Vec<String> = item
-                .handles
+            let mut keys: Vec<(String, String)> = ours
                 .iter()
-                .filter_map(|h| roles.get(&h.0.to_string()).cloned())
+                .filter_map(|h| handles.get(h).map(|i| (i.role.clone(), i.role.clone())))
                 .collect();
             keys.sort();
             keys.dedup();
             keys
         }
-        ReportSplit::Network => vec![item.network.clone()],
-        ReportSplit::Agent => vec![item
-            .assignee
-            .as_ref()
-            .map(|(id, _)| id.to_string())
-            .unwrap_or_default()],
+        ReportSplit::Network => {
+            let n = day
+                .networks
+                .get(usize::from(f.network))
+                .cloned()
+                .unwrap_or_default();
+            vec![(n.clone(), n)]
+        }
+        ReportSplit::Agent => vec![match f.assignee.and_then(|id| agents.get(&id).map(|n| (id, n))) {
+            Some((id, name)) => (id.to_string(), name.clone()),
+            None => (String::new(), "Unassigned".to_owned()),
+        }],
+    }
+}
+
+/// The row of the breakdown a sent action counts in: by agent, who asked for it; otherwise the handle it was
+/// sent from.
+fn sent_key(
+    by: ReportSplit,
+    day: &DayFacts,
+    s: &Sent,
+    handles: &HashMap<i64, HandleInfo>,
+    agent_ids: &HashMap<&str, i64>,
+) -> Option<(String, String)> {
+    let h = handles.get(&s.handle);
+    match by {
+        ReportSplit::Handle => h.map(|i| (s.handle.to_string(), format!("@{}", i.account))),
+        ReportSplit::Role => h.map(|i| (i.role.clone(), i.role.clone())),
+        ReportSplit::Network => h.map(|i| (i.network.clone(), i.network.clone())),
+        ReportSplit::Agent => Some(match s.requested_by.and_then(|i| day.names.get(usize::from(i))) {
+            // Someone no longer on the team keeps a row of their own, by name.
+            Some(name) => match agent_ids.get(name.as_str()) {
+                Some(id) => (id.to_string(), name.clone()),
+                None => (format!("name:{name}"), name.clone()),
+            },
+            None => (String::new(), "Unassigned".to_owned()),
+        }),
+    }
+}
+
+fn add_sent(c: &mut SentCounts, kind: SentKind) {
+    match kind {
+        SentKind::Reply => c.replies += 1,
+        SentKind::DirectMessage => c.direct_messages += 1,
+        SentKind::Boost => c.boosts += 1,
+        SentKind::Like => c.likes += 1,
+        SentKind::Post => c.posts += 1,
+        SentKind::Other => {}
     }
 }
 
@@ -402,12 +534,17 @@ impl Engine {
         let from = day_start(tz, first);
         let to = day_start(tz, last + Duration::days(1));
         let agent = match q.agent.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-            Some(name) => Some(self.agent_by_name(name).await?.id.0),
+            Some(name) => {
+                let a = self.agent_by_name(name).await?;
+                Some((a.id.0, a.name))
+            }
             None => None,
         };
-        let filter = ReportFilter {
+        let narrow = Narrow {
+            from: from.timestamp_millis(),
+            to: to.timestamp_millis(),
             handle: match q.handle_id.as_deref() {
-                Some(h) => Some(self.handle_id(h).await?),
+                Some(h) => Some(self.handle_id(h).await?.0),
                 None => None,
             },
             role: q.role.clone(),
@@ -415,101 +552,114 @@ impl Engine {
             agent,
         };
         let now = self.clock.now();
-        let policies = self.policies().await?;
+        let (policies, fingerprint) = self.report_policies().await?;
         let mut conn = earshot_store::acquire(&self.db).await?;
-        let buckets = reports::volume(&mut conn, from, to, &filter).await?;
-        let worked = reports::worked(&mut conn, from, to, &filter).await?;
-        let sent = reports::sent(&mut conn, from, to, &filter).await?;
+        let handles: HashMap<i64, HandleInfo> = earshot_store::handles::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(|h| {
+                (
+                    h.id.0,
+                    HandleInfo {
+                        account: h.account,
+                        role: h.role.to_string(),
+                        network: h.network.to_string(),
+                    },
+                )
+            })
+            .collect();
+        let agents: HashMap<i64, String> = earshot_store::agents::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id.0, a.name))
+            .collect();
+        let agent_ids: HashMap<&str, i64> = agents.iter().map(|(id, n)| (n.as_str(), *id)).collect();
+        let facts =
+            report_days::facts(&mut conn, narrow.from, narrow.to, &policies, &fingerprint, now).await?;
 
-        // Local days, each with the instant it starts; a bucket belongs to the last day starting at or before it.
-        let mut days: BTreeMap<DateTime<Utc>, DayVolume> = BTreeMap::new();
+        // Local days, each with the instant it starts; an item belongs to the last day starting at or before it.
+        let mut days: Vec<(i64, DayVolume, Vec<f64>)> = Vec::new();
         let mut d = first;
         while d <= last {
-            days.insert(
-                day_start(tz, d),
+            days.push((
+                day_start(tz, d).timestamp_millis(),
                 DayVolume {
                     day: d.format("%Y-%m-%d").to_string(),
                     ..Default::default()
                 },
-            );
+                Vec::new(),
+            ));
             d += Duration::days(1);
         }
         let mut all = Tally::default();
-        for b in &buckets {
-            let n = u32::try_from(b.count).unwrap_or(u32::MAX);
-            if let Some((_, day)) = days.range_mut(..=b.start).next_back() {
-                add(day, &b.queue, b.intent.as_deref(), n);
-            }
-            add(&mut all.volume, &b.queue, b.intent.as_deref(), n);
-        }
-        let mut day_minutes: BTreeMap<DateTime<Utc>, Vec<f64>> = BTreeMap::new();
-        for item in &worked {
-            all.work(&policies, item, now);
-            let w = work_row(item);
-            if let (Some(t), Some((day, _))) =
-                (w.first_response_at, days.range(..=item.created_at).next_back())
-            {
-                day_minutes
-                    .entry(*day)
-                    .or_default()
-                    .push((t - w.started_at()).num_seconds() as f64 / 60.0);
-            }
-        }
-        for (day, minutes) in day_minutes {
-            if let Some(v) = days.get_mut(&day) {
-                v.first_response_median_minutes = stats(minutes).median_minutes;
-            }
-        }
-        for (kind, _, n) in &sent {
-            count_sent(&mut all.sent, kind, *n);
-        }
-
-        let split = match q.split {
-            Some(by) => {
-                let mut rows: BTreeMap<String, Tally> = BTreeMap::new();
-                for c in reports::volume_split(&mut conn, from, to, &filter, by.store()).await? {
-                    let row = rows.entry(c.key).or_default();
-                    row.name = c.name;
-                    add(
-                        &mut row.volume,
-                        &c.queue,
-                        c.intent.as_deref(),
-                        u32::try_from(c.count).unwrap_or(u32::MAX),
-                    );
+        let mut rows: BTreeMap<String, Tally> = BTreeMap::new();
+        for day in &facts {
+            for f in day.mentions.iter().filter(|f| narrow.mention(day, f, &handles)) {
+                let slot = days
+                    .partition_point(|(start, _, _)| *start <= f.at)
+                    .checked_sub(1);
+                let queue = f.queue.as_str();
+                let intent = f.intent.map(intent_str);
+                if let Some(i) = slot {
+                    add(&mut days[i].1, queue, intent, 1);
                 }
-                let names = self.split_names(&mut conn, by).await?;
-                for item in &worked {
-                    for key in split_keys(by, item, &names) {
-                        rows.entry(key).or_default().work(&policies, item, now);
+                add(&mut all.volume, queue, intent, 1);
+                let worked = f
+                    .work
+                    .as_ref()
+                    .map(|w| Worked::of(f, w, report_days::handles_of(day, f), &policies, now));
+                if let Some(w) = &worked {
+                    all.work(w);
+                    if let (Some(m), Some(i)) = (w.first_minutes, slot) {
+                        days[i].2.push(m);
                     }
                 }
-                for (key, name, kind, n) in
-                    reports::sent_split(&mut conn, from, to, &filter, by.store()).await?
-                {
+                if let Some(by) = q.split {
+                    for (key, name) in mention_keys(by, day, f, &handles, &agents) {
+                        let row = rows.entry(key).or_default();
+                        row.name = name;
+                        add(&mut row.volume, queue, intent, 1);
+                        if let Some(w) = &worked {
+                            row.work(w);
+                        }
+                    }
+                }
+            }
+            for s in day.sent.iter().filter(|s| narrow.sent(day, s, &handles)) {
+                add_sent(&mut all.sent, s.kind);
+                if let Some((key, name)) = q.split.and_then(|by| sent_key(by, day, s, &handles, &agent_ids)) {
                     let row = rows.entry(key).or_default();
                     if row.name.is_empty() {
                         row.name = name;
                     }
-                    count_sent(&mut row.sent, &kind, n);
+                    add_sent(&mut row.sent, s.kind);
                 }
-                let mut out: Vec<SplitRow> = rows
-                    .into_iter()
-                    .map(|(key, tally)| {
-                        let name = if tally.name.is_empty() {
-                            names.get(&key).cloned().unwrap_or_else(|| key.clone())
-                        } else {
-                            tally.name.clone()
-                        };
-                        tally.row(key, name)
-                    })
-                    .collect();
-                out.sort_by(|a, b| b.volume.total.cmp(&a.volume.total).then(a.name.cmp(&b.name)));
-                out
             }
-            None => Vec::new(),
-        };
+        }
+        drop(facts);
+        let days: Vec<DayVolume> = days
+            .into_iter()
+            .map(|(_, mut v, minutes)| {
+                v.first_response_median_minutes = stats(minutes).median_minutes;
+                v
+            })
+            .collect();
+        let mut split: Vec<SplitRow> = rows
+            .into_iter()
+            .map(|(key, mut tally)| {
+                let name = std::mem::take(&mut tally.name);
+                tally.row(key, name)
+            })
+            .collect();
+        split.sort_by(|a, b| b.volume.total.cmp(&a.volume.total).then(a.name.cmp(&b.name)));
 
         let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        let filter = ReportFilter {
+            handle: narrow.handle.map(earshot_store::HandleId),
+            role: narrow.role.clone(),
+            network: narrow.network.clone(),
+            agent: narrow.agent.as_ref().map(|(id, _)| *id),
+        };
         let top_authors = reports::top_authors(&mut conn, from, to, &filter, TOP_SHOWN)
             .await?
             .into_iter()
@@ -531,7 +681,7 @@ impl Engine {
             from: first.format("%Y-%m-%d").to_string(),
             to: last.format("%Y-%m-%d").to_string(),
             time_zone: tz.name().to_owned(),
-            days: days.into_values().collect(),
+            days,
             totals: totals.volume,
             first_response: totals.first_response,
             resolution: totals.resolution,
@@ -542,28 +692,6 @@ impl Engine {
             split,
             top_authors,
             top_customers,
-        })
-    }
-
-    /// Display names for split keys no mention row names: handles and agents with no volume but with sent
-    /// actions or worked items.
-    async fn split_names(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-        by: ReportSplit,
-    ) -> Result<HashMap<String, String>, EngineError> {
-        Ok(match by {
-            ReportSplit::Handle => earshot_store::handles::list(conn)
-                .await?
-                .into_iter()
-                .map(|h| (h.id.0.to_string(), format!("@{}", h.account)))
-                .collect(),
-            ReportSplit::Role => earshot_store::handles::list(conn)
-                .await?
-                .into_iter()
-                .map(|h| (h.id.0.to_string(), h.role.to_string()))
-                .collect(),
-            ReportSplit::Network | ReportSplit::Agent => HashMap::new(),
         })
     }
 
@@ -619,23 +747,28 @@ impl Engine {
             })
             .collect();
         let mut waiting = Vec::new();
-        for id in reports::longest_waiting(&mut conn, BREACH_SCAN).await? {
-            let (Some(w), Some(row)) = (
-                earshot_store::work::get(&mut conn, id).await?,
-                earshot_store::mentions::get(&mut conn, id).await?,
-            ) else {
-                continue;
+        for row in reports::longest_waiting(&mut conn, BREACH_SCAN).await? {
+            let w = WorkRow {
+                id: row.id,
+                stage: earshot_core::Stage::Open,
+                snoozed_until: None,
+                created_at: row.created_at,
+                first_seen_at: row.first_seen_at,
+                first_response_at: None,
+                resolved_at: row.resolved_at,
+                assignee: None,
+                held_by_role: None,
             };
-            let handles: Vec<_> = row.handles.iter().map(|h| h.id).collect();
+            let handles: Vec<_> = row.handles.iter().map(|(id, _)| *id).collect();
             let timers = policies.timers(&handles, &w, now);
             let first = timers
                 .iter()
                 .find(|t| t.kind == earshot_desk::TimerKind::FirstResponse)
                 .map(crate::work::timer_view);
             waiting.push(WaitingItem {
-                item_id: id.0.to_string(),
-                author: format!("@{}", row.author.handle),
-                handle: row.handles.first().map(|h| format!("@{}", h.account)),
+                item_id: row.id.0.to_string(),
+                author: format!("@{}", row.author),
+                handle: row.handles.first().map(|(_, account)| format!("@{account}")),
                 waited_minutes: u32::try_from((now - w.started_at()).num_minutes().max(0))
                     .unwrap_or(u32::MAX),
                 sla: first,
@@ -655,20 +788,6 @@ impl Engine {
             breaches,
             agents,
         })
-    }
-}
-
-fn work_row(item: &WorkedItem) -> WorkRow {
-    WorkRow {
-        id: item.id,
-        stage: item.stage.parse().unwrap_or(earshot_core::Stage::Open),
-        snoozed_until: None,
-        created_at: item.created_at,
-        first_seen_at: item.first_seen_at,
-        first_response_at: item.first_response_at,
-        resolved_at: item.resolved_at,
-        assignee: None,
-        held_by_role: None,
     }
 }
 

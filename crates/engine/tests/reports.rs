@@ -332,3 +332,160 @@ async fn figures_match_the_hand_worked_values_across_a_dst_change() {
         .unwrap_err();
     assert!(bad.to_string().contains("ends before it starts"), "{bad}");
 }
+
+/// The Reports view reads each UTC day's facts as stored the first time; these must follow every change: a
+/// label, a reply sent, new SLA settings. A build from before a change is never kept.
+#[tokio::test]
+async fn stored_day_facts_follow_every_change_and_a_stale_build_is_never_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    // Seen as they were written (the clock stands at the first), so each clock starts when it was written.
+    let clock = Arc::new(FixedClock::new(at("2026-11-02T08:00:00Z")));
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), clock.clone())
+        .await
+        .unwrap();
+    let file = dir.path().join("in.jsonl");
+    let lines = [
+        r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#
+            .to_owned(),
+        post(
+            "b1",
+            "@acme-help.bsky.social my order is late",
+            "2026-11-02T08:00:00Z",
+        ),
+        post(
+            "b2",
+            "@acme-help.bsky.social where is my refund",
+            "2026-11-02T08:10:00Z",
+        ),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    engine.import_file(&file, &mut quiet()).await.unwrap();
+    for id in ["b1", "b2"] {
+        let item = id_of(&engine, id).await;
+        engine
+            .label_item(&item, AgentLabel::Intent(Intent::Complaint))
+            .await
+            .unwrap();
+    }
+    let query = ReportQuery {
+        from: "2026-11-02".into(),
+        to: "2026-11-02".into(),
+        time_zone: Some("UTC".into()),
+        handle_id: None,
+        role: None,
+        network: None,
+        agent: None,
+        split: None,
+    };
+    clock.set(at("2026-11-02T12:00:00Z"));
+    let first = engine.report(&query).await.unwrap();
+    assert_eq!(
+        (first.totals.total, first.totals.spam, first.totals.complaint),
+        (2, 0, 2)
+    );
+    // Both unanswered long past the 60-minute default.
+    assert_eq!(
+        (first.first_response_sla.met, first.first_response_sla.missed),
+        (0, 2)
+    );
+
+    let day = at("2026-11-02T00:00:00Z").timestamp_millis() / earshot_store::reports::DAY_MS;
+    let stored = |engine: &Engine| {
+        let db = engine.database().clone();
+        async move {
+            let mut conn = earshot_store::acquire(&db).await.unwrap();
+            earshot_store::reports::stored_days(&mut conn, day, day)
+                .await
+                .unwrap()
+        }
+    };
+    let kept = stored(&engine).await;
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].facts.is_some(), "the first report keeps the day's facts");
+
+    // A label drops them and bumps the day's generation; a build from the older generation is refused.
+    engine
+        .label_item(&id_of(&engine, "b2").await, AgentLabel::Spam(true))
+        .await
+        .unwrap();
+    let after = stored(&engine).await;
+    assert!(after[0].facts.is_none(), "a change drops the day's facts");
+    assert!(
+        after[0].gen > kept[0].gen,
+        "{} then {}",
+        kept[0].gen,
+        after[0].gen
+    );
+    {
+        let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+        let stale = earshot_store::reports::store_day(&mut conn, day, kept[0].gen, "p", b"stale")
+            .await
+            .unwrap();
+        assert!(!stale, "facts built before a change are not kept");
+    }
+    let second = engine.report(&query).await.unwrap();
+    assert_eq!(
+        (second.totals.total, second.totals.spam, second.totals.complaint),
+        (2, 1, 1)
+    );
+
+    // A reply sent 30 minutes after b1 was written: counted, and the first-response target met.
+    let handle = engine.handles().await.unwrap()[0].id.clone();
+    let account = {
+        let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+        earshot_store::accounts::upsert(
+            &mut conn,
+            HandleId(handle.parse().unwrap()),
+            "https://pds.example",
+            None,
+            at("2026-11-02T08:00:00Z"),
+        )
+        .await
+        .unwrap()
+        .0
+        .to_string()
+    };
+    let queued = engine
+        .queue_action(&ActionRequest {
+            item_id: id_of(&engine, "b1").await,
+            kind: ActionKind::Reply,
+            from: account,
+            text: Some("On it".into()),
+            confirmed: true,
+            requested_by: Some("Ana".into()),
+            saved_reply_id: None,
+        })
+        .await
+        .unwrap();
+    {
+        let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+        earshot_store::outbox::mark_sent(
+            &mut conn,
+            OutboxId(queued.id.parse().unwrap()),
+            "at://x",
+            None,
+            at("2026-11-02T08:30:00Z"),
+        )
+        .await
+        .unwrap();
+    }
+    let third = engine.report(&query).await.unwrap();
+    assert_eq!(third.sent.replies, 1);
+    assert_eq!(third.first_response.median_minutes, Some(30.0));
+    assert_eq!(
+        (third.first_response_sla.met, third.first_response_sla.missed),
+        (1, 0)
+    );
+
+    // A 20-minute target instead: the same reply now missed it, with nothing else changed.
+    let mut settings = engine.handle_settings().await.unwrap().remove(0);
+    settings.sla.first_response_minutes = Some(20);
+    engine.set_handle_settings(&settings).await.unwrap();
+    let fourth = engine.report(&query).await.unwrap();
+    assert_eq!(
+        (fourth.first_response_sla.met, fourth.first_response_sla.missed),
+        (0, 1)
+    );
+    // Read again, all from stored facts: the same figures.
+    assert_eq!(engine.report(&query).await.unwrap(), fourth);
+}

@@ -1,6 +1,6 @@
-//! The raw figures reports are drawn from: mention counts in 15-minute buckets (every time zone's day starts on
-//! a quarter hour, so the engine can fold them into local days across DST), the items answered or resolved,
-//! and the actions sent. Filters narrow by handle, role and network.
+//! The raw figures reports are drawn from: each UTC day's mentions and sent actions, which the engine keeps
+//! encoded per day in `report_days` (the triggers of migration 16 drop a day's facts when it changes), and the
+//! few figures read live: top authors, open items by author, and what waits now.
 
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
@@ -8,9 +8,6 @@ use sqlx::AnyConnection;
 use crate::sql::{Dialect, Sql};
 
 use crate::{from_millis, to_millis, HandleId, ItemId, StoreError};
-
-/// The width of a count bucket.
-pub const BUCKET_MS: i64 = 15 * 60 * 1000;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportFilter {
@@ -57,250 +54,184 @@ fn push_filter(q: &mut Sql<'_>, f: &ReportFilter) {
     }
 }
 
-/// The key, display name and joins of a split, over mentions `m`.
-fn split_parts(by: SplitBy) -> (&'static str, &'static str, &'static str) {
-    match by {
-        SplitBy::Handle => (
-            "CAST(h.id AS TEXT)",
-            "'@' || h.account",
-            " JOIN mention_handles sh ON sh.mention_id = m.id JOIN handles h ON h.id = sh.handle_id",
-        ),
-        SplitBy::Role => (
-            "h.role",
-            "h.role",
-            " JOIN mention_handles sh ON sh.mention_id = m.id JOIN handles h ON h.id = sh.handle_id",
-        ),
-        SplitBy::Network => ("m.network", "m.network", ""),
-        SplitBy::Agent => (
-            "COALESCE(CAST(a.id AS TEXT), '')",
-            "COALESCE(a.name, 'Unassigned')",
-            " LEFT JOIN agents a ON a.id = m.assignee_id",
-        ),
-    }
-}
-
-/// One split's mention count of one kind.
+/// One mention of a UTC day as reports need it: when it was written, what it is, where it came and who holds
+/// it, and its work times.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SplitCount {
-    pub key: String,
-    pub name: String,
-    pub queue: String,
-    pub intent: Option<String>,
-    pub count: i64,
-}
-
-/// Mention counts by split, queue and intent, for posts written in `[from, to)`. A post on two handles of
-/// the same role counts once for that role.
-pub async fn volume_split(
-    conn: &mut AnyConnection,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    filter: &ReportFilter,
-    by: SplitBy,
-) -> Result<Vec<SplitCount>, StoreError> {
-    let (key, name, joins) = split_parts(by);
-    let mut q = Sql::new(format!(
-        "SELECT {key} AS k, MAX({name}), m.queue, m.intent, COUNT(DISTINCT m.id) FROM mentions m{joins}
-          WHERE m.created_at >= "
-    ));
-    q.push_bind(to_millis(from))
-        .push(" AND m.created_at < ")
-        .push_bind(to_millis(to));
-    push_filter(&mut q, filter);
-    q.push(" GROUP BY k, m.queue, m.intent ORDER BY k");
-    let rows: Vec<(String, String, String, Option<String>, i64)> = q.build_query_as().fetch_all(conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(key, name, queue, intent, count)| SplitCount {
-            key,
-            name,
-            queue,
-            intent,
-            count,
-        })
-        .collect())
-}
-
-/// Actions sent in `[from, to)` by split and kind, as (key, name, kind, count). By agent, the split is who
-/// asked for the action; otherwise the handle it was sent from.
-pub async fn sent_split(
-    conn: &mut AnyConnection,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    filter: &ReportFilter,
-    by: SplitBy,
-) -> Result<Vec<(String, String, String, i64)>, StoreError> {
-    let (key, name) = match by {
-        SplitBy::Handle => ("CAST(h.id AS TEXT)", "'@' || h.account"),
-        SplitBy::Role => ("h.role", "h.role"),
-        SplitBy::Network => ("h.network", "h.network"),
-        // The agent's ID, as items are keyed; someone no longer on the team by name.
-        SplitBy::Agent => (
-            "COALESCE(CAST((SELECT ag.id FROM agents ag WHERE ag.name = o.requested_by) AS TEXT),
-                      'name:' || o.requested_by, '')",
-            "COALESCE(o.requested_by, 'Unassigned')",
-        ),
-    };
-    let mut q = Sql::new(format!(
-        "SELECT {key} AS k, MAX({name}), o.kind, COUNT(*) FROM outbox o
-           JOIN accounts ac ON ac.id = o.account_id JOIN handles h ON h.id = ac.handle_id
-          WHERE o.state = 'sent' AND o.sent_at >= "
-    ));
-    q.push_bind(to_millis(from))
-        .push(" AND o.sent_at < ")
-        .push_bind(to_millis(to));
-    push_sent_filter(&mut q, filter);
-    q.push(" GROUP BY k, o.kind ORDER BY k, o.kind");
-    Ok(q.build_query_as().fetch_all(conn).await?)
-}
-
-/// The report filter, over sent actions `o` from handles `h`.
-fn push_sent_filter(q: &mut Sql<'_>, f: &ReportFilter) {
-    if let Some(network) = &f.network {
-        q.push(" AND h.network = ").push_bind(network.clone());
-    }
-    if let Some(handle) = f.handle {
-        q.push(" AND h.id = ").push_bind(handle.0);
-    }
-    if let Some(role) = &f.role {
-        q.push(" AND h.role = ").push_bind(role.clone());
-    }
-    if let Some(agent) = f.agent {
-        q.push(" AND o.requested_by = (SELECT name FROM agents WHERE id = ")
-            .push_bind(agent)
-            .push(")");
-    }
-}
-
-/// How many mentions of each kind were written in one bucket.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BucketCount {
-    /// The bucket's start.
-    pub start: DateTime<Utc>,
+pub struct DayMention {
+    pub created_at: i64,
+    pub first_seen_at: i64,
+    pub network: String,
     /// actionable, spam or other.
     pub queue: String,
-    /// complaint, question, praise, other, or none when untriaged.
     pub intent: Option<String>,
-    pub count: i64,
-}
-
-/// Mention counts by bucket, queue and intent, for posts written in `[from, to)`.
-pub async fn volume(
-    conn: &mut AnyConnection,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    filter: &ReportFilter,
-) -> Result<Vec<BucketCount>, StoreError> {
-    let mut q = Sql::new("SELECT (m.created_at / ");
-    q.push(BUCKET_MS.to_string())
-        .push(") AS b, m.queue, m.intent, COUNT(*) FROM mentions m WHERE m.created_at >= ")
-        .push_bind(to_millis(from))
-        .push(" AND m.created_at < ")
-        .push_bind(to_millis(to));
-    push_filter(&mut q, filter);
-    q.push(" GROUP BY b, m.queue, m.intent ORDER BY b");
-    let rows: Vec<(i64, String, Option<String>, i64)> = q.build_query_as().fetch_all(conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(b, queue, intent, count)| BucketCount {
-            start: from_millis(b * BUCKET_MS),
-            queue,
-            intent,
-            count,
-        })
-        .collect())
-}
-
-/// An item that needed a person, with its work times: the response-time and SLA figures.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WorkedItem {
-    pub id: ItemId,
-    pub created_at: DateTime<Utc>,
-    pub first_seen_at: DateTime<Utc>,
-    pub first_response_at: Option<DateTime<Utc>>,
-    pub resolved_at: Option<DateTime<Utc>>,
     pub stage: String,
+    pub first_response_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub assignee: Option<i64>,
+    /// Our handles it came to.
     pub handles: Vec<HandleId>,
-    pub network: String,
-    /// The agent holding the item, as (ID, name).
-    pub assignee: Option<(i64, String)>,
 }
 
-/// Actionable (non-spam) items written in `[from, to)`, with their work times.
-pub async fn worked(
+/// Every mention written in `[from, to)` (milliseconds), oldest first.
+pub async fn day_mentions(
     conn: &mut AnyConnection,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    filter: &ReportFilter,
-) -> Result<Vec<WorkedItem>, StoreError> {
+    from: i64,
+    to: i64,
+) -> Result<Vec<DayMention>, StoreError> {
     let handles = match Dialect::of(conn) {
         Dialect::Sqlite => "group_concat(mh.handle_id)",
         Dialect::Postgres => "string_agg(CAST(mh.handle_id AS TEXT), ',')",
     };
-    let mut q = Sql::new(format!(
-        "SELECT m.id, m.created_at, m.first_seen_at, m.first_response_at, m.resolved_at, m.stage,
-                (SELECT {handles} FROM mention_handles mh WHERE mh.mention_id = m.id),
-                m.network, m.assignee_id, (SELECT a.name FROM agents a WHERE a.id = m.assignee_id)
-           FROM mentions m WHERE m.queue = 'actionable' AND m.created_at >= "
-    ));
-    q.push_bind(to_millis(from))
-        .push(" AND m.created_at < ")
-        .push_bind(to_millis(to));
-    push_filter(&mut q, filter);
     type Raw = (
         i64,
         i64,
-        i64,
-        Option<i64>,
-        Option<i64>,
+        String,
         String,
         Option<String>,
         String,
+        Option<i64>,
+        Option<i64>,
         Option<i64>,
         Option<String>,
     );
-    let rows: Vec<Raw> = q.build_query_as().fetch_all(conn).await?;
+    let rows: Vec<Raw> = sqlx::query_as(&format!(
+        "SELECT m.created_at, m.first_seen_at, m.network, m.queue, m.intent, m.stage, m.first_response_at,
+                m.resolved_at, m.assignee_id, (SELECT {handles} FROM mention_handles mh WHERE mh.mention_id = m.id)
+           FROM mentions m WHERE m.created_at >= $1 AND m.created_at < $2 ORDER BY m.created_at, m.id"
+    ))
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?;
     Ok(rows
         .into_iter()
         .map(
-            |(id, created, seen, first, resolved, stage, handles, network, agent_id, agent)| WorkedItem {
-                id: ItemId(id),
-                created_at: from_millis(created),
-                first_seen_at: from_millis(seen),
-                first_response_at: first.map(from_millis),
-                resolved_at: resolved.map(from_millis),
-                stage,
-                handles: handles
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(|h| h.parse().ok())
-                    .map(HandleId)
-                    .collect(),
+            |(
+                created_at,
+                first_seen_at,
                 network,
-                assignee: agent_id.zip(agent),
+                queue,
+                intent,
+                stage,
+                first_response_at,
+                resolved_at,
+                assignee,
+                handles,
+            )| {
+                DayMention {
+                    created_at,
+                    first_seen_at,
+                    network,
+                    queue,
+                    intent,
+                    stage,
+                    first_response_at,
+                    resolved_at,
+                    assignee,
+                    handles: handles
+                        .unwrap_or_default()
+                        .split(',')
+                        .filter_map(|h| h.parse().ok())
+                        .map(HandleId)
+                        .collect(),
+                }
             },
         )
         .collect())
 }
 
-/// Actions sent in `[from, to)`, by kind and by who asked.
-pub async fn sent(
+/// One action sent: when, what, from which handle, and who asked for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DaySent {
+    pub sent_at: i64,
+    /// reply, dm, boost, like or post.
+    pub kind: String,
+    pub handle: HandleId,
+    pub requested_by: Option<String>,
+}
+
+/// Every action sent in `[from, to)` (milliseconds).
+pub async fn day_sent(conn: &mut AnyConnection, from: i64, to: i64) -> Result<Vec<DaySent>, StoreError> {
+    let rows: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT o.sent_at, o.kind, ac.handle_id, o.requested_by FROM outbox o JOIN accounts ac ON ac.id = o.account_id
+          WHERE o.state = 'sent' AND o.sent_at >= $1 AND o.sent_at < $2 ORDER BY o.sent_at, o.id",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(sent_at, kind, handle, requested_by)| DaySent {
+            sent_at,
+            kind,
+            handle: HandleId(handle),
+            requested_by,
+        })
+        .collect())
+}
+
+/// The length of a report day: UTC days, numbered from 1970-01-01 as `created_at / DAY_MS` (as the triggers
+/// that keep them number them).
+pub const DAY_MS: i64 = 86_400_000;
+
+/// A UTC day's stored report facts, as last built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDay {
+    pub day: i64,
+    /// Bumped by every change to the day's mentions or sent actions.
+    pub gen: i64,
+    pub policy: Option<String>,
+    /// None once a change dropped them, or before they were first built.
+    pub facts: Option<Vec<u8>>,
+}
+
+/// The stored facts of the UTC days `first..=last` that have a row (a day without one has never changed
+/// since reports began keeping days, so its generation is 0).
+pub async fn stored_days(
     conn: &mut AnyConnection,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    filter: &ReportFilter,
-) -> Result<Vec<(String, Option<String>, i64)>, StoreError> {
-    let mut q = Sql::new(
-        "SELECT o.kind, o.requested_by, COUNT(*) FROM outbox o
-           JOIN accounts ac ON ac.id = o.account_id JOIN handles h ON h.id = ac.handle_id
-          WHERE o.state = 'sent' AND o.sent_at >= ",
-    );
-    q.push_bind(to_millis(from))
-        .push(" AND o.sent_at < ")
-        .push_bind(to_millis(to));
-    push_sent_filter(&mut q, filter);
-    q.push(" GROUP BY o.kind, o.requested_by ORDER BY o.kind, o.requested_by");
-    Ok(q.build_query_as().fetch_all(conn).await?)
+    first: i64,
+    last: i64,
+) -> Result<Vec<StoredDay>, StoreError> {
+    let rows: Vec<(i64, i64, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+        "SELECT day, gen, policy, facts FROM report_days WHERE day >= $1 AND day <= $2 ORDER BY day",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(day, gen, policy, facts)| StoredDay {
+            day,
+            gen,
+            policy,
+            facts,
+        })
+        .collect())
+}
+
+/// Keeps a day's facts, built from what the day held at generation `gen`; when the day changed since, they are
+/// stale and kept nowhere (false).
+pub async fn store_day(
+    conn: &mut AnyConnection,
+    day: i64,
+    gen: i64,
+    policy: &str,
+    facts: &[u8],
+) -> Result<bool, StoreError> {
+    sqlx::query("INSERT INTO report_days (day, gen) VALUES ($1, 0) ON CONFLICT (day) DO NOTHING")
+        .bind(day)
+        .execute(&mut *conn)
+        .await?;
+    let done = sqlx::query("UPDATE report_days SET policy = $1, facts = $2 WHERE day = $3 AND gen = $4")
+        .bind(policy)
+        .bind(facts)
+        .bind(day)
+        .bind(gen)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// An author who wrote to us in the period, with how much.
@@ -403,14 +334,63 @@ pub async fn waiting_by_handle(conn: &mut AnyConnection) -> Result<Vec<(HandleId
         .collect())
 }
 
-/// The actionable items waiting longest for a first reply, oldest first.
-pub async fn longest_waiting(conn: &mut AnyConnection, limit: i64) -> Result<Vec<ItemId>, StoreError> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM mentions WHERE status = 'open' AND queue = 'actionable' AND first_response_at IS NULL
-          ORDER BY CASE WHEN first_seen_at > created_at THEN first_seen_at ELSE created_at END, id LIMIT $1",
-    )
+/// An actionable item waiting for a first reply, with what the Now panel shows of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitingRow {
+    pub id: ItemId,
+    pub created_at: DateTime<Utc>,
+    pub first_seen_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub author: String,
+    /// Our handles it came to, as (ID, account), lowest ID first.
+    pub handles: Vec<(HandleId, String)>,
+}
+
+/// The actionable items waiting longest for a first reply, oldest first, in one query.
+pub async fn longest_waiting(conn: &mut AnyConnection, limit: i64) -> Result<Vec<WaitingRow>, StoreError> {
+    let (ids, accounts) = match Dialect::of(conn) {
+        Dialect::Sqlite => (
+            "group_concat(h.id, char(31))",
+            "group_concat(h.account, char(31))",
+        ),
+        Dialect::Postgres => (
+            "string_agg(CAST(h.id AS TEXT), chr(31) ORDER BY h.id)",
+            "string_agg(h.account, chr(31) ORDER BY h.id)",
+        ),
+    };
+    type Raw = (i64, i64, i64, Option<i64>, String, Option<String>, Option<String>);
+    let rows: Vec<Raw> = sqlx::query_as(&format!(
+        "SELECT m.id, m.created_at, m.first_seen_at, m.resolved_at, a.handle,
+                (SELECT {ids} FROM (SELECT h.id, h.account FROM mention_handles mh JOIN handles h ON h.id = mh.handle_id
+                                     WHERE mh.mention_id = m.id ORDER BY h.id) h),
+                (SELECT {accounts} FROM (SELECT h.id, h.account FROM mention_handles mh
+                                           JOIN handles h ON h.id = mh.handle_id
+                                          WHERE mh.mention_id = m.id ORDER BY h.id) h)
+           FROM mentions m JOIN authors a ON a.id = m.author_id
+          WHERE m.status = 'open' AND m.queue = 'actionable' AND m.first_response_at IS NULL
+          ORDER BY CASE WHEN m.first_seen_at > m.created_at THEN m.first_seen_at ELSE m.created_at END, m.id
+          LIMIT $1"
+    ))
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    Ok(ids.into_iter().map(ItemId).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, created, seen, resolved, author, ids, accounts)| {
+            let ids = ids.unwrap_or_default();
+            let accounts = accounts.unwrap_or_default();
+            WaitingRow {
+                id: ItemId(id),
+                created_at: from_millis(created),
+                first_seen_at: from_millis(seen),
+                resolved_at: resolved.map(from_millis),
+                author,
+                handles: ids
+                    .split('\u{1f}')
+                    .zip(accounts.split('\u{1f}'))
+                    .filter_map(|(id, account)| Some((HandleId(id.parse().ok()?), account.to_owned())))
+                    .collect(),
+            }
+        })
+        .collect())
 }
