@@ -65,6 +65,12 @@ pub fn start(app: AppHandle, engine: Engine, alerts: AlertsState) {
                 Ok(_) => changed(&app, "snooze"),
                 Err(e) => tracing::warn!(error = %e, "could not wake snoozed items"),
             }
+            // Queues with automatic assignment hand their waiting items to whoever is on duty and has room.
+            match engine.auto_assign().await {
+                Ok(given) if !given.is_empty() => changed(&app, "assign"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "automatic assignment failed"),
+            }
             raise_alerts(&engine, &alerts).await;
             match engine.unanswered_count().await {
                 Ok(n) => crate::desktop::show_count(&app, n),

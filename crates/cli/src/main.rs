@@ -870,6 +870,15 @@ async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> a
             }
         }
         first = false;
+        // Queues with automatic assignment hand their waiting items out every tick, even with no window open.
+        match engine.auto_assign().await {
+            Ok(given) => {
+                for g in &given {
+                    eprintln!("Gave item {} to {} (automatic assignment).", g.item_id, g.agent);
+                }
+            }
+            Err(e) => eprintln!("earshot: automatic assignment failed: {e}"),
+        }
         if tokio::time::Instant::now() < next_round {
             tokio::select! {
                 _ = tokio::time::sleep(tick) => {}

@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use clap::Subcommand;
 use earshot_core::Stage;
 use earshot_engine::{
-    AlertRule, ClaimOutcome, ClaimQueue, ClaimTarget, DesktopAlerts, EndShiftRequest, Engine,
+    AlertRule, AssignMode, ClaimOutcome, ClaimQueue, ClaimTarget, DesktopAlerts, EndShiftRequest, Engine,
     EscalateRequest, HandleSettings, SaveReplyRequest, Schedule, SlaPolicy, Span, WorkView,
 };
 
@@ -67,6 +67,20 @@ pub enum WorkCommand {
         /// first refusal.
         #[arg(long, default_value_t = 1, requires = "next")]
         count: u32,
+    },
+    /// Automatic assignment per queue: shows each queue's mode; --queue Q --mode M sets one (round-robin,
+    /// least-loaded or off); --run hands the waiting items out now, as the app and `earshot sync` do every few
+    /// seconds. Only agents on duty for the queue get items (on duty on a handle of its role, or on no handle in
+    /// particular), up to their cap.
+    AutoAssign {
+        #[arg(long, value_enum, requires = "mode")]
+        queue: Option<QueueArg>,
+        #[arg(long, requires = "queue")]
+        mode: Option<String>,
+        #[arg(long, conflicts_with_all = ["queue", "mode"])]
+        run: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// Who is on duty and what each holds (as `agent list`).
     Agents {
@@ -132,6 +146,20 @@ pub enum WorkCommand {
 pub enum QueueArg {
     Support,
     Marketing,
+}
+
+fn claim_queue(q: QueueArg) -> ClaimQueue {
+    match q {
+        QueueArg::Support => ClaimQueue::Support,
+        QueueArg::Marketing => ClaimQueue::Marketing,
+    }
+}
+
+fn queue_name(q: ClaimQueue) -> &'static str {
+    match q {
+        ClaimQueue::Support => "support",
+        ClaimQueue::Marketing => "marketing",
+    }
 }
 
 #[derive(Subcommand)]
@@ -444,6 +472,49 @@ pub async fn run(engine: &Engine, command: WorkCommand) -> anyhow::Result<ExitCo
         WorkCommand::Unassign { item } => {
             print_work(&engine.assign(&item, None).await?);
         }
+        WorkCommand::AutoAssign {
+            queue,
+            mode,
+            run,
+            json,
+        } => {
+            if run {
+                let given = engine.auto_assign().await?;
+                if json {
+                    println!("{}", serde_json::to_string(&given)?);
+                } else if given.is_empty() {
+                    println!("Nothing handed out: no queue with automatic assignment has an unheld item that someone on duty has room for.");
+                } else {
+                    for g in &given {
+                        println!(
+                            "Gave item {} to {} ({} queue).",
+                            g.item_id,
+                            g.agent,
+                            queue_name(g.queue)
+                        );
+                    }
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            if let (Some(queue), Some(mode)) = (queue, mode) {
+                let parsed = AssignMode::parse(&mode).with_context(|| {
+                    format!("'{mode}' is not a way to assign; use round-robin, least-loaded or off.")
+                })?;
+                engine.set_assignment_mode(claim_queue(queue), parsed).await?;
+            }
+            let rules = engine.assignment_rules().await?;
+            if json {
+                println!("{}", serde_json::to_string(&rules)?);
+            } else {
+                for r in &rules {
+                    println!(
+                        "{:<10} {}",
+                        queue_name(r.queue),
+                        r.mode.as_str().replace('_', "-")
+                    );
+                }
+            }
+        }
         WorkCommand::Claim {
             item,
             next: _,
@@ -453,10 +524,7 @@ pub async fn run(engine: &Engine, command: WorkCommand) -> anyhow::Result<ExitCo
         } => {
             let target = match item {
                 Some(item) => ClaimTarget::Item(item),
-                None => ClaimTarget::Next(queue.map(|q| match q {
-                    QueueArg::Support => ClaimQueue::Support,
-                    QueueArg::Marketing => ClaimQueue::Marketing,
-                })),
+                None => ClaimTarget::Next(queue.map(claim_queue)),
             };
             let mut claimed = 0;
             for _ in 0..count.max(1) {

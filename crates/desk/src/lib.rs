@@ -1,9 +1,11 @@
 //! The agent's day in Earshot: weekly business and quiet hours in a time zone, SLA timers counted in
 //! wall or business time, desktop alert rules and how a burst of alerts becomes one notice, saved replies
-//! with their variables and fuzzy search, the promises found in our own replies, and the shift handover.
+//! with their variables and fuzzy search, the promises found in our own replies, the shift handover, and who
+//! gets the next item under automatic assignment.
 //! Everything here is pure: no database, no network, no clock. Every instant is an argument, so each
 //! result can be reproduced in a test.
 
+pub mod assign;
 pub mod dispatch;
 pub mod handover;
 pub mod hours;
@@ -14,6 +16,7 @@ pub mod sla;
 pub mod template;
 mod text;
 
+pub use assign::{pick, AssignMode, Load};
 pub use dispatch::{
     plan, single, summarise, Alert, Notice, NoticeKind, Plan, BURST_LIMIT, BURST_WINDOW_SECONDS,
 };

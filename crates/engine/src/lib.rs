@@ -5,6 +5,7 @@
 
 mod accounts;
 mod alerts;
+mod assign;
 mod bluesky;
 mod clock;
 mod crm;
@@ -37,6 +38,7 @@ mod x;
 
 pub use accounts::{AccountView, SyncReport};
 pub use alerts::AlertSettings;
+pub use assign::{AssignmentRule, AutoAssigned};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crm::{
     decode_upload, preview_contact_file, Columns, ContactFileKind, ContactFilePreview, ContactImportReport,
@@ -44,7 +46,9 @@ pub use crm::{
 };
 pub use crm_sync::{CrmSourceView, CrmSyncReport, RecordOrigin, CRM_TTL};
 pub use demo::DEMO_JSONL;
-pub use earshot_desk::{AlertRule, Notice, NoticeKind, Schedule, SlaPolicy, Span, TimerKind, TimerState};
+pub use earshot_desk::{
+    AlertRule, AssignMode, Notice, NoticeKind, Schedule, SlaPolicy, Span, TimerKind, TimerState,
+};
 pub use error::{ApiError, EngineError, ErrorCode};
 pub use handover::{EndShiftRequest, EndShiftResult, HandoverView};
 pub use listening::SourceView;

@@ -317,6 +317,11 @@ fn event_text(kind: &str, detail: &serde_json::Value) -> String {
             };
             format!("Escalated to {to}: {}", s("note"))
         }
+        "assigned" if s("by") == "automatic" => format!(
+            "Assigned to {} automatically ({})",
+            s("agent"),
+            s("mode").replace('_', "-")
+        ),
         "assigned" => format!("Assigned to {}", s("agent")),
         "unassigned" => "Unassigned".into(),
         "stage" => format!("Marked {}", s("label").to_lowercase()),

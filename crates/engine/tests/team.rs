@@ -91,3 +91,162 @@ async fn one_process_syncs_each_account_and_another_takes_over_from_the_cursor_w
         "B syncs it from now on"
     );
 }
+
+/// Automatic assignment, per queue: round-robin takes turns among the agents on duty for the queue and skips
+/// anyone at their cap; least-loaded fills whoever holds least; nobody off duty gets anything; when everyone
+/// is full the items wait. Runs on SQLite, and on PostgreSQL in the contract run.
+#[tokio::test]
+async fn automatic_assignment_takes_turns_fills_the_least_loaded_and_keeps_caps_and_duty() {
+    use earshot_engine::{AgentLabel, AssignMode, ClaimQueue};
+
+    let dir = tempfile::tempdir().unwrap();
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
+        .await
+        .unwrap();
+    let file = dir.path().join("in.jsonl");
+    let post = |n: usize, to: &str, text: &str| {
+        serde_json::json!({"type": "mention", "network": "bluesky",
+            "remote_id": format!("at://did:plc:q{n}/app.bsky.feed.post/{n}"),
+            "author": {"handle": format!("q{n}.bsky.social")},
+            "text": format!("@{to} {text}"), "created_at": format!("2026-08-01T13:{:02}:00Z", n),
+            "mentions": [to]})
+        .to_string()
+    };
+    let import = |from: usize, to: usize, handle: &'static str, text: &'static str| {
+        let engine = &engine;
+        let file = file.clone();
+        async move {
+            let mut lines = vec![
+                r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#
+                    .to_owned(),
+                r#"{"type":"handle","network":"bluesky","account":"acme.bsky.social","role":"marketing"}"#
+                    .to_owned(),
+            ];
+            lines.extend((from..to).map(|n| post(n, handle, text)));
+            std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+            engine.import_file(&file, &mut quiet()).await.unwrap();
+            // Agents' labels fix what each item is, so the queues do not depend on the model.
+            let intent = if handle == "acme.bsky.social" {
+                earshot_core::Intent::Praise
+            } else {
+                earshot_core::Intent::Question
+            };
+            for n in from..to {
+                let id: i64 = {
+                    let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+                    sqlx::query_scalar("SELECT id FROM mentions WHERE remote_id = $1")
+                        .bind(format!("at://did:plc:q{n}/app.bsky.feed.post/{n}"))
+                        .fetch_one(&mut *conn)
+                        .await
+                        .unwrap()
+                };
+                let id = id.to_string();
+                engine.label_item(&id, AgentLabel::Spam(false)).await.unwrap();
+                engine.label_item(&id, AgentLabel::Intent(intent)).await.unwrap();
+            }
+        }
+    };
+    import(0, 12, "acme-help.bsky.social", "how do I pair the bike computer?").await;
+    import(
+        20,
+        23,
+        "acme.bsky.social",
+        "love the new bike, best purchase this year",
+    )
+    .await;
+    let handles = engine.handles().await.unwrap();
+    let id_of = |account: &str| handles.iter().find(|h| h.account == account).unwrap().id.clone();
+    let (support, marketing) = (id_of("acme-help.bsky.social"), id_of("acme.bsky.social"));
+    for (name, on, duty) in [
+        ("Ana", true, vec![support.clone()]),
+        ("Ben", true, vec![support.clone()]),
+        ("Cai", true, vec![]),
+        ("Dee", true, vec![marketing.clone()]),
+        ("Eve", false, vec![]),
+    ] {
+        engine.add_agent(name, "agent").await.unwrap();
+        engine.set_duty(Some(name), on, None, &duty).await.unwrap();
+    }
+    engine.set_cap("Ben", 2).await.unwrap();
+    let holding = |engine: &Engine| {
+        let engine = engine.clone();
+        async move {
+            let mut by: Vec<(String, u32)> = engine
+                .agents()
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|a| a.holding > 0)
+                .map(|a| (a.name, a.holding))
+                .collect();
+            by.sort();
+            by
+        }
+    };
+
+    // Off (as every queue starts): nothing is handed out.
+    assert!(engine.auto_assign().await.unwrap().is_empty());
+
+    // Support, round-robin among Ana, Ben and Cai (Dee is on duty for marketing only, Eve is off duty), in
+    // turn; Ben stops at his cap of 2. The praise on the marketing handle is not the support queue's.
+    engine
+        .set_assignment_mode(ClaimQueue::Support, AssignMode::RoundRobin)
+        .await
+        .unwrap();
+    let given = engine.auto_assign().await.unwrap();
+    let order: Vec<&str> = given.iter().map(|g| g.agent.as_str()).collect();
+    assert_eq!(
+        order,
+        ["Ana", "Ben", "Cai", "Ana", "Ben", "Cai", "Ana", "Cai", "Ana", "Cai", "Ana", "Cai"]
+    );
+    assert_eq!(
+        holding(&engine).await,
+        [("Ana".into(), 5), ("Ben".into(), 2), ("Cai".into(), 5)]
+    );
+    let work = engine.work(&given[0].item_id).await.unwrap();
+    assert_eq!(work.held_by.as_deref(), Some("Ana"));
+    assert!(
+        work.history
+            .iter()
+            .any(|e| e.text == "Assigned to Ana automatically (round-robin)"),
+        "{:?}",
+        work.history
+    );
+    assert!(
+        engine.auto_assign().await.unwrap().is_empty(),
+        "a second pass finds nothing left"
+    );
+
+    // Marketing, least-loaded: Cai holds 5 and Dee none, so Dee gets all three praise items.
+    engine
+        .set_assignment_mode(ClaimQueue::Marketing, AssignMode::LeastLoaded)
+        .await
+        .unwrap();
+    let given = engine.auto_assign().await.unwrap();
+    assert_eq!(
+        given.iter().map(|g| g.agent.as_str()).collect::<Vec<_>>(),
+        ["Dee", "Dee", "Dee"]
+    );
+
+    // Cai goes off duty and Ben is full: three new support items all go to Ana.
+    engine.set_duty(Some("Cai"), false, None, &[]).await.unwrap();
+    import(40, 43, "acme-help.bsky.social", "how do I reset the lock?").await;
+    let given = engine.auto_assign().await.unwrap();
+    assert_eq!(
+        given.iter().map(|g| g.agent.as_str()).collect::<Vec<_>>(),
+        ["Ana", "Ana", "Ana"]
+    );
+
+    // Everyone on duty for support at their cap: a new item waits for a claim or for room.
+    engine.set_cap("Ana", 8).await.unwrap();
+    import(50, 51, "acme-help.bsky.social", "how do I charge the battery?").await;
+    assert!(engine.auto_assign().await.unwrap().is_empty());
+    engine.set_cap("Ana", 9).await.unwrap();
+    let given = engine.auto_assign().await.unwrap();
+    assert_eq!(given.len(), 1);
+    assert_eq!(given[0].agent, "Ana");
+    let rules = engine.assignment_rules().await.unwrap();
+    assert_eq!(rules.len(), 2);
+    assert_eq!(rules[0].mode, AssignMode::RoundRobin);
+    assert_eq!(rules[1].mode, AssignMode::LeastLoaded);
+}

@@ -281,6 +281,163 @@ pub enum ClaimQueue {
     Marketing,
 }
 
+impl ClaimQueue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimQueue::Support => "support",
+            ClaimQueue::Marketing => "marketing",
+        }
+    }
+
+    /// The role of the handles whose items the queue draws from.
+    pub fn role(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// The SQL condition (starting with AND) that keeps candidate mentions `c` to a queue.
+fn in_queue(queue: ClaimQueue) -> &'static str {
+    match queue {
+        ClaimQueue::Support => {
+            " AND (c.intent = 'complaint' OR EXISTS (SELECT 1 FROM mention_handles mh JOIN handles hd ON hd.id = mh.handle_id
+                                                      WHERE mh.mention_id = c.id AND hd.role = 'support'))"
+        }
+        ClaimQueue::Marketing => {
+            " AND c.intent = 'praise' AND EXISTS (SELECT 1 FROM mention_handles mh JOIN handles hd ON hd.id = mh.handle_id
+                                                   WHERE mh.mention_id = c.id AND hd.role = 'marketing')"
+        }
+    }
+}
+
+/// Unheld open items of a queue, most urgent first: what automatic assignment hands out.
+pub async fn unheld(
+    conn: &mut AnyConnection,
+    queue: ClaimQueue,
+    limit: i64,
+) -> Result<Vec<ItemId>, StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT c.id FROM mentions c WHERE c.assignee_id IS NULL AND c.held_by_role IS NULL AND c.status = 'open'
+            AND c.queue = 'actionable'{} ORDER BY c.rank_key DESC, c.created_at, c.id LIMIT $1",
+        in_queue(queue)
+    ))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(ItemId).collect())
+}
+
+/// Gives an item to an agent if nobody holds it yet (false when somebody claimed it meanwhile).
+pub async fn give_if_unheld(
+    conn: &mut AnyConnection,
+    item: ItemId,
+    agent: AgentId,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE mentions SET assignee_id = $1 WHERE id = $2 AND assignee_id IS NULL AND held_by_role IS NULL",
+    )
+    .bind(agent.0)
+    .bind(item.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Someone automatic assignment may give a queue's items to, with their load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnDuty {
+    pub id: AgentId,
+    pub name: String,
+    pub holding: i64,
+    pub cap: i64,
+}
+
+/// Agents on duty for a queue at `now`, lowest ID first: on duty (and their duty not yet over), and either on
+/// duty on a handle of the queue's role or on no handle in particular. On PostgreSQL their rows are locked for
+/// the transaction, so claims made meanwhile wait and caps hold.
+pub async fn on_duty_for(
+    conn: &mut AnyConnection,
+    queue: ClaimQueue,
+    now: DateTime<Utc>,
+) -> Result<Vec<OnDuty>, StoreError> {
+    let lock = match Dialect::of(conn) {
+        Dialect::Postgres => " FOR UPDATE OF ag",
+        Dialect::Sqlite => "",
+    };
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT ag.id, ag.name, ({HOLDING_OF_AG}), ag.cap FROM agents ag
+          WHERE ag.on_duty <> 0 AND (ag.duty_until IS NULL OR ag.duty_until > $1)
+            AND (NOT EXISTS (SELECT 1 FROM agent_handles x WHERE x.agent_id = ag.id)
+                 OR EXISTS (SELECT 1 FROM agent_handles x JOIN handles hd ON hd.id = x.handle_id
+                             WHERE x.agent_id = ag.id AND hd.role = $2))
+          ORDER BY ag.id{lock}"
+    ))
+    .bind(to_millis(now))
+    .bind(queue.role())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, holding, cap)| OnDuty {
+            id: AgentId(id),
+            name,
+            holding,
+            cap,
+        })
+        .collect())
+}
+
+/// A queue's automatic assignment: its mode (off, round_robin or least_loaded; off when never set) and who
+/// got its previous item. On PostgreSQL the rule's row is locked for the transaction, so two processes never
+/// hand out a queue's items at once.
+pub async fn assignment_rule(
+    conn: &mut AnyConnection,
+    queue: ClaimQueue,
+    lock: bool,
+) -> Result<(String, Option<AgentId>), StoreError> {
+    let for_update = match (lock, Dialect::of(conn)) {
+        (true, Dialect::Postgres) => " FOR UPDATE",
+        _ => "",
+    };
+    let row: Option<(String, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT mode, last_agent_id FROM assignment_rules WHERE queue = $1{for_update}"
+    ))
+    .bind(queue.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map_or(("off".to_owned(), None), |(mode, last)| (mode, last.map(AgentId))))
+}
+
+/// Sets how a queue hands out its items.
+pub async fn set_assignment_mode(
+    conn: &mut AnyConnection,
+    queue: ClaimQueue,
+    mode: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO assignment_rules (queue, mode) VALUES ($1, $2) ON CONFLICT (queue) DO UPDATE SET mode = $3",
+    )
+    .bind(queue.as_str())
+    .bind(mode)
+    .bind(mode)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Remembers who got a queue's latest item.
+pub async fn set_last_assigned(
+    conn: &mut AnyConnection,
+    queue: ClaimQueue,
+    agent: AgentId,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE assignment_rules SET last_agent_id = $1 WHERE queue = $2")
+        .bind(agent.0)
+        .bind(queue.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// What a claim did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
@@ -299,6 +456,9 @@ pub enum Claim {
 /// Items in a working stage, which count against an agent's cap.
 const HOLDING: &str =
     "SELECT COUNT(*) FROM mentions h WHERE h.assignee_id = $1 AND h.stage IN ('new', 'open', 'waiting')";
+/// The same, for the agent `ag` of an outer query.
+const HOLDING_OF_AG: &str =
+    "SELECT COUNT(*) FROM mentions h WHERE h.assignee_id = ag.id AND h.stage IN ('new', 'open', 'waiting')";
 
 /// Claims one item for `agent`: it succeeds only if nobody else holds it, in one statement, so two agents
 /// claiming at once can never both win.
@@ -356,17 +516,7 @@ pub async fn claim_next(
     if holding >= cap {
         return Ok(Claim::AtCap { holding, cap });
     }
-    let in_queue = match queue {
-        None => "",
-        Some(ClaimQueue::Support) => {
-            " AND (c.intent = 'complaint' OR EXISTS (SELECT 1 FROM mention_handles mh JOIN handles hd ON hd.id = mh.handle_id
-                                                      WHERE mh.mention_id = c.id AND hd.role = 'support'))"
-        }
-        Some(ClaimQueue::Marketing) => {
-            " AND c.intent = 'praise' AND EXISTS (SELECT 1 FROM mention_handles mh JOIN handles hd ON hd.id = mh.handle_id
-                                                   WHERE mh.mention_id = c.id AND hd.role = 'marketing')"
-        }
-    };
+    let in_queue = queue.map_or("", in_queue);
     let lock = match dialect {
         Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
         Dialect::Sqlite => "",
