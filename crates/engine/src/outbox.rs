@@ -341,6 +341,9 @@ impl Engine {
                 out.used = used(item.network, &earshot_desk::signed(text.trim(), sig));
             }
         }
+        let me = self.me().await?.name;
+        out.warnings
+            .extend(self.collision_warning(item.id, kind, &me).await?);
         if let Some(saved) = saved_reply_id.filter(|_| kind.has_text()) {
             let saved = saved
                 .trim()
@@ -350,6 +353,34 @@ impl Engine {
         }
         out.default_from = default.map(|a| a.id.0.to_string());
         Ok(out)
+    }
+
+    /// A warning when someone else's answer to this item waits in the outbox or went out in the last minute:
+    /// two agents answering one customer at once look careless.
+    async fn collision_warning(
+        &self,
+        item: ItemId,
+        kind: ActionKind,
+        me: &str,
+    ) -> Result<Option<String>, EngineError> {
+        if !matches!(kind, ActionKind::Reply | ActionKind::Dm) {
+            return Ok(None);
+        }
+        let now = self.clock.now();
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        let found =
+            earshot_store::outbox::others_answers(&mut conn, item, me, now - chrono::Duration::seconds(60))
+                .await?;
+        Ok(found.first().map(|(who, at)| match at {
+            None => format!("{who}'s answer to this post is waiting in the outbox."),
+            Some(t) => {
+                let secs = (now - *t).num_seconds().max(0);
+                format!(
+                    "{who} answered this post {secs} second{} ago.",
+                    if secs == 1 { "" } else { "s" }
+                )
+            }
+        }))
     }
 
     /// Queues an action in the outbox. It is sent by [`Engine::send_due`], now or after a restart.
@@ -395,7 +426,20 @@ impl Engine {
             _ => text.to_owned(),
         };
         let text = signed.as_str();
+        let requested_by = match request
+            .requested_by
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            Some(name) => name.to_owned(),
+            None => self.me().await?.name,
+        };
         let mut checked = check(&item, &from, request.kind, text);
+        checked.warnings.extend(
+            self.collision_warning(item.id, request.kind, &requested_by)
+                .await?,
+        );
         if let Some(saved) = saved_reply {
             checked
                 .warnings
@@ -425,15 +469,6 @@ impl Engine {
             }
             k if k.has_text() => Some(text.to_owned()),
             _ => None,
-        };
-        let requested_by = match request
-            .requested_by
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
-            Some(name) => name.to_owned(),
-            None => self.me().await?.name,
         };
         let now = self.clock.now();
         let key = new_key(now);

@@ -250,3 +250,115 @@ async fn automatic_assignment_takes_turns_fills_the_least_loaded_and_keeps_caps_
     assert_eq!(rules[0].mode, AssignMode::RoundRobin);
     assert_eq!(rules[1].mode, AssignMode::LeastLoaded);
 }
+
+/// Two agents answering one customer at once: a reply while another agent's reply to the same item waits in
+/// the outbox, or went out less than a minute ago, asks for confirmation (in the composer's check and when
+/// queued); one's own earlier reply does not.
+#[tokio::test]
+async fn a_second_agents_reply_within_a_minute_asks_for_confirmation() {
+    use earshot_engine::{ActionKind, ActionRequest};
+
+    let clock = Arc::new(FixedClock::new(now()));
+    let dir = tempfile::tempdir().unwrap();
+    let engine = earshot_engine::open_for_test(dir.path().to_path_buf(), clock.clone())
+        .await
+        .unwrap();
+    let file = dir.path().join("in.jsonl");
+    let lines = [
+        r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#
+            .to_owned(),
+        serde_json::json!({"type": "mention", "network": "bluesky",
+            "remote_id": "at://did:plc:r1/app.bsky.feed.post/1", "author": {"handle": "rae.bsky.social"},
+            "text": "@acme-help.bsky.social my refund never arrived", "created_at": "2026-08-01T13:50:00Z",
+            "mentions": ["acme-help.bsky.social"]})
+        .to_string(),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    engine.import_file(&file, &mut quiet()).await.unwrap();
+    let handle = engine.handles().await.unwrap()[0].id.clone();
+    let (item, account) = {
+        let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+        let account = earshot_store::accounts::upsert(
+            &mut conn,
+            earshot_store::HandleId(handle.parse().unwrap()),
+            "https://pds.example",
+            None,
+            now(),
+        )
+        .await
+        .unwrap()
+        .0
+        .to_string();
+        let item: i64 = sqlx::query_scalar("SELECT id FROM mentions")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        (item.to_string(), account)
+    };
+    let reply = |who: &str, confirmed: bool| ActionRequest {
+        item_id: item.clone(),
+        kind: ActionKind::Reply,
+        from: account.clone(),
+        text: Some("Sorry, looking into it now".into()),
+        confirmed,
+        requested_by: Some(who.into()),
+        saved_reply_id: None,
+    };
+    let ana = engine.queue_action(&reply("Ana", false)).await.unwrap();
+    // Ana's own second thought is hers to send.
+    engine.queue_action(&reply("Ana", false)).await.unwrap();
+    let refused = engine
+        .queue_action(&reply("Ben", false))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("Ana's answer to this post is waiting in the outbox.")
+            && refused.contains("Send anyway"),
+        "{refused}"
+    );
+    let ben = engine.queue_action(&reply("Ben", true)).await.unwrap();
+
+    // Sent 30 and 90 seconds ago: Cai is warned about Ana's, the one within the minute.
+    for (id, ago) in [(&ana.id, 30), (&ben.id, 90)] {
+        let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+        earshot_store::outbox::mark_sent(
+            &mut conn,
+            earshot_store::outbox::OutboxId(id.parse().unwrap()),
+            "at://x",
+            None,
+            now() - chrono::Duration::seconds(ago),
+        )
+        .await
+        .unwrap();
+    }
+    {
+        // Ana's second reply never went out: it failed for good.
+        let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+        sqlx::query("UPDATE outbox SET state = 'failed' WHERE state = 'pending'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+    let refused = engine
+        .queue_action(&reply("Cai", false))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("Ana answered this post 30 seconds ago."),
+        "{refused}"
+    );
+    // A minute after Ana's went out, nothing is in flight: Cai's reply goes without a question.
+    clock.set(now() + chrono::Duration::seconds(31));
+    engine.queue_action(&reply("Cai", false)).await.unwrap();
+    // The composer at this desk says so before anyone presses Send.
+    let check = engine
+        .compose_check(&item, ActionKind::Reply, Some(&account), "On it", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        check.warnings,
+        ["Cai's answer to this post is waiting in the outbox."]
+    );
+}

@@ -329,3 +329,28 @@ pub async fn next_due(conn: &mut AnyConnection) -> Result<Option<DateTime<Utc>>,
     .await?;
     Ok(at.map(from_millis))
 }
+
+/// Another person's answer to an item: a reply or direct message waiting in the outbox (sent_at None), or one
+/// sent at or after `since`. As (who asked, when it was sent), the newest first.
+pub async fn others_answers(
+    conn: &mut AnyConnection,
+    item: ItemId,
+    not_by: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<(String, Option<DateTime<Utc>>)>, StoreError> {
+    let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT requested_by, sent_at FROM outbox
+          WHERE item_id = $1 AND kind IN ('reply', 'dm') AND requested_by IS NOT NULL AND requested_by <> $2
+            AND (state = 'pending' OR (state = 'sent' AND sent_at >= $3))
+          ORDER BY COALESCE(sent_at, created_at) DESC, id DESC",
+    )
+    .bind(item.0)
+    .bind(not_by)
+    .bind(to_millis(since))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(who, at)| (who, at.map(from_millis)))
+        .collect())
+}
