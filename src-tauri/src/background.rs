@@ -1,7 +1,9 @@
 //! The app's own worker: sends the outbox every few seconds, listens live on each Mastodon account's stream,
 //! and syncs every account every two minutes, so the inbox stays live without anyone pressing "Sync now".
 //! Every round it also wakes snoozed items, raises desktop alerts for new items that match a rule, and
-//! updates the unanswered count. The window hears of each change.
+//! updates the unanswered count, and hands waiting items out where a queue assigns automatically. In a team
+//! it also listens to the team database, so other desktops' changes show at once. The window hears of each
+//! change.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +26,9 @@ pub fn start(app: AppHandle, engine: Engine, alerts: AlertsState) {
             Err(e) => tracing::warn!(error = %e, "could not triage the stored items"),
         }
         let mut since_sync = SYNC_EVERY;
+        // In a team: another desktop's claims, replies and new items, told by the database within a second.
+        let told = app.clone();
+        let _team = engine.listen_to_team(Arc::new(move |_: &str| changed(&told, "team")));
         let heard = app.clone();
         let mut listeners = Listeners::new(
             engine.clone(),

@@ -59,6 +59,11 @@ impl Leadership {
         self.url.is_some()
     }
 
+    /// The team database's URL (with its password: never show or log it).
+    pub(crate) fn team_url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
     /// Asks to lead `account`: keeps it if this process leads it, takes it if nobody does.
     pub(crate) async fn lead(&self, account: i64) -> Result<Lead, EngineError> {
         let Some(url) = &self.url else {

@@ -7,6 +7,7 @@ mod accounts;
 mod alerts;
 mod assign;
 mod bluesky;
+mod changes;
 mod clock;
 mod crm;
 mod crm_sync;
@@ -39,6 +40,7 @@ mod x;
 pub use accounts::{AccountView, SyncReport};
 pub use alerts::AlertSettings;
 pub use assign::{AssignmentRule, AutoAssigned};
+pub use changes::{OnTeamChange, TeamListener, CHANGES_CHANNEL};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use crm::{
     decode_upload, preview_contact_file, Columns, ContactFileKind, ContactFilePreview, ContactImportReport,

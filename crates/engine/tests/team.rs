@@ -362,3 +362,75 @@ async fn a_second_agents_reply_within_a_minute_asks_for_confirmation() {
         ["Cai's answer to this post is waiting in the outbox."]
     );
 }
+
+/// Live: what one desktop changes on the team database is told to the others (LISTEN/NOTIFY), naming the
+/// table, so their windows refresh at once. A personal workspace has nothing to listen to.
+#[tokio::test]
+async fn a_claim_on_one_desktop_is_told_to_the_others() {
+    let url = earshot_store::testing::fresh_database().await.unwrap();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let Some(url) = url else {
+        let solo = open(&dir_a, None).await;
+        assert!(solo.listen_to_team(Arc::new(|_: &str| {})).is_none());
+        return;
+    };
+    let a = open(&dir_a, Some(&url)).await;
+    let b = open(&dir_b, Some(&url)).await;
+    let file = dir_a.path().join("in.jsonl");
+    let lines = [
+        r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#
+            .to_owned(),
+        serde_json::json!({"type": "mention", "network": "bluesky",
+            "remote_id": "at://did:plc:l1/app.bsky.feed.post/1", "author": {"handle": "lou.bsky.social"},
+            "text": "@acme-help.bsky.social my order is late", "created_at": "2026-08-01T13:50:00Z",
+            "mentions": ["acme-help.bsky.social"]})
+        .to_string(),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    a.import_file(&file, &mut quiet()).await.unwrap();
+    a.add_agent("Ana", "agent").await.unwrap();
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let _listening = b
+        .listen_to_team(Arc::new(move |table: &str| {
+            let _ = tx.send(table.to_owned());
+        }))
+        .expect("a team desktop listens");
+    // The listener connects in the background: change something until it hears, then start clean.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        a.set_cap("Ana", 20).await.unwrap();
+        if let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
+            break;
+        }
+        assert!(Instant::now() < deadline, "B never heard of A's changes");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    while rx.try_recv().is_ok() {}
+
+    let item: i64 = {
+        let mut conn = earshot_store::acquire(a.database()).await.unwrap();
+        sqlx::query_scalar("SELECT id FROM mentions")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    let claimed = a
+        .claim(Some("Ana"), earshot_engine::ClaimTarget::Item(item.to_string()))
+        .await
+        .unwrap();
+    assert!(
+        matches!(claimed, earshot_engine::ClaimOutcome::Claimed { .. }),
+        "{claimed:?}"
+    );
+    let told = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        .await
+        .expect("B is told of the claim")
+        .unwrap();
+    assert_eq!(told, "mentions");
+    // And B, asked, sees who holds it.
+    assert_eq!(
+        b.work(&item.to_string()).await.unwrap().held_by.as_deref(),
+        Some("Ana")
+    );
+}
