@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_reports;
+mod bench_team;
 mod crm;
 mod output;
 mod report;
@@ -163,6 +164,10 @@ enum Command {
         /// on that PostgreSQL database, which must be empty: the year is written into it.
         #[arg(long)]
         reports: bool,
+        /// Measure team mode instead, on the --database given (it must be empty): the inbox at COUNT items,
+        /// how soon a claim on one desktop is told to another, and eight agents claiming at once.
+        #[arg(long, conflicts_with_all = ["crm", "reports"])]
+        team: bool,
     },
 }
 
@@ -733,16 +738,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tokio::task::block_in_place(|| triage::run(command))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { count, crm, reports } => {
-            match (crm, reports) {
-                (true, _) => bench::crm(count).await,
-                (_, true) => {
-                    let database = match cli.place.database {
-                        Some(url) => Some(earshot_engine::team_database_url(&url)?),
-                        None => None,
-                    };
-                    bench_reports::run(count, database.as_deref()).await
-                }
+        Command::Bench {
+            count,
+            crm,
+            reports,
+            team,
+        } => {
+            let database = match cli.place.database {
+                Some(url) => Some(earshot_engine::team_database_url(&url)?),
+                None => None,
+            };
+            match (crm, reports, team) {
+                (true, _, _) => bench::crm(count).await,
+                (_, true, _) => bench_reports::run(count, database.as_deref()).await,
+                (_, _, true) => bench_team::run(count, database.as_deref()).await,
                 _ => bench::run(count).await,
             }
             .context("the benchmark failed")?;
