@@ -25,6 +25,14 @@ pub fn start(app: AppHandle, engine: Engine, alerts: AlertsState) {
             Ok(_) => changed(&app, "triage"),
             Err(e) => tracing::warn!(error = %e, "could not triage the stored items"),
         }
+        // Reports read each day's stored figures; build the missing ones now, beside the rest, rather than
+        // when Reports opens.
+        let warming = engine.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = warming.warm_reports().await {
+                tracing::warn!(error = %e, "could not prepare the reports' figures");
+            }
+        });
         let mut since_sync = SYNC_EVERY;
         // In a team: another desktop's claims, replies and new items, told by the database within a second.
         let told = app.clone();

@@ -195,11 +195,10 @@ pub async fn run(count: u32, url: Option<&str>) -> anyhow::Result<()> {
     for (engine, name) in engines {
         tasks.push(tokio::spawn(async move {
             let mut got = Vec::new();
-            loop {
-                match engine.claim(Some(&name), ClaimTarget::Next(None)).await? {
-                    ClaimOutcome::Claimed { item } => got.push(item.item_id),
-                    _ => break,
-                }
+            while let ClaimOutcome::Claimed { item } =
+                engine.claim(Some(&name), ClaimTarget::Next(None)).await?
+            {
+                got.push(item.item_id);
             }
             anyhow::Ok(got)
         }));

@@ -856,6 +856,14 @@ async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> a
     } else {
         interval
     };
+    // Reports read each day's stored figures: build the missing ones once, beside the syncing, so no window
+    // waits for them.
+    let warming = engine.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warming.warm_reports().await {
+            eprintln!("earshot: could not prepare the reports' figures: {e}");
+        }
+    });
     let mut next_round = tokio::time::Instant::now();
     let mut first = true;
     loop {

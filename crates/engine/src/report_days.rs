@@ -7,6 +7,8 @@
 //!
 //! UTC days, not local ones: every fact keeps its own instant, so any time zone's local days are cut from them.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use earshot_desk::{TimerKind, TimerState};
 use earshot_store::reports::{self as store, DayMention, DaySent, DAY_MS};
@@ -235,6 +237,20 @@ fn build(mentions: &[DayMention], sent: &[DaySent], policies: &Policies, now: Da
 }
 
 impl Engine {
+    /// Builds the stored facts of every day of the longest report period that lacks them, so the first report
+    /// opened is as quick as the later ones. The app and `earshot sync` run it in the background at start;
+    /// afterwards only the days that change are built again, as reports read them. Returns how many days.
+    pub async fn warm_reports(&self) -> Result<usize, EngineError> {
+        let now = self.clock.now();
+        let (policies, fingerprint) = self.report_policies().await?;
+        let to = now.timestamp_millis() + DAY_MS;
+        let from = to - (crate::reports::MAX_DAYS + 1) * DAY_MS;
+        let mut conn = earshot_store::acquire(&self.db).await?;
+        Ok(facts(&mut conn, from, to, &policies, &fingerprint, now)
+            .await?
+            .len())
+    }
+
     /// The SLA settings of every handle, and a fingerprint of what in them shapes report facts.
     pub(crate) async fn report_policies(&self) -> Result<(Policies, String), EngineError> {
         let policies = self.policies().await?;
@@ -267,7 +283,9 @@ pub(crate) async fn facts(
     let (first, last) = (from / DAY_MS, (to - 1).max(from) / DAY_MS);
     // Generations first: a change that lands while a day is being built bumps it, and the stale build is
     // then not kept.
+    let started = std::time::Instant::now();
     let stored = store::stored_days(conn, first, last).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "report facts: stored days read");
     let mut stored = stored.into_iter().peekable();
     let mut out: Vec<Option<DayFacts>> = Vec::new();
     let mut missing: Vec<(i64, i64)> = Vec::new();
@@ -291,17 +309,24 @@ pub(crate) async fn facts(
         }
         out.push(current);
     }
+    tracing::debug!(elapsed = ?started.elapsed(), missing = missing.len(), "report facts: stored days decoded");
+    let (mut read, mut built, mut kept) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     for chunk in missing.chunk_by(|a, b| b.0 == a.0 + 1) {
         for run in chunk.chunks(BUILD_CHUNK_DAYS as usize) {
             let (start, end) = (run[0].0 * DAY_MS, (run[run.len() - 1].0 + 1) * DAY_MS);
+            let t = std::time::Instant::now();
             let mentions = store::day_mentions(conn, start, end).await?;
             let sent = store::day_sent(conn, start, end).await?;
+            read += t.elapsed();
             for &(day, gen) in run {
                 let in_day = |t: i64| t / DAY_MS == day;
                 let m_from = mentions.partition_point(|m| m.created_at < day * DAY_MS);
                 let m_to = mentions.partition_point(|m| m.created_at < (day + 1) * DAY_MS);
                 let s: Vec<DaySent> = sent.iter().filter(|s| in_day(s.sent_at)).cloned().collect();
+                let t = std::time::Instant::now();
                 let facts = build(&mentions[m_from..m_to], &s, policies, now);
+                built += t.elapsed();
+                let t = std::time::Instant::now();
                 match postcard::to_allocvec(&facts) {
                     Ok(bytes) => {
                         // Keeping them is a saving, not a duty: a busy or read-only database still gets its report.
@@ -311,9 +336,19 @@ pub(crate) async fn facts(
                     }
                     Err(e) => tracing::warn!(day, error = %e, "report facts could not be encoded"),
                 }
+                kept += t.elapsed();
                 out[(day - first) as usize] = Some(facts);
             }
         }
+    }
+    if !missing.is_empty() {
+        tracing::debug!(
+            ?read,
+            ?built,
+            ?kept,
+            days = missing.len(),
+            "report facts: days built"
+        );
     }
     Ok(out.into_iter().flatten().collect())
 }

@@ -17,7 +17,7 @@ use specta::Type;
 use crate::{Engine, EngineError};
 
 /// The longest period a report covers.
-const MAX_DAYS: i64 = 400;
+pub(crate) const MAX_DAYS: i64 = 400;
 
 /// What to report on.
 #[derive(Debug, Clone, PartialEq, Deserialize, Type)]
@@ -371,6 +371,27 @@ impl Tally {
         }
     }
 
+    /// Adds another row's figures to this one.
+    fn merge(&mut self, other: Tally) {
+        let (v, o) = (&mut self.volume, &other.volume);
+        v.total += o.total;
+        v.spam += o.spam;
+        v.actionable += o.actionable;
+        v.complaint += o.complaint;
+        v.question += o.question;
+        v.praise += o.praise;
+        self.first_minutes.extend(other.first_minutes);
+        self.resolve_minutes.extend(other.resolve_minutes);
+        self.fr = (self.fr.0 + other.fr.0, self.fr.1 + other.fr.1);
+        self.res = (self.res.0 + other.res.0, self.res.1 + other.res.1);
+        let (s, o) = (&mut self.sent, &other.sent);
+        s.replies += o.replies;
+        s.direct_messages += o.direct_messages;
+        s.boosts += o.boosts;
+        s.likes += o.likes;
+        s.posts += o.posts;
+    }
+
     fn row(self, key: String, name: String) -> SplitRow {
         SplitRow {
             key,
@@ -436,65 +457,98 @@ impl Narrow {
     }
 }
 
-/// The rows of the breakdown a mention counts in, as (key, name).
-fn mention_keys(
+/// A row of the breakdown while figures are gathered: cheap to hash, no text built per mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key<'a> {
+    Handle(i64),
+    Role(&'a str),
+    Network(&'a str),
+    /// The agent holding the item or who asked for the action; None: nobody.
+    Agent(Option<i64>),
+    /// Someone no longer on the team who asked for an action, by name.
+    FormerAgent(&'a str),
+}
+
+impl Key<'_> {
+    /// The row's key and name as the table shows them.
+    fn shown(self, handles: &HashMap<i64, HandleInfo>, agents: &HashMap<i64, String>) -> (String, String) {
+        match self {
+            Key::Handle(id) => (
+                id.to_string(),
+                handles
+                    .get(&id)
+                    .map_or_else(|| id.to_string(), |h| format!("@{}", h.account)),
+            ),
+            Key::Role(r) | Key::Network(r) => (r.to_owned(), r.to_owned()),
+            Key::Agent(Some(id)) => match agents.get(&id) {
+                Some(name) => (id.to_string(), name.clone()),
+                None => (String::new(), "Unassigned".to_owned()),
+            },
+            Key::Agent(None) => (String::new(), "Unassigned".to_owned()),
+            Key::FormerAgent(name) => (format!("name:{name}"), name.to_owned()),
+        }
+    }
+}
+
+/// Calls `each` with every row of the breakdown a mention counts in (a post on two handles of one role counts
+/// once for the role).
+fn mention_keys<'a>(
     by: ReportSplit,
-    day: &DayFacts,
+    day: &'a DayFacts,
     f: &Fact,
-    handles: &HashMap<i64, HandleInfo>,
-    agents: &HashMap<i64, String>,
-) -> Vec<(String, String)> {
+    handles: &'a HashMap<i64, HandleInfo>,
+    mut each: impl FnMut(Key<'a>),
+) {
     let ours = report_days::handles_of(day, f);
     match by {
         ReportSplit::Handle => ours
             .iter()
-            .filter_map(|h| handles.get(h).map(|i| (h.to_string(), format!("@{}", i.account))))
-            .collect(),
+            .filter(|h| handles.contains_key(h))
+            .for_each(|h| each(Key::Handle(*h))),
         ReportSplit::Role => {
-            let mut keys: Vec<(String, String)> = ours
+            let mut seen: [Option<&str>; 3] = [None; 3];
+            for role in ours
                 .iter()
-                .filter_map(|h| handles.get(h).map(|i| (i.role.clone(), i.role.clone())))
-                .collect();
-            keys.sort();
-            keys.dedup();
-            keys
+                .filter_map(|h| handles.get(h).map(|i| i.role.as_str()))
+            {
+                if seen.contains(&Some(role)) {
+                    continue;
+                }
+                if let Some(slot) = seen.iter_mut().find(|s| s.is_none()) {
+                    *slot = Some(role);
+                }
+                each(Key::Role(role));
+            }
         }
         ReportSplit::Network => {
-            let n = day
-                .networks
-                .get(usize::from(f.network))
-                .cloned()
-                .unwrap_or_default();
-            vec![(n.clone(), n)]
+            if let Some(n) = day.networks.get(usize::from(f.network)) {
+                each(Key::Network(n));
+            }
         }
-        ReportSplit::Agent => vec![match f.assignee.and_then(|id| agents.get(&id).map(|n| (id, n))) {
-            Some((id, name)) => (id.to_string(), name.clone()),
-            None => (String::new(), "Unassigned".to_owned()),
-        }],
+        ReportSplit::Agent => each(Key::Agent(f.assignee)),
     }
 }
 
 /// The row of the breakdown a sent action counts in: by agent, who asked for it; otherwise the handle it was
 /// sent from.
-fn sent_key(
+fn sent_key<'a>(
     by: ReportSplit,
-    day: &DayFacts,
+    day: &'a DayFacts,
     s: &Sent,
-    handles: &HashMap<i64, HandleInfo>,
+    handles: &'a HashMap<i64, HandleInfo>,
     agent_ids: &HashMap<&str, i64>,
-) -> Option<(String, String)> {
+) -> Option<Key<'a>> {
     let h = handles.get(&s.handle);
     match by {
-        ReportSplit::Handle => h.map(|i| (s.handle.to_string(), format!("@{}", i.account))),
-        ReportSplit::Role => h.map(|i| (i.role.clone(), i.role.clone())),
-        ReportSplit::Network => h.map(|i| (i.network.clone(), i.network.clone())),
+        ReportSplit::Handle => h.map(|_| Key::Handle(s.handle)),
+        ReportSplit::Role => h.map(|i| Key::Role(i.role.as_str())),
+        ReportSplit::Network => h.map(|i| Key::Network(i.network.as_str())),
         ReportSplit::Agent => Some(match s.requested_by.and_then(|i| day.names.get(usize::from(i))) {
-            // Someone no longer on the team keeps a row of their own, by name.
             Some(name) => match agent_ids.get(name.as_str()) {
-                Some(id) => (id.to_string(), name.clone()),
-                None => (format!("name:{name}"), name.clone()),
+                Some(id) => Key::Agent(Some(*id)),
+                None => Key::FormerAgent(name.as_str()),
             },
-            None => (String::new(), "Unassigned".to_owned()),
+            None => Key::Agent(None),
         }),
     }
 }
@@ -552,18 +606,19 @@ impl Engine {
             agent,
         };
         let now = self.clock.now();
+        let started = std::time::Instant::now();
         let (policies, fingerprint) = self.report_policies().await?;
         let mut conn = earshot_store::acquire(&self.db).await?;
-        let handles: HashMap<i64, HandleInfo> = earshot_store::handles::list(&mut conn)
+        let handles: HashMap<i64, HandleInfo> = reports::handles(&mut conn)
             .await?
             .into_iter()
-            .map(|h| {
+            .map(|(id, network, account, role)| {
                 (
-                    h.id.0,
+                    id.0,
                     HandleInfo {
-                        account: h.account,
-                        role: h.role.to_string(),
-                        network: h.network.to_string(),
+                        account,
+                        role,
+                        network,
                     },
                 )
             })
@@ -576,6 +631,7 @@ impl Engine {
         let agent_ids: HashMap<&str, i64> = agents.iter().map(|(id, n)| (n.as_str(), *id)).collect();
         let facts =
             report_days::facts(&mut conn, narrow.from, narrow.to, &policies, &fingerprint, now).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), days = facts.len(), "report: facts read");
 
         // Local days, each with the instant it starts; an item belongs to the last day starting at or before it.
         let mut days: Vec<(i64, DayVolume, Vec<f64>)> = Vec::new();
@@ -592,7 +648,7 @@ impl Engine {
             d += Duration::days(1);
         }
         let mut all = Tally::default();
-        let mut rows: BTreeMap<String, Tally> = BTreeMap::new();
+        let mut rows: HashMap<Key, Tally> = HashMap::new();
         for day in &facts {
             for f in day.mentions.iter().filter(|f| narrow.mention(day, f, &handles)) {
                 let slot = days
@@ -615,28 +671,22 @@ impl Engine {
                     }
                 }
                 if let Some(by) = q.split {
-                    for (key, name) in mention_keys(by, day, f, &handles, &agents) {
+                    mention_keys(by, day, f, &handles, |key| {
                         let row = rows.entry(key).or_default();
-                        row.name = name;
                         add(&mut row.volume, queue, intent, 1);
                         if let Some(w) = &worked {
                             row.work(w);
                         }
-                    }
+                    });
                 }
             }
             for s in day.sent.iter().filter(|s| narrow.sent(day, s, &handles)) {
                 add_sent(&mut all.sent, s.kind);
-                if let Some((key, name)) = q.split.and_then(|by| sent_key(by, day, s, &handles, &agent_ids)) {
-                    let row = rows.entry(key).or_default();
-                    if row.name.is_empty() {
-                        row.name = name;
-                    }
-                    add_sent(&mut row.sent, s.kind);
+                if let Some(key) = q.split.and_then(|by| sent_key(by, day, s, &handles, &agent_ids)) {
+                    add_sent(&mut rows.entry(key).or_default().sent, s.kind);
                 }
             }
         }
-        drop(facts);
         let days: Vec<DayVolume> = days
             .into_iter()
             .map(|(_, mut v, minutes)| {
@@ -644,7 +694,15 @@ impl Engine {
                 v
             })
             .collect();
-        let mut split: Vec<SplitRow> = rows
+        // Rows that show alike (an agent since removed, and nobody) are one row.
+        let mut shown: BTreeMap<String, Tally> = BTreeMap::new();
+        for (key, tally) in rows {
+            let (key, name) = key.shown(&handles, &agents);
+            let row = shown.entry(key).or_default();
+            row.name = name;
+            row.merge(tally);
+        }
+        let mut split: Vec<SplitRow> = shown
             .into_iter()
             .map(|(key, mut tally)| {
                 let name = std::mem::take(&mut tally.name);
@@ -652,6 +710,7 @@ impl Engine {
             })
             .collect();
         split.sort_by(|a, b| b.volume.total.cmp(&a.volume.total).then(a.name.cmp(&b.name)));
+        drop(facts);
 
         let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
         let filter = ReportFilter {
@@ -675,6 +734,7 @@ impl Engine {
             .collect();
         let top_customers = self.top_customers(&mut conn).await?;
         drop(conn);
+        tracing::debug!(elapsed = ?started.elapsed(), "report: done");
 
         let totals = all.row(String::new(), String::new());
         Ok(Report {
@@ -698,6 +758,14 @@ impl Engine {
     /// Customers (by the matcher's links) with the most actionable items in the working list.
     async fn top_customers(&self, conn: &mut sqlx::AnyConnection) -> Result<Vec<TopCustomer>, EngineError> {
         let mut by_contact: BTreeMap<String, TopCustomer> = BTreeMap::new();
+        // Without a single contact nobody is a customer: spare matching hundreds of authors.
+        let any_contact: Option<i64> = sqlx::query_scalar("SELECT id FROM contacts LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(earshot_store::StoreError::from)?;
+        if any_contact.is_none() {
+            return Ok(Vec::new());
+        }
         for (network, handle, n) in reports::open_by_author(conn, CUSTOMER_SCAN).await? {
             let Some(contact) = Engine::linked_contact(conn, &network, &handle).await? else {
                 continue;
@@ -724,6 +792,7 @@ impl Engine {
     /// is on duty holding what.
     pub async fn report_now(&self) -> Result<NowReport, EngineError> {
         let now = self.clock.now();
+        let started = std::time::Instant::now();
         let policies = self.policies().await?;
         let agents = self.agents().await?;
         let mut conn = earshot_store::acquire(&self.db).await?;
@@ -774,6 +843,7 @@ impl Engine {
                 sla: first,
             });
         }
+        tracing::debug!(elapsed = ?started.elapsed(), "now: done");
         let oldest = waiting.first().cloned();
         let mut breaches: Vec<WaitingItem> = waiting
             .into_iter()

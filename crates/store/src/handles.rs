@@ -53,12 +53,15 @@ pub(crate) fn decode(row: RawHandleRow) -> Result<HandleRow, StoreError> {
 
 /// Every handle, by network then account, each with its open item count.
 pub async fn list(conn: &mut AnyConnection) -> Result<Vec<HandleRow>, StoreError> {
-    let rows: Vec<RawHandleRow> = sqlx::query_as(
-        "SELECT h.id, h.network, h.account, h.role, h.display_name,
-                (SELECT COUNT(*) FROM mention_handles mh JOIN mentions m ON m.id = mh.mention_id
-                  WHERE mh.handle_id = h.id AND m.status = 'open')
-           FROM handles h ORDER BY h.network, h.account",
-    )
+    // Open items per handle from the index of open items (not every item of every handle).
+    let by = crate::sql::indexed_by(conn, "mentions_open_queue");
+    let rows: Vec<RawHandleRow> = sqlx::query_as(&format!(
+        "SELECT h.id, h.network, h.account, h.role, h.display_name, COALESCE(c.n, 0)
+           FROM handles h
+           LEFT JOIN (SELECT mh.handle_id, COUNT(*) AS n FROM mentions m{by} JOIN mention_handles mh ON mh.mention_id = m.id
+                       WHERE m.status = 'open' GROUP BY mh.handle_id) c ON c.handle_id = h.id
+          ORDER BY h.network, h.account"
+    ))
     .fetch_all(conn)
     .await?;
     rows.into_iter().map(decode).collect()

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 
-use crate::sql::{Dialect, Sql};
+use crate::sql::{indexed_by, Dialect, Sql};
 
 use crate::{from_millis, to_millis, HandleId, ItemId, StoreError};
 
@@ -152,10 +152,11 @@ pub struct DaySent {
 
 /// Every action sent in `[from, to)` (milliseconds).
 pub async fn day_sent(conn: &mut AnyConnection, from: i64, to: i64) -> Result<Vec<DaySent>, StoreError> {
-    let rows: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT o.sent_at, o.kind, ac.handle_id, o.requested_by FROM outbox o JOIN accounts ac ON ac.id = o.account_id
-          WHERE o.state = 'sent' AND o.sent_at >= $1 AND o.sent_at < $2 ORDER BY o.sent_at, o.id",
-    )
+    let by = indexed_by(conn, "outbox_sent");
+    let rows: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT o.sent_at, o.kind, ac.handle_id, o.requested_by FROM outbox o{by} JOIN accounts ac ON ac.id = o.account_id
+          WHERE o.state = 'sent' AND o.sent_at >= $1 AND o.sent_at < $2 ORDER BY o.sent_at, o.id"
+    ))
     .bind(from)
     .bind(to)
     .fetch_all(conn)
@@ -193,7 +194,8 @@ pub async fn stored_days(
     first: i64,
     last: i64,
 ) -> Result<Vec<StoredDay>, StoreError> {
-    let rows: Vec<(i64, i64, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+    type Raw = (i64, i64, Option<String>, Option<Vec<u8>>);
+    let rows: Vec<Raw> = sqlx::query_as(
         "SELECT day, gen, policy, facts FROM report_days WHERE day >= $1 AND day <= $2 ORDER BY day",
     )
     .bind(first)
@@ -299,11 +301,14 @@ pub async fn open_by_author(
     conn: &mut AnyConnection,
     limit: i64,
 ) -> Result<Vec<(String, String, i64)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT a.network, a.handle, COUNT(*) AS n FROM mentions m JOIN authors a ON a.id = m.author_id
-          WHERE m.status = 'open' AND m.queue = 'actionable'
-          GROUP BY a.id ORDER BY n DESC, a.id LIMIT $1",
-    )
+    let by = indexed_by(conn, "mentions_open_actionable");
+    Ok(sqlx::query_as(&format!(
+        "SELECT a.network, a.handle, t.n
+           FROM (SELECT author_id, COUNT(*) AS n FROM mentions{by} WHERE status = 'open' AND queue = 'actionable'
+                  GROUP BY author_id ORDER BY n DESC, author_id LIMIT $1) t
+           JOIN authors a ON a.id = t.author_id
+          ORDER BY t.n DESC, t.author_id"
+    ))
     .bind(limit)
     .fetch_all(conn)
     .await?)
@@ -311,21 +316,23 @@ pub async fn open_by_author(
 
 /// Items in the working list now (new or open, not snoozed), by queue.
 pub async fn waiting_by_queue(conn: &mut AnyConnection) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT queue, COUNT(*) FROM mentions WHERE status = 'open' GROUP BY queue ORDER BY queue",
-    )
+    let by = indexed_by(conn, "mentions_open_queue");
+    Ok(sqlx::query_as(&format!(
+        "SELECT queue, COUNT(*) FROM mentions{by} WHERE status = 'open' GROUP BY queue ORDER BY queue"
+    ))
     .fetch_all(conn)
     .await?)
 }
 
 /// Items in the working list now that need a person, by our handle (an item on two handles counts for each).
 pub async fn waiting_by_handle(conn: &mut AnyConnection) -> Result<Vec<(HandleId, String, i64)>, StoreError> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT h.id, h.account, COUNT(m.id) FROM handles h
-           LEFT JOIN mention_handles mh ON mh.handle_id = h.id
-           LEFT JOIN mentions m ON m.id = mh.mention_id AND m.status = 'open' AND m.queue = 'actionable'
-          GROUP BY h.id ORDER BY COUNT(m.id) DESC, h.account",
-    )
+    let by = indexed_by(conn, "mentions_open_actionable");
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
+        "SELECT h.id, h.account, COALESCE(c.n, 0) FROM handles h
+           LEFT JOIN (SELECT mh.handle_id, COUNT(*) AS n FROM mentions m{by} JOIN mention_handles mh ON mh.mention_id = m.id
+                       WHERE m.status = 'open' AND m.queue = 'actionable' GROUP BY mh.handle_id) c ON c.handle_id = h.id
+          ORDER BY COALESCE(c.n, 0) DESC, h.account"
+    ))
     .fetch_all(conn)
     .await?;
     Ok(rows
@@ -358,6 +365,7 @@ pub async fn longest_waiting(conn: &mut AnyConnection, limit: i64) -> Result<Vec
             "string_agg(h.account, chr(31) ORDER BY h.id)",
         ),
     };
+    let by = indexed_by(conn, "mentions_waiting_since");
     type Raw = (i64, i64, i64, Option<i64>, String, Option<String>, Option<String>);
     let rows: Vec<Raw> = sqlx::query_as(&format!(
         "SELECT m.id, m.created_at, m.first_seen_at, m.resolved_at, a.handle,
@@ -366,7 +374,7 @@ pub async fn longest_waiting(conn: &mut AnyConnection, limit: i64) -> Result<Vec
                 (SELECT {accounts} FROM (SELECT h.id, h.account FROM mention_handles mh
                                            JOIN handles h ON h.id = mh.handle_id
                                           WHERE mh.mention_id = m.id ORDER BY h.id) h)
-           FROM mentions m JOIN authors a ON a.id = m.author_id
+           FROM mentions m{by} JOIN authors a ON a.id = m.author_id
           WHERE m.status = 'open' AND m.queue = 'actionable' AND m.first_response_at IS NULL
           ORDER BY CASE WHEN m.first_seen_at > m.created_at THEN m.first_seen_at ELSE m.created_at END, m.id
           LIMIT $1"
@@ -392,5 +400,19 @@ pub async fn longest_waiting(conn: &mut AnyConnection, limit: i64) -> Result<Vec
                     .collect(),
             }
         })
+        .collect())
+}
+
+/// Every handle as reports group by it: (ID, network, account, role), without the counts of `handles::list`.
+pub async fn handles(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(HandleId, String, String, String)>, StoreError> {
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, network, account, role FROM handles ORDER BY network, account")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, network, account, role)| (HandleId(id), network, account, role))
         .collect())
 }
