@@ -73,7 +73,8 @@ async fn generate(engine: &Engine, count: u32) -> anyhow::Result<()> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    sqlx::query("ANALYZE mentions, authors, mention_handles, mentions_fts")
+    // Statistics and visibility maps, as autovacuum keeps them on a server that has been running.
+    sqlx::query("VACUUM ANALYZE mentions, authors, mention_handles, mentions_fts")
         .execute(db)
         .await?;
     Ok(())
