@@ -36,7 +36,11 @@ pub fn start(app: AppHandle, engine: Engine, alerts: AlertsState) {
         let mut since_sync = SYNC_EVERY;
         // In a team: another desktop's claims, replies and new items, told by the database within a second.
         let told = app.clone();
-        let _team = engine.listen_to_team(Arc::new(move |_: &str| changed(&told, "team")));
+        // Someone opening or leaving an item changes only who is shown beside it, not the inbox.
+        let _team = engine.listen_to_team(Arc::new(move |table: &str| match table {
+            "presence" => changed(&told, "presence"),
+            _ => changed(&told, "team"),
+        }));
         let heard = app.clone();
         let mut listeners = Listeners::new(
             engine.clone(),

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use earshot_core::Stage;
 use earshot_engine::{
-    AgentView, AlertRule, AlertSettings, ApiError, EndShiftRequest, EndShiftResult, EscalateRequest,
-    HandleSettings, HandoverView, Notice, NoticeKind, ReplyPreview, SaveReplyRequest, SavedReplyView,
-    TemplateVariable, WorkView,
+    AgentView, AlertRule, AlertSettings, ApiError, AssignMode, AssignmentRule, ClaimQueue, EndShiftRequest,
+    EndShiftResult, EscalateRequest, HandleSettings, HandoverView, Notice, NoticeKind, PresenceActivity,
+    PresenceView, ReplyPreview, SaveReplyRequest, SavedReplyView, TemplateVariable, WorkView,
 };
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -399,4 +399,36 @@ pub async fn export_report(
         path: path.display().to_string(),
         rows: u32::try_from(csv.lines().count().saturating_sub(1)).unwrap_or(u32::MAX),
     })
+}
+
+/// The window's heartbeat: the item it has open (none when nothing is), and whether its person is writing an
+/// answer. Returns who else has that item open.
+#[tauri::command]
+#[specta::specta]
+pub async fn beat_presence(
+    state: State<'_, AppState>,
+    id: Option<String>,
+    activity: PresenceActivity,
+) -> Result<Vec<PresenceView>, ApiError> {
+    Ok(engine(&state)?.beat_presence(id.as_deref(), activity).await?)
+}
+
+/// How each queue hands out its items: off (agents claim them), round-robin or least-loaded.
+#[tauri::command]
+#[specta::specta]
+pub async fn assignment_rules(state: State<'_, AppState>) -> Result<Vec<AssignmentRule>, ApiError> {
+    Ok(engine(&state)?.assignment_rules().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_assignment_mode(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    queue: ClaimQueue,
+    mode: AssignMode,
+) -> Result<AssignmentRule, ApiError> {
+    let rule = engine(&state)?.set_assignment_mode(queue, mode).await?;
+    changed(&app, "assign");
+    Ok(rule)
 }

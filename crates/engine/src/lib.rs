@@ -23,6 +23,7 @@ mod notifier;
 mod oauth;
 mod outbox;
 mod paths;
+mod presence;
 mod replies;
 mod report_days;
 mod reports;
@@ -58,6 +59,7 @@ pub use live::{Listeners, OnChange};
 pub use notifier::{AlertAction, DesktopAlerts};
 pub use outbox::{ActionKind, ActionRequest, ComposeCheck, OutboxView};
 pub use paths::{resolve_data_dir, DATABASE_FILE, DATA_DIR_ENV};
+pub use presence::{PresenceActivity, PresenceView, PRESENCE_FRESH_SECS};
 pub use replies::{template_variables, ReplyPreview, SaveReplyRequest, SavedReplyView, TemplateVariable};
 pub use reports::{
     authors_csv, csv_cell, customers_csv, days_csv, report_csv, split_csv, Attainment, DayVolume, NowReport,
@@ -67,8 +69,9 @@ pub use reports::{
 pub use service::{open_for_test, Engine};
 pub use spend::{SpendLine, SpendView, XPrice};
 pub use team::{
-    password_key as team_password_key, save_password as save_team_password, team_database_url,
-    without_password as team_url_without_password,
+    check_team, join_team, joined_team, leave_team, move_into_team, password_key as team_password_key,
+    save_password as save_team_password, team_database_url, without_password as team_url_without_password,
+    MoveReport, MovedTable, TeamCheck, TEAM_FILE,
 };
 pub use triage::{AgentLabel, TriageQuality};
 pub use views::*;

@@ -18,17 +18,19 @@ pub mod mentions;
 pub mod notes;
 mod open;
 pub mod outbox;
+pub mod presence;
 pub mod profiles;
 pub mod replies;
 pub mod reports;
 pub mod spend;
 pub mod sql;
 pub mod testing;
+pub mod transfer;
 pub mod work;
 pub mod workspace;
 
 pub use error::StoreError;
-pub use open::{acquire, begin, begin_write, commit, connect, open, redact, Database};
+pub use open::{acquire, begin, begin_write, commit, connect, open, probe, redact, Database, Probe};
 
 use chrono::{DateTime, TimeZone, Utc};
 

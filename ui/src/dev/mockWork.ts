@@ -14,6 +14,7 @@ import type {
   InboxRow,
   ItemStatus,
   NoteView,
+  PresenceView,
   SlaTimerView,
   Stage,
   TimerKind,
@@ -317,7 +318,15 @@ export function createWorkMock(deps: WorkDeps) {
     return view(id);
   }
 
-  const COMMANDS = new Set(["set_stage", "snooze_item", "item_work", "escalate_item", "assign_item", "add_note"]);
+  /** Who else has the item open: whoever holds it (someone other than you) is writing a reply to it. */
+  function presence(id: string | null): PresenceView[] {
+    if (id === null) return [];
+    const holder = rowOf(id).held_by;
+    if (!holder || holder === deps.me().name || holder === "Team leads") return [];
+    return [{ agent: holder, activity: "composing", text: `${holder} is writing a reply` }];
+  }
+
+  const COMMANDS = new Set(["set_stage", "snooze_item", "item_work", "escalate_item", "assign_item", "add_note", "beat_presence"]);
 
   return {
     knows: (cmd: string) => COMMANDS.has(cmd),
@@ -341,6 +350,8 @@ export function createWorkMock(deps: WorkDeps) {
           return assign(String(args.id ?? ""), (args.to as string | null) ?? null);
         case "add_note":
           return addNote(String(args.id ?? ""), String(args.body ?? ""), Boolean(args.conversation));
+        case "beat_presence":
+          return presence((args.id as string | null) ?? null);
         default:
           return deps.fail("internal", `unknown command ${cmd}`);
       }
