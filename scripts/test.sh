@@ -46,7 +46,9 @@ tests/support/with-postgres.sh tests/e2e/harness.sh tests/support/with-bsky-net.
   cargo test --workspace --locked --no-fail-fast --lib $contract_tests --test failover -- --include-ignored
 
 step "End to end: the real app window (and the real Bluesky servers for connecting and replying)"
-# The app, the CLI and the X test server come from the workspace build above.
+# The app, the CLI and the X test server come from the workspace build above. PostgreSQL is there for joining a
+# team database from Settings.
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys;print(json.load(sys.stdin)["target_directory"])')
 APP="$target_dir/debug/earshot-app" CLI="$target_dir/debug/earshot" X_SERVER="$target_dir/debug/examples/x_server" \
-  tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.sh python3 tests/e2e/inbox_e2e.py
+  tests/support/with-postgres.sh tests/e2e/harness.sh tests/support/with-bsky-net.sh tests/support/with-radicale.sh \
+  python3 tests/e2e/inbox_e2e.py

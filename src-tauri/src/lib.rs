@@ -3,6 +3,7 @@
 mod background;
 mod commands;
 mod desktop;
+mod team_commands;
 mod work_commands;
 
 use std::path::PathBuf;
@@ -37,6 +38,15 @@ impl AlertsState {
 
 /// The open workspace, or why it could not be opened (shown in the window instead of a crash).
 pub struct AppState(pub Result<Engine, ApiError>);
+
+/// This computer's data folder: the personal workspace, and where the team database joined is noted.
+pub struct DataDir(pub Result<PathBuf, ApiError>);
+
+impl DataDir {
+    pub fn path(&self) -> Result<&std::path::Path, ApiError> {
+        self.0.as_deref().map_err(Clone::clone)
+    }
+}
 
 /// The browser sign-in in progress, if any: sending `true` cancels it.
 #[derive(Default)]
@@ -126,6 +136,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             work_commands::report,
             work_commands::report_now,
             work_commands::export_report,
+            work_commands::beat_presence,
+            work_commands::assignment_rules,
+            work_commands::set_assignment_mode,
+            team_commands::team_status,
+            team_commands::check_team_database,
+            team_commands::join_team_database,
+            team_commands::leave_team_database,
+            team_commands::restart_app,
         ])
         .events(collect_events![InboxChanged, OpenItem])
         // Our view types serialise one way only; one TypeScript name per type keeps the UI simple.
@@ -171,15 +189,30 @@ fn init_logging(dir: &std::path::Path) {
         .try_init();
 }
 
-fn open_engine() -> Result<Engine, ApiError> {
-    let dir = resolve_data_dir(data_dir_arg(std::env::args().skip(1))).map_err(ApiError::from)?;
-    init_logging(&dir);
-    tauri::async_runtime::block_on(Engine::open(dir, Arc::new(SystemClock))).map_err(|e| {
-        let api = ApiError::from(e);
-        ApiError {
-            code: ErrorCode::Storage,
-            message: api.message,
+/// Opens the workspace: the team database this desk joined (Settings → Team), else the personal one.
+fn open_engine(dir: &std::path::Path) -> Result<Engine, ApiError> {
+    let storage = |e: earshot_engine::EngineError| ApiError {
+        code: ErrorCode::Storage,
+        message: ApiError::from(e).message,
+    };
+    let team = earshot_engine::joined_team(dir).map_err(storage)?;
+    let database = match &team {
+        Some(url) => Some(earshot_engine::team_database_url(url).map_err(storage)?),
+        None => None,
+    };
+    tauri::async_runtime::block_on(Engine::open_at(
+        dir.to_path_buf(),
+        database.as_deref(),
+        Arc::new(SystemClock),
+    ))
+    .map_err(|e| {
+        let mut error = storage(e);
+        if team.is_some() {
+            error.message.push_str(
+                " To work in your personal workspace meanwhile, leave the team in Settings → Team.",
+            );
         }
+        error
     })
 }
 
@@ -190,7 +223,11 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let engine = open_engine();
+            let dir = resolve_data_dir(data_dir_arg(std::env::args().skip(1))).map_err(ApiError::from);
+            let engine = dir.clone().and_then(|dir| {
+                init_logging(&dir);
+                open_engine(&dir)
+            });
             let alerts = desktop::connect_alerts(app.handle(), engine.as_ref().ok().cloned());
             app.manage(alerts.clone());
             desktop::tray(app.handle());
@@ -198,6 +235,7 @@ pub fn run() {
                 background::start(app.handle().clone(), engine.clone(), alerts);
             }
             app.manage(AppState(engine));
+            app.manage(DataDir(dir));
             app.manage(SignIn::default());
             Ok(())
         })

@@ -167,6 +167,26 @@ export const commands = {
 	 *  name that says what it holds, and never over an existing file.
 	 */
 	exportReport: (query: ReportQuery, table: ReportTable) => typedError<ExportedFile, ApiError>(__TAURI_INVOKE("export_report", { query, table })),
+	/**
+	 *  The window's heartbeat: the item it has open (none when nothing is), and whether its person is writing an
+	 *  answer. Returns who else has that item open.
+	 */
+	beatPresence: (id: string | null, activity: PresenceActivity) => typedError<PresenceView[], ApiError>(__TAURI_INVOKE("beat_presence", { id, activity })),
+	/**  How each queue hands out its items: off (agents claim them), round-robin or least-loaded. */
+	assignmentRules: () => typedError<AssignmentRule[], ApiError>(__TAURI_INVOKE("assignment_rules")),
+	setAssignmentMode: (queue: ClaimQueue, mode: AssignMode) => typedError<AssignmentRule, ApiError>(__TAURI_INVOKE("set_assignment_mode", { queue, mode })),
+	teamStatus: () => typedError<TeamStatus, ApiError>(__TAURI_INVOKE("team_status")),
+	/**  Connects to a team database and says what is there, changing nothing. The password is used only for this. */
+	checkTeamDatabase: (url: string, password: string | null) => typedError<TeamCheck, ApiError>(__TAURI_INVOKE("check_team_database", { url, password })),
+	/**
+	 *  Joins the team database at `url` from the next start: the password goes to the OS keyring, the address (without
+	 *  it) to the data folder. With `bring_workspace`, the personal workspace is first moved into it (it must be empty).
+	 */
+	joinTeamDatabase: (url: string, password: string | null, bringWorkspace: boolean, onProgress: Channel<Progress>) => typedError<JoinedTeam, ApiError>(__TAURI_INVOKE("join_team_database", { url, password, bringWorkspace, onProgress })),
+	/**  Works in the personal workspace again from the next start. The team database is left as it is. */
+	leaveTeamDatabase: () => typedError<null, ApiError>(__TAURI_INVOKE("leave_team_database")),
+	/**  Starts Earshot again, to open the database just joined or left. */
+	restartApp: () => typedError<null, ApiError>(__TAURI_INVOKE("restart_app")),
 };
 
 /** Events */
@@ -284,6 +304,21 @@ export type ApiError = {
 	message: string,
 };
 
+/**  How a queue hands out its waiting items. */
+export type AssignMode = 
+/**  Nobody is given items: agents claim them. */
+"off" | 
+/**  In turn, in a fixed order, skipping anyone at their cap. */
+"round_robin" | 
+/**  To whoever holds the fewest items; in turn among those who hold as few. */
+"least_loaded";
+
+/**  A queue's automatic assignment. */
+export type AssignmentRule = {
+	queue: ClaimQueue,
+	mode: AssignMode,
+};
+
 /**  How many items met their SLA target, of those whose target has been reached or passed. */
 export type Attainment = {
 	met: number,
@@ -304,6 +339,13 @@ export type AuthorView = {
 	created_at: string | null,
 	profile_url: string | null,
 };
+
+/**  Which items a claim of the next one draws from. */
+export type ClaimQueue = 
+/**  Items on a support handle, and complaints wherever they arrive. */
+"support" | 
+/**  Praise on a marketing handle. */
+"marketing";
 
 export type ColumnMapping = {
 	column: string,
@@ -712,6 +754,12 @@ export type ItemView = {
 	quote_of: string | null,
 };
 
+/**  What joining did: the check of the database, and what moved into it when asked to. */
+export type JoinedTeam = {
+	check: TeamCheck,
+	moved: MoveReport | null,
+};
+
 /**  Who decided a label: the model, or an agent (whose word always wins). */
 export type LabelSource = "model" | 
 /**  Like an earlier mention an agent labelled. */
@@ -750,6 +798,23 @@ export type LineError = {
 /**  Which column feeds which field. A column not in the mapping is not imported. */
 export type Mapping = {
 	columns: ColumnMapping[],
+};
+
+/**  What a move of the personal workspace into a team database did. */
+export type MoveReport = {
+	url: string,
+	tables: MovedTable[],
+	/**  Items moved: the figure a person checks first. */
+	items: number,
+};
+
+/**  One table's rows moved into the team database. */
+export type MovedTable = {
+	/**  The table's name, as in the schema. */
+	table: string,
+	/**  What it holds, in words: "items", "contacts". */
+	label: string,
+	rows: number,
 };
 
 /**  A social network Earshot can listen on. */
@@ -800,6 +865,17 @@ export type OutboxView = {
 	created_at: string,
 	sent_at: string | null,
 	next_attempt_at: string | null,
+};
+
+/**  What the person at this desk is doing with the item open in the window. */
+export type PresenceActivity = "viewing" | "composing";
+
+/**  Someone else on an item. */
+export type PresenceView = {
+	agent: string,
+	activity: PresenceActivity,
+	/**  "Ana Ruiz is writing a reply", for the line beside the item. */
+	text: string,
 };
 
 /**  Exports whose column names we know. */
@@ -1138,6 +1214,32 @@ export type SyncReport = {
 export type System = "hubspot" | "salesforce" | 
 /**  A vCard's UID, from a file or a CardDAV address book. */
 "vcard";
+
+/**  What a check of a team database found. */
+export type TeamCheck = {
+	/**  The address, without its password. */
+	url: string,
+	/**  "PostgreSQL 15.18". */
+	server: string,
+	/**  The connection is encrypted (TLS). */
+	encrypted: boolean,
+	/**  Items already in it; null for a new, empty team database. */
+	items: number | null,
+	/**  One sentence for the person: what was found, and any warning. */
+	message: string,
+};
+
+/**  Where this desk works now, and where it will work after a restart. */
+export type TeamStatus = {
+	/**  The team database joined (its address without the password); null: the personal workspace. */
+	joined: string | null,
+	/**  The database open now is a team database. */
+	in_team: boolean,
+	/**  This computer's data folder (the personal workspace, and this desk's own files in a team). */
+	data_dir: string,
+	/**  Why the joined team database could not be opened at start, if it could not. */
+	open_error: string | null,
+};
 
 /**  A variable a saved reply can use, for the editor's help. */
 export type TemplateVariable = {

@@ -6,6 +6,7 @@ mod bench_team;
 mod crm;
 mod output;
 mod report;
+mod team;
 mod triage;
 mod work;
 
@@ -42,8 +43,9 @@ struct Place {
     /// files; the inbox is in the team database.
     #[arg(long, global = true, env = DATA_DIR_ENV, value_name = "DIR")]
     data_dir: Option<PathBuf>,
-    /// A team database, as postgres://USER@HOST/DATABASE (add ?sslmode=require or verify-full for TLS). The
-    /// password comes from the URL, PGPASSWORD, or the OS keyring entry `earshot team database` for USER@HOST.
+    /// A team database, as postgres://USER@HOST/DATABASE (add ?sslmode=require or verify-full for TLS).
+    /// Default: the one joined with `earshot team join`, else the personal workspace. The password comes from
+    /// the URL, the OS keyring (kept there by `team join --password-stdin`), PGPASSWORD or a ~/.pgpass file.
     #[arg(long, global = true, env = "EARSHOT_DATABASE", value_name = "URL")]
     database: Option<String>,
 }
@@ -153,6 +155,9 @@ enum Command {
     Work(work::WorkCommand),
     /// Volume, response times, SLA attainment and actions sent over a period of local days (docs/reports.md).
     Report(report::ReportArgs),
+    /// Team mode: join or leave a team database, check one, or move your personal workspace into one.
+    #[command(subcommand)]
+    Team(team::TeamCommand),
     /// Measure import and query speed on generated mentions, against raw SQLite inserts.
     Bench {
         #[arg(long, default_value_t = 100_000)]
@@ -356,7 +361,7 @@ fn cancel_on_ctrl_c() -> tokio::sync::watch::Receiver<bool> {
     cancelled
 }
 
-fn read_secret(what: &str) -> anyhow::Result<String> {
+pub(crate) fn read_secret(what: &str) -> anyhow::Result<String> {
     let mut secret = String::new();
     std::io::stdin()
         .read_line(&mut secret)
@@ -402,7 +407,7 @@ fn progress_bar(message: &'static str) -> impl FnMut(&Progress) + Send {
 
 async fn open(place: Place) -> anyhow::Result<Engine> {
     let dir = resolve_data_dir(place.data_dir)?;
-    let database = match place.database {
+    let database = match place.database.or(earshot_engine::joined_team(&dir)?) {
         Some(url) => Some(earshot_engine::team_database_url(&url)?),
         None => None,
     };
@@ -418,6 +423,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => {
             let engine = open(cli.place).await?;
             report::run(&engine, args).await
+        }
+        Command::Team(command) => {
+            let dir = resolve_data_dir(cli.place.data_dir)?;
+            team::run(&dir, cli.place.database.as_deref(), command).await
         }
         Command::Import { file } => {
             let engine = open(cli.place).await?;

@@ -439,3 +439,281 @@ async fn a_claim_on_one_desktop_is_told_to_the_others() {
         Some("Ana")
     );
 }
+
+#[tokio::test]
+async fn presence_shows_who_else_views_or_writes_and_fades_when_they_stop() {
+    use earshot_engine::PresenceActivity::{Composing, Viewing};
+    use earshot_store::presence::{self, Activity};
+    let url = earshot_store::testing::fresh_database().await.unwrap();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = open(&dir_a, url.as_deref()).await;
+    let file = dir_a.path().join("in.jsonl");
+    let lines = [
+        r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#
+            .to_owned(),
+        serde_json::json!({"type": "mention", "network": "bluesky",
+            "remote_id": "at://did:plc:p1/app.bsky.feed.post/1", "author": {"handle": "lou.bsky.social"},
+            "text": "@acme-help.bsky.social my order is late", "created_at": "2026-08-01T13:50:00Z",
+            "mentions": ["acme-help.bsky.social"]})
+        .to_string(),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    a.import_file(&file, &mut quiet()).await.unwrap();
+    let item: i64 = {
+        let mut conn = earshot_store::acquire(a.database()).await.unwrap();
+        sqlx::query_scalar("SELECT id FROM mentions")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    let item_text = item.to_string();
+    a.update_me("Ana Ruiz", "").await.unwrap();
+    let bo = a.add_agent("Bo Chen", "agent").await.unwrap();
+    let bo_id = earshot_store::agents::AgentId(bo.id.parse().unwrap());
+
+    // Alone on the item: nobody else is shown, and one's own presence never is.
+    assert!(a
+        .beat_presence(Some(&item_text), Viewing)
+        .await
+        .unwrap()
+        .is_empty());
+    // Bo writes an answer (his desktop's heartbeat, straight into the store): Ana sees it.
+    {
+        let mut conn = earshot_store::acquire(a.database()).await.unwrap();
+        presence::beat(
+            &mut conn,
+            bo_id,
+            Some(earshot_store::ItemId(item)),
+            Activity::Composing,
+            now(),
+        )
+        .await
+        .unwrap();
+    }
+    let seen = a.beat_presence(Some(&item_text), Viewing).await.unwrap();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].agent, "Bo Chen");
+    assert_eq!(seen[0].activity, Composing);
+    assert_eq!(seen[0].text, "Bo Chen is writing a reply");
+    // Bo's desktop stopped beating a minute ago: he is gone.
+    {
+        let mut conn = earshot_store::acquire(a.database()).await.unwrap();
+        presence::beat(
+            &mut conn,
+            bo_id,
+            Some(earshot_store::ItemId(item)),
+            Activity::Composing,
+            now() - chrono::Duration::seconds(60),
+        )
+        .await
+        .unwrap();
+    }
+    assert!(a
+        .beat_presence(Some(&item_text), Viewing)
+        .await
+        .unwrap()
+        .is_empty());
+    let wrong = a.beat_presence(Some("no-such"), Viewing).await.unwrap_err();
+    assert!(wrong.to_string().contains("no inbox item"), "{wrong}");
+
+    // In a team: a second desktop, its own person, told when Ana opens the item and when she leaves it.
+    let Some(url) = url else { return };
+    let b = open(&dir_b, Some(&url)).await;
+    b.update_me("Cleo Park", "").await.unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let _listening = b
+        .listen_to_team(Arc::new(move |table: &str| {
+            let _ = tx.send(table.to_owned());
+        }))
+        .expect("a team desktop listens");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        a.set_cap("Bo Chen", 20).await.unwrap();
+        if let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
+            break;
+        }
+        assert!(Instant::now() < deadline, "B never heard of A's changes");
+    }
+    a.beat_presence(None, Viewing).await.unwrap();
+    a.beat_presence(Some(&item_text), Composing).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let told = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .expect("B is told that Ana opened the item")
+            .unwrap();
+        if told == "presence" {
+            break;
+        }
+    }
+    let seen = b.beat_presence(Some(&item_text), Viewing).await.unwrap();
+    assert_eq!(
+        seen.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+        ["Ana Ruiz is writing a reply"]
+    );
+    // And A sees B in turn.
+    let seen = a.beat_presence(Some(&item_text), Composing).await.unwrap();
+    assert_eq!(seen[0].text, "Cleo Park is viewing this item");
+    a.beat_presence(None, Viewing).await.unwrap();
+    assert!(b
+        .beat_presence(Some(&item_text), Viewing)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+/// The posts of the move test: two handles, one post naming both (one item), a refund complaint, praise.
+fn move_lines() -> String {
+    let lines = [
+        r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#.to_owned(),
+        r#"{"type":"handle","network":"bluesky","account":"acme.bsky.social","role":"marketing"}"#.to_owned(),
+        serde_json::json!({"type": "mention", "network": "bluesky",
+            "remote_id": "at://did:plc:m1/app.bsky.feed.post/1", "author": {"handle": "lou.bsky.social", "display_name": "Lou Émile"},
+            "text": "@acme-help.bsky.social @acme.bsky.social my refund never arrived", "created_at": "2026-08-01T13:50:00Z",
+            "mentions": ["acme-help.bsky.social", "acme.bsky.social"]})
+        .to_string(),
+        serde_json::json!({"type": "mention", "network": "bluesky",
+            "remote_id": "at://did:plc:m2/app.bsky.feed.post/2", "author": {"handle": "kim.bsky.social"},
+            "text": "@acme.bsky.social love the new frame, thank you!", "created_at": "2026-08-01T13:55:00Z",
+            "mentions": ["acme.bsky.social"]})
+        .to_string(),
+        serde_json::json!({"type": "mention", "network": "bluesky",
+            "remote_id": "at://did:plc:m3/app.bsky.feed.post/3", "author": {"handle": "max.bsky.social"},
+            "text": "@acme-help.bsky.social where is my order?", "created_at": "2026-08-01T13:58:00Z",
+            "mentions": ["acme-help.bsky.social"]})
+        .to_string(),
+    ];
+    lines.join("\n") + "\n"
+}
+
+#[tokio::test]
+async fn a_personal_workspace_moves_into_an_empty_team_database_whole() {
+    let url = earshot_store::testing::fresh_database().await.unwrap();
+    let personal_dir = tempfile::tempdir().unwrap();
+    let Some(url) = url else {
+        // Without a team database: a server that does not answer is a clear error, and nothing is touched.
+        let solo = open(&personal_dir, None).await;
+        drop(solo);
+        let refused = earshot_engine::move_into_team(
+            personal_dir.path(),
+            "postgres://agent@127.0.0.1:9/inbox",
+            &mut quiet(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(
+            refused.contains("could not connect to the team database"),
+            "{refused}"
+        );
+        assert!(!personal_dir.path().join(earshot_engine::TEAM_FILE).exists());
+        return;
+    };
+
+    // A personal workspace with a day's work in it.
+    let before = {
+        let me = open(&personal_dir, None).await;
+        let file = personal_dir.path().join("in.jsonl");
+        std::fs::write(&file, move_lines()).unwrap();
+        me.import_file(&file, &mut quiet()).await.unwrap();
+        me.update_me("Ana Ruiz", "–Ana").await.unwrap();
+        me.add_agent("Bo Chen", "agent").await.unwrap();
+        let page = me
+            .inbox(&earshot_engine::InboxQuery::default(), 0, 50)
+            .await
+            .unwrap();
+        assert_eq!(page.total, 3, "the post naming both handles is one item");
+        let first = page.rows[0].id.clone();
+        me.claim(None, earshot_engine::ClaimTarget::Item(first.clone()))
+            .await
+            .unwrap();
+        me.add_note(&first, "Refund sent on the 2nd; checking with the bank.", false)
+            .await
+            .unwrap();
+        (page, first)
+    };
+    let (page, first) = before;
+
+    // Moved, with progress that only grows and ends at the total.
+    let mut seen = Vec::new();
+    let report = earshot_engine::move_into_team(personal_dir.path(), &url, &mut |p: &Progress| {
+        seen.push((p.done, p.total))
+    })
+    .await
+    .unwrap();
+    assert_eq!(report.items, 3);
+    let rows_of = |table: &str| report.tables.iter().find(|t| t.table == table).map(|t| t.rows);
+    assert_eq!(rows_of("handles"), Some(2));
+    assert_eq!(rows_of("mention_handles"), Some(4));
+    assert_eq!(rows_of("agents"), Some(2));
+    assert_eq!(rows_of("notes"), Some(1));
+    assert_eq!(rows_of("search"), Some(3));
+    assert!(
+        !report.tables.iter().any(|t| t.table == "report_days"),
+        "report figures are rebuilt, not copied"
+    );
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    let (done, total) = *seen.last().unwrap();
+    assert_eq!(done, total);
+
+    // The team database now shows the same inbox, search, holder, note and person at this desk.
+    let team = open(&personal_dir, Some(&url)).await;
+    let moved = team
+        .inbox(&earshot_engine::InboxQuery::default(), 0, 50)
+        .await
+        .unwrap();
+    let ids = |p: &earshot_engine::InboxPage| {
+        p.rows
+            .iter()
+            .map(|r| (r.id.clone(), r.excerpt.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&moved), ids(&page));
+    let found = team
+        .inbox(
+            &earshot_engine::InboxQuery {
+                search: Some("emile refund".into()),
+                ..Default::default()
+            },
+            0,
+            50,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found.rows.len(),
+        1,
+        "search works on the moved items, accents folded"
+    );
+    let work = team.work(&first).await.unwrap();
+    assert_eq!(work.held_by.as_deref(), Some("Ana Ruiz"));
+    assert_eq!(work.notes.len(), 1);
+    assert_eq!(team.me().await.unwrap().name, "Ana Ruiz");
+    // New rows take new IDs: the sequences were moved past the copied rows.
+    let file = personal_dir.path().join("more.jsonl");
+    let more = serde_json::json!({"type": "mention", "network": "bluesky",
+        "remote_id": "at://did:plc:m4/app.bsky.feed.post/4", "author": {"handle": "ivy.bsky.social"},
+        "text": "@acme-help.bsky.social my bike arrived broken", "created_at": "2026-08-01T13:59:00Z",
+        "mentions": ["acme-help.bsky.social"]});
+    std::fs::write(&file, format!("{more}\n")).unwrap();
+    team.import_file(&file, &mut quiet()).await.unwrap();
+    team.add_agent("Cleo Park", "agent").await.unwrap();
+    assert_eq!(
+        team.inbox(&earshot_engine::InboxQuery::default(), 0, 50)
+            .await
+            .unwrap()
+            .total,
+        4
+    );
+    drop(team);
+
+    // A second move into the same database is refused, and says what is already there.
+    let again = earshot_engine::move_into_team(personal_dir.path(), &url, &mut quiet())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        again.contains("is not empty") && again.contains("4 items"),
+        "{again}"
+    );
+}

@@ -90,6 +90,67 @@ async fn connect_url(url: &str, shown: &str) -> Result<Database, StoreError> {
     Ok(pool)
 }
 
+/// What a team database server said when asked, before anything is written to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// "PostgreSQL 15.18".
+    pub server: String,
+    /// The connection is encrypted (TLS).
+    pub encrypted: bool,
+    /// Items already in it; `None` when it has no Earshot schema yet (a new team database).
+    pub items: Option<i64>,
+}
+
+/// Connects to the PostgreSQL database at `url` and asks what it is, without changing anything in it.
+pub async fn probe(url: &str) -> Result<Probe, StoreError> {
+    use sqlx::Connection;
+    install_drivers();
+    let shown = redact(url);
+    let failed = |source| StoreError::Connect {
+        url: shown.clone(),
+        source,
+    };
+    let options: AnyConnectOptions = url.parse().map_err(failed)?;
+    let mut conn = options
+        .disable_statement_logging()
+        .connect()
+        .await
+        .map_err(failed)?;
+    if Dialect::of(&conn) != Dialect::Postgres {
+        return Err(StoreError::Invalid(
+            "A team database is PostgreSQL: its address starts with postgres://.".into(),
+        ));
+    }
+    let version: String = sqlx::query_scalar("SELECT current_setting('server_version')")
+        .fetch_one(&mut conn)
+        .await?;
+    let encrypted: bool = sqlx::query_scalar(
+        "SELECT COALESCE((SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()), false)",
+    )
+    .fetch_one(&mut conn)
+    .await?;
+    let has_schema: bool = sqlx::query_scalar("SELECT to_regclass('mentions') IS NOT NULL")
+        .fetch_one(&mut conn)
+        .await?;
+    let items = match has_schema {
+        true => Some(
+            sqlx::query_scalar("SELECT COUNT(*) FROM mentions")
+                .fetch_one(&mut conn)
+                .await?,
+        ),
+        false => None,
+    };
+    let _ = conn.close().await;
+    Ok(Probe {
+        server: format!(
+            "PostgreSQL {}",
+            version.split_whitespace().next().unwrap_or(&version)
+        ),
+        encrypted,
+        items,
+    })
+}
+
 /// `url` with any password replaced by `***`, for messages and logs.
 pub fn redact(url: &str) -> String {
     match url.split_once("://") {

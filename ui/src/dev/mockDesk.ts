@@ -17,6 +17,11 @@ import type {
   AgentView,
   AlertRule,
   AlertSettings,
+  AssignMode,
+  AssignmentRule,
+  JoinedTeam,
+  TeamCheck,
+  TeamStatus,
   EndShiftRequest,
   EndShiftResult,
   Handover,
@@ -614,7 +619,41 @@ export function createDeskMock(deps: DeskDeps) {
     "list_handovers",
     "read_handover",
     "queue_post",
+    "assignment_rules",
+    "set_assignment_mode",
+    "team_status",
+    "check_team_database",
+    "join_team_database",
+    "leave_team_database",
+    "restart_app",
   ]);
+
+  // Team mode: each queue's automatic assignment, and which database this desk works in (the personal one here).
+  const assignment: AssignmentRule[] = [
+    { queue: "support", mode: "off" },
+    { queue: "marketing", mode: "off" },
+  ];
+  let joined: string | null = null;
+
+  function checkTeam(url: string): TeamCheck {
+    const address = url.trim();
+    if (!/^postgres(ql)?:\/\//.test(address)) {
+      deps.fail("invalid_input", `A team database is PostgreSQL: its address starts with postgres://.`);
+    }
+    if (address.includes("unreachable")) {
+      deps.fail("storage", `Earshot could not connect to the team database at ${address}: connection refused.`);
+    }
+    const encrypted = /sslmode=(require|verify-ca|verify-full)/.test(address);
+    return {
+      url: address.replace(/:[^:@/]*@/, "@"),
+      server: "PostgreSQL 16.4",
+      encrypted,
+      items: null,
+      message:
+        "Connected to PostgreSQL 16.4. The database is new: Earshot sets it up on first use." +
+        (encrypted ? "" : " Warning: the connection is not encrypted. Add ?sslmode=require (or verify-full) to the address, and turn on TLS on the server."),
+    };
+  }
 
   return {
     knows: (cmd: string) => COMMANDS.has(cmd),
@@ -686,6 +725,30 @@ export function createDeskMock(deps: DeskDeps) {
         }
         case "queue_post":
           return queuePost(String(args.from ?? ""), String(args.text ?? ""));
+        case "assignment_rules":
+          return structuredClone(assignment);
+        case "set_assignment_mode": {
+          const rule = assignment.find((r) => r.queue === args.queue);
+          if (!rule) deps.fail("invalid_input", `'${String(args.queue)}' is not a queue; use support or marketing.`);
+          rule.mode = args.mode as AssignMode;
+          deps.changed("assign");
+          return structuredClone(rule);
+        }
+        case "team_status":
+          return { joined, in_team: false, data_dir: "/home/ana/.local/share/earshot", open_error: null } satisfies TeamStatus;
+        case "check_team_database":
+          return checkTeam(String(args.url ?? ""));
+        case "join_team_database": {
+          const check = checkTeam(String(args.url ?? ""));
+          joined = check.url;
+          return { check, moved: null } satisfies JoinedTeam;
+        }
+        case "leave_team_database":
+          joined = null;
+          return null;
+        case "restart_app":
+          console.info("Earshot mock: the app would restart now");
+          return null;
         default:
           return deps.fail("internal", `unknown command ${cmd}`);
       }

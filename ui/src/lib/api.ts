@@ -58,6 +58,8 @@ import type {
 } from "../bindings";
 // The Work section's types (stages, snoozes, escalation, notes): the wrappers at the very end.
 import type { EscalateRequest, Stage as WorkStage, WorkView } from "../bindings";
+import type { AssignMode, AssignmentRule, ClaimQueue, PresenceActivity, PresenceView } from "../bindings";
+import type { JoinedTeam, TeamCheck, TeamStatus } from "../bindings";
 // Reports: the wrappers at the very end.
 import type { ExportedFile, NowReport, Report, ReportQuery, ReportTable } from "../bindings";
 
@@ -636,4 +638,50 @@ export function reportNow(): Promise<NowReport> {
 /** Saves one table of the report as CSV in the Downloads folder; resolves with where, and how many rows. */
 export function exportReport(query: ReportQuery, table: ReportTable): Promise<ExportedFile> {
   return call(() => commands.exportReport(query, table));
+}
+
+// ---- Team presence and automatic assignment (issue 7) ----------------------------------------------------------
+
+/** The heartbeat: the item open here (null: none) and whether its person is writing; resolves with who else is on it. */
+export function beatPresence(id: string | null, activity: PresenceActivity): Promise<PresenceView[]> {
+  return call(() => commands.beatPresence(id, activity));
+}
+
+/** How each queue hands out its items: off (agents claim them), round-robin or least-loaded. */
+export function assignmentRules(): Promise<AssignmentRule[]> {
+  return call(() => commands.assignmentRules());
+}
+
+export function setAssignmentMode(queue: ClaimQueue, mode: AssignMode): Promise<AssignmentRule> {
+  return call(() => commands.setAssignmentMode(queue, mode));
+}
+
+/** Where this desk works (personal workspace or a team database), readable even when the team one failed to open. */
+export function teamStatus(): Promise<TeamStatus> {
+  return call(() => commands.teamStatus());
+}
+
+/** Connects to a team database and says what is there; changes nothing. The password is used only for this. */
+export function checkTeamDatabase(url: string, password: string | null): Promise<TeamCheck> {
+  return call(() => commands.checkTeamDatabase(url, password));
+}
+
+/** Joins a team database from the next start (password to the keyring); optionally moves this workspace into it. */
+export function joinTeamDatabase(
+  url: string,
+  password: string | null,
+  bringWorkspace: boolean,
+  onProgress: (p: Progress) => void,
+): Promise<JoinedTeam> {
+  return call(() => commands.joinTeamDatabase(url, password, bringWorkspace, new Channel<Progress>(onProgress)));
+}
+
+/** Goes back to the personal workspace from the next start. */
+export function leaveTeamDatabase(): Promise<void> {
+  return call(() => commands.leaveTeamDatabase()).then(() => undefined);
+}
+
+/** Starts Earshot again, into the database just joined or left. */
+export function restartApp(): Promise<void> {
+  return call(() => commands.restartApp()).then(() => undefined);
 }

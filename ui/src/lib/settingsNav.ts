@@ -1,7 +1,7 @@
 // Opening Settings at one of its sections from anywhere (the composer's "Set one in Settings → Profile"): a window
 // event App listens for, so no component between them has to pass it on.
 
-export type SettingsSection = "profile" | "handles" | "alerts";
+export type SettingsSection = "profile" | "handles" | "alerts" | "team";
 
 export const OPEN_SETTINGS_EVENT = "earshot:open-settings";
 
