@@ -24,6 +24,58 @@ async fn open(dir: &tempfile::TempDir, url: Option<&str>) -> Engine {
         .unwrap()
 }
 
+/// Imports one support post ("my order is late") into `engine` and returns its item ID.
+async fn import_late_order(engine: &Engine, dir: &tempfile::TempDir, remote_id: &str) -> i64 {
+    let file = dir.path().join("in.jsonl");
+    let lines = [
+        r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#
+            .to_owned(),
+        serde_json::json!({"type": "mention", "network": "bluesky",
+            "remote_id": remote_id, "author": {"handle": "lou.bsky.social"},
+            "text": "@acme-help.bsky.social my order is late", "created_at": "2026-08-01T13:50:00Z",
+            "mentions": ["acme-help.bsky.social"]})
+        .to_string(),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    engine.import_file(&file, &mut quiet()).await.unwrap();
+    let mut conn = earshot_store::acquire(engine.database()).await.unwrap();
+    sqlx::query_scalar("SELECT id FROM mentions WHERE remote_id = $1")
+        .bind(remote_id)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+}
+
+/// Makes `listener` listen to the team database, and returns what it hears once it hears `talker`'s changes
+/// (changing `agent`'s cap until it does: the listener connects in the background).
+async fn listening(
+    listener: &Engine,
+    talker: &Engine,
+    agent: &str,
+) -> (
+    earshot_engine::TeamListener,
+    tokio::sync::mpsc::UnboundedReceiver<String>,
+) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let handle = listener
+        .listen_to_team(Arc::new(move |table: &str| {
+            let _ = tx.send(table.to_owned());
+        }))
+        .expect("a team desktop listens");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        talker.set_cap(agent, 20).await.unwrap();
+        if let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the other desktop never heard of this one's changes"
+        );
+    }
+    (handle, rx)
+}
+
 #[tokio::test]
 async fn one_process_syncs_each_account_and_another_takes_over_from_the_cursor_when_it_stops() {
     let server = serve_mastodon(50);
@@ -376,42 +428,9 @@ async fn a_claim_on_one_desktop_is_told_to_the_others() {
     };
     let a = open(&dir_a, Some(&url)).await;
     let b = open(&dir_b, Some(&url)).await;
-    let file = dir_a.path().join("in.jsonl");
-    let lines = [
-        r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#
-            .to_owned(),
-        serde_json::json!({"type": "mention", "network": "bluesky",
-            "remote_id": "at://did:plc:l1/app.bsky.feed.post/1", "author": {"handle": "lou.bsky.social"},
-            "text": "@acme-help.bsky.social my order is late", "created_at": "2026-08-01T13:50:00Z",
-            "mentions": ["acme-help.bsky.social"]})
-        .to_string(),
-    ];
-    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    a.import_file(&file, &mut quiet()).await.unwrap();
+    let item = import_late_order(&a, &dir_a, "at://did:plc:l1/app.bsky.feed.post/1").await;
     a.add_agent("Ana", "agent").await.unwrap();
-
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let _listening = b
-        .listen_to_team(Arc::new(move |table: &str| {
-            let _ = tx.send(table.to_owned());
-        }))
-        .expect("a team desktop listens");
-    // The listener connects in the background: change something until it hears, then start clean.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        a.set_cap("Ana", 20).await.unwrap();
-        if let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
-            break;
-        }
-        assert!(Instant::now() < deadline, "B never heard of A's changes");
-    }
-    let item: i64 = {
-        let mut conn = earshot_store::acquire(a.database()).await.unwrap();
-        sqlx::query_scalar("SELECT id FROM mentions")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap()
-    };
+    let (_listening, mut rx) = listening(&b, &a, "Ana").await;
     let claimed = a
         .claim(Some("Ana"), earshot_engine::ClaimTarget::Item(item.to_string()))
         .await
@@ -447,25 +466,7 @@ async fn presence_shows_who_else_views_or_writes_and_fades_when_they_stop() {
     let url = earshot_store::testing::fresh_database().await.unwrap();
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = open(&dir_a, url.as_deref()).await;
-    let file = dir_a.path().join("in.jsonl");
-    let lines = [
-        r#"{"type":"handle","network":"bluesky","account":"acme-help.bsky.social","role":"support"}"#
-            .to_owned(),
-        serde_json::json!({"type": "mention", "network": "bluesky",
-            "remote_id": "at://did:plc:p1/app.bsky.feed.post/1", "author": {"handle": "lou.bsky.social"},
-            "text": "@acme-help.bsky.social my order is late", "created_at": "2026-08-01T13:50:00Z",
-            "mentions": ["acme-help.bsky.social"]})
-        .to_string(),
-    ];
-    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    a.import_file(&file, &mut quiet()).await.unwrap();
-    let item: i64 = {
-        let mut conn = earshot_store::acquire(a.database()).await.unwrap();
-        sqlx::query_scalar("SELECT id FROM mentions")
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap()
-    };
+    let item = import_late_order(&a, &dir_a, "at://did:plc:p1/app.bsky.feed.post/1").await;
     let item_text = item.to_string();
     a.update_me("Ana Ruiz", "").await.unwrap();
     let bo = a.add_agent("Bo Chen", "agent").await.unwrap();
@@ -520,20 +521,7 @@ async fn presence_shows_who_else_views_or_writes_and_fades_when_they_stop() {
     let Some(url) = url else { return };
     let b = open(&dir_b, Some(&url)).await;
     b.update_me("Cleo Park", "").await.unwrap();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let _listening = b
-        .listen_to_team(Arc::new(move |table: &str| {
-            let _ = tx.send(table.to_owned());
-        }))
-        .expect("a team desktop listens");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        a.set_cap("Bo Chen", 20).await.unwrap();
-        if let Ok(Some(_)) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await {
-            break;
-        }
-        assert!(Instant::now() < deadline, "B never heard of A's changes");
-    }
+    let (_listening, mut rx) = listening(&b, &a, "Bo Chen").await;
     a.beat_presence(None, Viewing).await.unwrap();
     a.beat_presence(Some(&item_text), Composing).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
