@@ -209,7 +209,7 @@ fn open_engine(dir: &std::path::Path) -> Result<Engine, ApiError> {
         let mut error = storage(e);
         if team.is_some() {
             error.message.push_str(
-                " To work in your personal workspace meanwhile, leave the team in Settings → Team.",
+                " To work in your personal workspace meanwhile, leave the team in Settings → Team database.",
             );
         }
         error

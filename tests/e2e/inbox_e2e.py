@@ -23,7 +23,8 @@ Two sessions, each on a fresh data folder:
      counts them); Export CSV saves the days table where the message says; Escape goes back.
  10. Team mode (on tests/support/with-postgres.sh's server): Settings → Team database checks the address, then
      joins with the personal inbox moved in, counted; the app then works in the team database, and another
-     agent writing a reply to the open item shows beside it.
+     agent writing a reply to the open item shows beside it. With the team's server down, the window says so and
+     Settings leads back to the personal workspace.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
 import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.parse, urllib.request
@@ -954,6 +955,26 @@ def test_joining_a_team_moves_the_inbox_and_shows_presence(tmp):
         assert "works in the team database" in where and name in where, where
     finally:
         w.close()
+
+    # The team's server is down (here: an address nothing listens on). The window says so at once, in words,
+    # and Settings still lets the person go back to their personal workspace.
+    with open(os.path.join(data, "team-database"), "w") as f:
+        f.write(f"postgres://{parts.username}@127.0.0.1:9/{name}?{parts.query}\n")
+    w = Window(data)
+    try:
+        said = wait_for("the reason the workspace did not open", lambda: (lambda t: t if t and "could not connect to the team database" in t else None)(
+            w.js("return document.body.innerText")), timeout=20)
+        assert "Settings" in said and "127.0.0.1:9" in said, said
+        w.screenshot("team-down.png")
+        w.click("#open-settings-failed")
+        w.click("#team-leave")
+        wait_for("the way back", lambda: "personal workspace" in w.js(
+            "return document.querySelector('#settings-team-title').closest('section').innerText"))
+    finally:
+        w.close()
+        subprocess.run(["pkill", "-f", "--", f"--data-dir {data}"], check=False)
+        wait_for("the app to stop", lambda: subprocess.run(["pgrep", "-f", "--", f"--data-dir {data}"]).returncode != 0)
+    assert json.loads(cli(data, "team", "status", "--json"))["database"] == "personal"
 
 
 def main():

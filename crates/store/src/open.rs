@@ -61,6 +61,13 @@ async fn connect_url(url: &str, shown: &str) -> Result<Database, StoreError> {
     };
     let options: AnyConnectOptions = url.parse().map_err(failed)?;
     let options = options.disable_statement_logging();
+    if !is_sqlite {
+        // One connection first: the pool retries a refused or failed connection until its acquire timeout
+        // (30 s), so a wrong address, a wrong password or a server that is down would keep a window blank that
+        // long before saying so.
+        use sqlx::Connection;
+        options.connect().await.map_err(failed)?.close().await.ok();
+    }
     let pool = AnyPoolOptions::new()
         .max_connections(if is_sqlite { 4 } else { 8 })
         .acquire_timeout(Duration::from_secs(30))
