@@ -76,6 +76,29 @@ async fn listening(
     (handle, rx)
 }
 
+/// Waits (30 s at most) for a notice naming `table`; the notices before it may only name `others`.
+async fn hear(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<String>,
+    table: &str,
+    others: &[&str],
+    what: &str,
+) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let told = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("{what}"))
+            .unwrap();
+        if told == table {
+            return;
+        }
+        assert!(
+            others.contains(&told.as_str()),
+            "unexpected notice for {told} ({what})"
+        );
+    }
+}
+
 #[tokio::test]
 async fn one_process_syncs_each_account_and_another_takes_over_from_the_cursor_when_it_stops() {
     let server = serve_mastodon(50);
@@ -441,17 +464,7 @@ async fn a_claim_on_one_desktop_is_told_to_the_others() {
     );
     // Notices of A's cap changes may still be on their way; the claim's names the mentions table. Nothing but
     // the claim changed a mention since B listens.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let told = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .expect("B is told of the claim")
-            .unwrap();
-        if told == "mentions" {
-            break;
-        }
-        assert_eq!(told, "agents", "only A's cap changes and the claim happened");
-    }
+    hear(&mut rx, "mentions", &["agents"], "B is told of the claim").await;
     // And B, asked, sees who holds it.
     assert_eq!(
         b.work(&item.to_string()).await.unwrap().held_by.as_deref(),
@@ -524,16 +537,13 @@ async fn presence_shows_who_else_views_or_writes_and_fades_when_they_stop() {
     let (_listening, mut rx) = listening(&b, &a, "Bo Chen").await;
     a.beat_presence(None, Viewing).await.unwrap();
     a.beat_presence(Some(&item_text), Composing).await.unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let told = tokio::time::timeout_at(deadline, rx.recv())
-            .await
-            .expect("B is told that Ana opened the item")
-            .unwrap();
-        if told == "presence" {
-            break;
-        }
-    }
+    hear(
+        &mut rx,
+        "presence",
+        &["agents"],
+        "B is told that Ana opened the item",
+    )
+    .await;
     let seen = b.beat_presence(Some(&item_text), Viewing).await.unwrap();
     assert_eq!(
         seen.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
