@@ -23,8 +23,9 @@ Two sessions, each on a fresh data folder:
      counts them); Export CSV saves the days table where the message says; Escape goes back.
  10. Team mode (on tests/support/with-postgres.sh's server): Settings → Team database checks the address, then
      joins with the personal inbox moved in, counted; the app then works in the team database, and another
-     agent writing a reply to the open item shows beside it. With the team's server down, the window says so and
-     Settings leads back to the personal workspace.
+     agent writing a reply to the open item shows beside it; the Team dialog turns on least-loaded assignment
+     for the support queue. With the team's server down, the window says so and Settings leads back to the
+     personal workspace.
 Each session saves a screenshot in $E2E_OUT (default .e2e/).
 """
 import base64, json, os, shutil, subprocess, sys, tempfile, time, traceback, urllib.error, urllib.parse, urllib.request
@@ -950,11 +951,22 @@ def test_joining_a_team_moves_the_inbox_and_shows_presence(tmp):
         wait_for("Bo's presence beside the item", lambda: "Bo Chen is writing a reply" in w.js(
             "return document.querySelector('.presence').innerText"))
         w.screenshot("team-presence.png")
+        # The support queue hands its items out by itself from now on (the Team dialog, Shift+T).
+        w.keys("T")
+        wait_for("the queues' modes", lambda: w.find("#assign-support option[value=least_loaded]"))
+        w.js("const s=document.querySelector('#assign-support');s.value='least_loaded';"
+             "s.dispatchEvent(new Event('change',{bubbles:true}))")
+        wait_for("the new mode said", lambda: "holds the fewest" in w.js("return document.querySelector('dialog#team').innerText"))
+        w.keys("\ue00c")
+        wait_for("the Team dialog to close", lambda: not w.find("dialog#team[open]"))
         w.keys(",")
         where = wait_for("the team section", lambda: w.js("const p=document.querySelector('#team-where');return p&&p.innerText"))
         assert "works in the team database" in where and name in where, where
     finally:
         w.close()
+
+    modes = {r["queue"]: r["mode"] for r in json.loads(cli(data, "auto-assign", "--json"))}
+    assert modes == {"support": "least_loaded", "marketing": "off"}, modes
 
     # The team's server is down (here: an address nothing listens on). The window says so at once, in words,
     # and Settings still lets the person go back to their personal workspace.
