@@ -144,18 +144,17 @@ pub async fn run(dir: &Path, given: Option<&str>, command: TeamCommand) -> anyho
         } => {
             let password = password(password_stdin)?;
             // Checked (and the password kept) before anything moves, so a wrong password fails at once.
-            join_team(dir, &url, password.as_deref()).await?;
-            if move_in {
-                match move_into_team(dir, &url, &mut progress_bar()).await {
+            let check = join_team(dir, &url, password.as_deref()).await?;
+            match move_in {
+                true => match move_into_team(dir, &url, &mut progress_bar()).await {
                     Ok(report) => print_move(&report),
                     Err(e) => {
                         leave_team(dir)?;
                         return Err(e.into());
                     }
-                }
+                },
+                false => println!("{}", check.message),
             }
-            let check = join_team(dir, &url, None).await?;
-            println!("{}", check.message);
             println!(
                 "This computer now works in the team database {}. The desktop app opens it at its next start.",
                 check.url

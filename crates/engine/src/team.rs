@@ -246,8 +246,6 @@ pub async fn move_into_team(
             data_dir.display()
         )));
     }
-    // One connection first: a wrong address or password fails at once, not after the pool's retries.
-    check_team(url, None).await?;
     let from_db = earshot_store::open(&personal).await?;
     let to_db = earshot_store::connect(&team_database_url(url)?).await?;
     // One read transaction: a consistent picture even while the app or a sync keeps writing, so an account's
