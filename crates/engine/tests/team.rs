@@ -484,6 +484,22 @@ async fn presence_shows_who_else_views_or_writes_and_fades_when_they_stop() {
     a.update_me("Ana Ruiz", "").await.unwrap();
     let bo = a.add_agent("Bo Chen", "agent").await.unwrap();
     let bo_id = earshot_store::agents::AgentId(bo.id.parse().unwrap());
+    // Bo's desktop beats straight into the store: he is writing an answer, as of `at`.
+    let bo_writes = |at: DateTime<Utc>| {
+        let db = a.database().clone();
+        async move {
+            let mut conn = earshot_store::acquire(&db).await.unwrap();
+            presence::beat(
+                &mut conn,
+                bo_id,
+                Some(earshot_store::ItemId(item)),
+                Activity::Composing,
+                at,
+            )
+            .await
+            .unwrap();
+        }
+    };
 
     // Alone on the item: nobody else is shown, and one's own presence never is.
     assert!(a
@@ -491,37 +507,15 @@ async fn presence_shows_who_else_views_or_writes_and_fades_when_they_stop() {
         .await
         .unwrap()
         .is_empty());
-    // Bo writes an answer (his desktop's heartbeat, straight into the store): Ana sees it.
-    {
-        let mut conn = earshot_store::acquire(a.database()).await.unwrap();
-        presence::beat(
-            &mut conn,
-            bo_id,
-            Some(earshot_store::ItemId(item)),
-            Activity::Composing,
-            now(),
-        )
-        .await
-        .unwrap();
-    }
+    // Bo writes an answer: Ana sees it.
+    bo_writes(now()).await;
     let seen = a.beat_presence(Some(&item_text), Viewing).await.unwrap();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0].agent, "Bo Chen");
     assert_eq!(seen[0].activity, Composing);
     assert_eq!(seen[0].text, "Bo Chen is writing a reply");
     // Bo's desktop stopped beating a minute ago: he is gone.
-    {
-        let mut conn = earshot_store::acquire(a.database()).await.unwrap();
-        presence::beat(
-            &mut conn,
-            bo_id,
-            Some(earshot_store::ItemId(item)),
-            Activity::Composing,
-            now() - chrono::Duration::seconds(60),
-        )
-        .await
-        .unwrap();
-    }
+    bo_writes(now() - chrono::Duration::seconds(60)).await;
     assert!(a
         .beat_presence(Some(&item_text), Viewing)
         .await
