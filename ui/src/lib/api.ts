@@ -430,6 +430,23 @@ export function removeCrmSource(id: string): Promise<void> {
  * Subscribes to `inbox-changed`. Returns the unsubscribe function; when the
  * subscription cannot be made (no Tauri runtime) it logs and returns a no-op.
  */
+/**
+ * `onInboxChanged` for a component's lifetime: returns the function that stops listening, which may be called
+ * before the subscription is even made (it then ends as soon as it is).
+ */
+export function listenInboxChanged(cb: (change: InboxChanged) => void): () => void {
+  let stop: (() => void) | null = null;
+  let stopped = false;
+  void onInboxChanged(cb).then((fn) => {
+    if (stopped) fn();
+    else stop = fn;
+  });
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
+
 export async function onInboxChanged(cb: (change: InboxChanged) => void): Promise<() => void> {
   try {
     return await events.inboxChanged.listen((e) => cb(e.payload));

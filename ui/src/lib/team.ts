@@ -7,14 +7,11 @@ export const TEAM_URL_PLACEHOLDER = "postgres://you@db.example.com/earshot?sslmo
 /** "Moved 1,204 items (and 3 handles, 412 history entries, …) into the team database." */
 export function movedSummary(report: MoveReport): string {
   const n = (v: number): string => v.toLocaleString("en-US");
-  const others = report.tables
-    .filter((t) => t.table !== "mentions" && t.rows > 0)
-    .slice(0, 4)
-    .map((t) => `${n(t.rows)} ${t.label}`);
   const items = `${n(report.items)} ${report.items === 1 ? "item" : "items"}`;
-  return others.length > 0
-    ? `Moved ${items} (and ${others.join(", ")}${report.tables.filter((t) => t.table !== "mentions" && t.rows > 0).length > 4 ? ", …" : ""}) into the team database.`
-    : `Moved ${items} into the team database.`;
+  const others = report.tables.filter((t) => t.table !== "mentions" && t.rows > 0).map((t) => `${n(t.rows)} ${t.label}`);
+  if (others.length === 0) return `Moved ${items} into the team database.`;
+  const named = others.length > 4 ? [...others.slice(0, 4), "…"] : others;
+  return `Moved ${items} (and ${named.join(", ")}) into the team database.`;
 }
 
 export const QUEUE_LABELS: Record<ClaimQueue, string> = {
