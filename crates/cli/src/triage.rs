@@ -83,8 +83,6 @@ pub enum TriageCommand {
         seed: PathBuf,
         #[arg(long, default_value = "crates/triage/model/starter.model")]
         out: PathBuf,
-        #[command(flatten)]
-        learner: Learner,
     },
 }
 
@@ -100,23 +98,39 @@ pub struct LabelledInput {
 
 #[derive(clap::Args)]
 pub struct Learner {
-    /// Inverse regularisation strength of the logistic regression.
-    #[arg(long, default_value_t = TrainOptions::default().c)]
-    c: f64,
+    /// Inverse regularisation strength of the logistic regression (default: 4, or 0.1 with NB-LR).
+    #[arg(long)]
+    c: Option<f64>,
     /// Do not weigh classes by their rarity.
     #[arg(long)]
     unbalanced: bool,
+    /// NB-LR: words read by presence and scaled by naive Bayes' log-count ratios, as the app's sentiment
+    /// model learns. `eval` uses it on the sentiment datasets without being asked.
+    #[arg(long, conflicts_with = "plain")]
+    nb: bool,
+    /// Plain logistic regression over weighted counts, as the app's spam and intent models learn.
+    #[arg(long)]
+    plain: bool,
 }
 
 impl Learner {
-    fn options(&self) -> anyhow::Result<TrainOptions> {
-        if !(self.c.is_finite() && self.c > 0.0) {
-            bail!("--c must be a positive number");
+    /// The options asked for, starting from `default` (the learner the app uses for the question at hand).
+    fn options(&self, default: TrainOptions) -> anyhow::Result<TrainOptions> {
+        let mut options = if self.nb {
+            TrainOptions::nb()
+        } else if self.plain {
+            TrainOptions::default()
+        } else {
+            default
+        };
+        if let Some(c) = self.c {
+            if !(c.is_finite() && c > 0.0) {
+                bail!("--c must be a positive number");
+            }
+            options.c = c;
         }
-        Ok(TrainOptions {
-            c: self.c,
-            balanced: !self.unbalanced,
-        })
+        options.balanced = !self.unbalanced;
+        Ok(options)
     }
 }
 
@@ -268,7 +282,12 @@ pub fn run(command: TriageCommand) -> anyhow::Result<()> {
         TriageCommand::Train { input, out, learner } => {
             let set = read_labelled(&input)?;
             let x = featurize(&z, &set.texts);
-            let model = LinearModel::train(&x, &set.labels, set.classes.clone(), learner.options()?)?;
+            let model = LinearModel::train(
+                &x,
+                &set.labels,
+                set.classes.clone(),
+                learner.options(TrainOptions::default())?,
+            )?;
             let models = ModelSet {
                 provenance: format!("trained by `earshot triage train` on {}", input.input.display()),
                 heads: [(input.label_column.clone(), model)].into(),
@@ -347,7 +366,7 @@ pub fn run(command: TriageCommand) -> anyhow::Result<()> {
                 &set.labels,
                 &set.classes,
                 &assignment,
-                learner.options()?,
+                learner.options(TrainOptions::default())?,
                 &mut bar("Cross-validating"),
             )?;
             let s = summary(&scores);
@@ -370,7 +389,7 @@ pub fn run(command: TriageCommand) -> anyhow::Result<()> {
             learner,
             json,
         } => {
-            let options = learner.options()?;
+            let options = learner.options(earshot_triage::starter::options(dataset.head()))?;
             let split = data::load(dataset, &data).with_context(|| {
                 format!(
                     "cannot load {} from {} (set --data or EARSHOT_DATA to the shared data folder)",
@@ -436,14 +455,9 @@ pub fn run(command: TriageCommand) -> anyhow::Result<()> {
                 println!("published: {anchor}");
             }
         }
-        TriageCommand::Starter {
-            data,
-            seed,
-            out,
-            learner,
-        } => {
+        TriageCommand::Starter { data, seed, out } => {
             let mut current: Option<(String, Box<Tick>)> = None;
-            let set = earshot_triage::starter::build(&data, &seed, learner.options()?, &mut |part, d, t| {
+            let set = earshot_triage::starter::build(&data, &seed, &mut |part, d, t| {
                 if current.as_ref().is_none_or(|(name, _)| name != part) {
                     current = Some((
                         part.to_owned(),

@@ -141,6 +141,15 @@ pub enum Dataset {
 }
 
 impl Dataset {
+    /// The question of the app's this dataset asks: "spam", "intent" or "sentiment".
+    pub fn head(self) -> &'static str {
+        match self {
+            Dataset::TweetevalSentiment | Dataset::Airline => "sentiment",
+            Dataset::TweetevalOffensive | Dataset::SmsSpam => "spam",
+            Dataset::Bitext => "intent",
+        }
+    }
+
     pub const ALL: [Dataset; 5] = [
         Dataset::TweetevalSentiment,
         Dataset::TweetevalOffensive,

@@ -2,8 +2,9 @@
 //!
 //! Words and word pairs, and the letter runs inside each word (so "refnd" still looks like "refund"), are
 //! hashed into a fixed number of buckets (the hashing trick): no vocabulary to store, and a new word needs
-//! no retraining to be read. A few dense cues follow the hashed part: VADER's lexicon scores, links,
-//! shouting, question and exclamation marks.
+//! no retraining to be read. A word after a negation is also a feature of its own, and emoticons are
+//! words. A few dense cues follow the hashed part: VADER's lexicon scores, links, shouting, question and
+//! exclamation marks.
 //!
 //! The text is attacker-controlled. Nothing here allocates in proportion to anything but the text itself,
 //! and very long texts are cut to [`MAX_CHARS`] characters first.
@@ -76,6 +77,8 @@ pub enum Term {
     Word(String),
     Pair(String, String),
     Letters(String),
+    /// A word within three words after a negation ("not", "never", "don't", ...).
+    Negated(String),
     Cue(Cue),
 }
 
@@ -85,6 +88,7 @@ impl Term {
             Term::Word(w) => format!("\u{201c}{w}\u{201d}"),
             Term::Pair(a, b) => format!("\u{201c}{a} {b}\u{201d}"),
             Term::Letters(l) => format!("letters \u{201c}{}\u{201d}", l.trim()),
+            Term::Negated(w) => format!("\u{201c}{w}\u{201d} after a negation"),
             Term::Cue(c) => c.label().to_owned(),
         }
     }
@@ -97,6 +101,7 @@ pub enum Ref {
     Word(usize),
     Pair(usize),
     Letters(usize, u16, u16),
+    Negated(usize),
 }
 
 /// Names the features of one text (see [`Featurizer::features_named`]).
@@ -121,6 +126,7 @@ impl Names {
         match *r {
             Ref::Word(n) => tok(n).map(Term::Word),
             Ref::Pair(n) => Some(Term::Pair(tok(n)?, tok(n + 1)?)),
+            Ref::Negated(n) => tok(n).map(Term::Negated),
             Ref::Letters(n, start, len) => {
                 let padded = format!(" {} ", self.toks.get(n)?);
                 padded
@@ -140,6 +146,7 @@ pub struct Features {
 const SEED_WORD: u64 = 0x5745_5244;
 const SEED_PAIR: u64 = 0x5041_4952;
 const SEED_LETTERS: u64 = 0x4c45_5454;
+const SEED_NEGATED: u64 = 0x4e45_4741;
 
 fn bucket(seed: u64, s: &str) -> u32 {
     (xxh3_64_with_seed(s.as_bytes(), seed) & u64::from(HASHED - 1)) as u32
@@ -214,6 +221,13 @@ const NEGATIONS: &[&str] = &[
 const NEGATION_SCALE: f32 = -0.74;
 const NORMALIZATION_ALPHA: f32 = 15.0;
 
+/// Whether token `i` comes within three words after a negation (VADER's rule).
+fn negated(toks: &[String], i: usize) -> bool {
+    toks[i.saturating_sub(3)..i]
+        .iter()
+        .any(|p| NEGATIONS.contains(&p.as_str()))
+}
+
 /// VADER's lexicon (Hutto and Gilbert, 2014; MIT, shipped in the `vader_sentiment` crate) over the tokens:
 /// (compound, positive share, negative share) as VADER defines them, with its negation rule. Emoji are read
 /// through VADER's emoji descriptions. A lighter reading than VADER's full rules, and many times faster.
@@ -233,10 +247,7 @@ fn lexicon_scores(toks: &[String]) -> (f32, f32, f32) {
             neutral += 1;
             continue;
         };
-        if toks[i.saturating_sub(3)..i]
-            .iter()
-            .any(|p| NEGATIONS.contains(&p.as_str()))
-        {
+        if negated(toks, i) {
             v *= NEGATION_SCALE;
         }
         sum += v;
@@ -281,6 +292,22 @@ fn tokens(text: &str) -> Vec<String> {
             out.push("<user>".into());
             continue;
         }
+        let bare = lower.trim_end_matches(['.', ',']);
+        if is_emoticon(bare) {
+            out.push(bare.to_owned());
+            continue;
+        }
+        // "thanks:)" is a word and an emoticon.
+        let (body, emoticon) = match (2..=3)
+            .filter_map(|n| bare.char_indices().rev().nth(n - 1).map(|(at, _)| at))
+            .find(|&at| {
+                at > 0
+                    && bare[at..].starts_with(|c: char| c.is_ascii_punctuation())
+                    && is_emoticon(&bare[at..])
+            }) {
+            Some(at) => (&bare[..at], Some(&bare[at..])),
+            None => (lower.as_str(), None),
+        };
         let mut word = String::new();
         let mut last: Option<char> = None;
         let mut run = 0;
@@ -293,7 +320,7 @@ fn tokens(text: &str) -> Vec<String> {
                 }
             }
         };
-        for c in lower.chars() {
+        for c in body.chars() {
             if c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '#' && word.is_empty() {
                 let c = if c == '\u{2019}' { '\'' } else { c };
                 let c = if c.is_ascii_digit() { '0' } else { c };
@@ -319,8 +346,19 @@ fn tokens(text: &str) -> Vec<String> {
             }
         }
         flush(&mut word, &mut out);
+        if let Some(e) = emoticon {
+            out.push(e.to_owned());
+        }
     }
     out
+}
+
+/// An emoticon that VADER's lexicon rates, such as ":)", ":-(", ";)" or "<3": punctuation that carries tone.
+fn is_emoticon(s: &str) -> bool {
+    s.len() >= 2
+        && s.len() <= 4
+        && s.chars().any(|c| c.is_ascii_punctuation())
+        && LEXICON.contains_key(&UniCase::new(s))
 }
 
 fn cut(text: &str) -> &str {
@@ -427,6 +465,14 @@ impl Featurizer {
             if t.starts_with('<') || !t.chars().next().is_some_and(char::is_alphanumeric) {
                 continue;
             }
+            if negated(&toks, i) {
+                add(
+                    bucket(SEED_NEGATED, t),
+                    1.0,
+                    &|| Term::Negated(t.clone()),
+                    Ref::Negated(i),
+                );
+            }
             padded.clear();
             padded.push(' ');
             padded.push_str(t);
@@ -525,6 +571,10 @@ mod tests {
         );
         assert_eq!(tokens("don't  #fail"), vec!["don't", "#fail"]);
         assert_eq!(tokens("love it 😍"), vec!["love", "it", "😍"]);
+        assert_eq!(
+            tokens("thanks:) great :-D. Status: late :("),
+            vec!["thanks", ":)", "great", ":-d", "status", "late", ":("]
+        );
     }
 
     #[test]
@@ -589,9 +639,24 @@ mod tests {
     }
 
     #[test]
+    fn a_word_after_a_negation_is_a_feature_of_its_own() {
+        let z = Featurizer::new();
+        let (_, terms) = z.explained("this is not good at all");
+        assert!(terms.values().any(|t| *t == Term::Negated("good".into())));
+        assert!(terms.values().any(|t| *t == Term::Negated("all".into())));
+        assert!(!terms.values().any(|t| *t == Term::Negated("this".into())));
+        let (_, plain) = z.explained("this is good at all");
+        assert!(!plain.values().any(|t| matches!(t, Term::Negated(_))));
+        assert_eq!(
+            Term::Negated("good".into()).describe(),
+            "\u{201c}good\u{201d} after a negation"
+        );
+    }
+
+    #[test]
     fn names_agree_with_the_full_explanation() {
         let z = Featurizer::new();
-        let text = "Refund me NOW, the app is down again?! @acme";
+        let text = "Refund me NOW, the app isn't working again?! :( @acme";
         let (f, names) = z.features_named(text);
         let (g, terms) = z.explained(text);
         assert_eq!(f, g);
