@@ -271,20 +271,31 @@ pub fn load(dataset: Dataset, data: &Path) -> Result<Split, TriageError> {
     let te = data.join("tweeteval");
     Ok(match dataset {
         Dataset::TweetevalSentiment => {
-            // TweetEval's sentiment training split is not in the snapshot. The model learns from the
-            // validation split and VADER's rated tweets, and is scored on the untouched test split.
             let classes = ["negative", "neutral", "positive"];
-            let mut train = tweeteval(&te.join("sentiment"), "val", &classes)?;
-            let vader = vader_tweets(data)?;
-            for (t, l) in vader.texts.into_iter().zip(vader.labels) {
-                train.texts.push(t);
+            let dir = te.join("sentiment");
+            let train = if dir.join("train_text.txt").exists() {
+                // TweetEval's own protocol: learn from its training and validation splits.
+                let mut train = tweeteval(&dir, "train", &classes)?;
+                let val = tweeteval(&dir, "val", &classes)?;
+                train.texts.extend(val.texts);
+                train.labels.extend(val.labels);
                 train
-                    .labels
-                    .push(classes.iter().position(|c| *c == vader.classes[l]).unwrap_or(1));
-            }
+            } else {
+                // The shared snapshot leaves the training split out. The model then learns from the
+                // validation split and VADER's rated tweets.
+                let mut train = tweeteval(&dir, "val", &classes)?;
+                let vader = vader_tweets(data)?;
+                for (t, l) in vader.texts.into_iter().zip(vader.labels) {
+                    train.texts.push(t);
+                    train
+                        .labels
+                        .push(classes.iter().position(|c| *c == vader.classes[l]).unwrap_or(1));
+                }
+                train
+            };
             Split::TrainTest {
                 train,
-                test: tweeteval(&te.join("sentiment"), "test", &classes)?,
+                test: tweeteval(&dir, "test", &classes)?,
             }
         }
         Dataset::TweetevalOffensive => {
@@ -309,4 +320,47 @@ pub fn load(dataset: Dataset, data: &Path) -> Result<Split, TriageError> {
         Dataset::SmsSpam => Split::Folds(sms_spam(data)?),
         Dataset::Bitext => Split::Folds(bitext(data)?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, lines: &[&str]) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    }
+
+    fn train_size(data: &Path) -> usize {
+        match load(Dataset::TweetevalSentiment, data).unwrap() {
+            Split::TrainTest { train, test } => {
+                assert_eq!(test.len(), 1);
+                train.len()
+            }
+            Split::Folds(_) => panic!("TweetEval has its own test split"),
+        }
+    }
+
+    #[test]
+    fn tweeteval_sentiment_learns_from_its_training_split_when_the_data_has_it() {
+        let data = tempfile::tempdir().unwrap();
+        let dir = data.path().join("tweeteval/sentiment");
+        write(&dir.join("val_text.txt"), &["meh", "great day"]);
+        write(&dir.join("val_labels.txt"), &["1", "2"]);
+        write(&dir.join("test_text.txt"), &["awful"]);
+        write(&dir.join("test_labels.txt"), &["0"]);
+        write(
+            &data.path().join("vader-icwsm2014/tweets_GroundTruth.txt"),
+            &["1\t2.5\tlove it", "2\t-3.0\thate it", "3\t0.1\tok"],
+        );
+        // Without the training split: the validation split and VADER's rated tweets.
+        assert_eq!(train_size(data.path()), 5);
+        write(&dir.join("train_text.txt"), &["bad", "fine", "good", "so good"]);
+        write(&dir.join("train_labels.txt"), &["0", "1", "2", "2"]);
+        // With it: TweetEval's own protocol, training and validation splits.
+        assert_eq!(train_size(data.path()), 6);
+        write(&dir.join("train_labels.txt"), &["0", "1"]);
+        let e = load(Dataset::TweetevalSentiment, data.path()).unwrap_err();
+        assert!(e.to_string().contains("differ in length"), "{e}");
+    }
 }
