@@ -7,9 +7,10 @@ use earshot_core::Stage;
 use earshot_engine::{
     AgentView, AlertRule, AlertSettings, ApiError, AssignMode, AssignmentRule, ClaimQueue, EndShiftRequest,
     EndShiftResult, EscalateRequest, HandleSettings, HandoverView, Notice, NoticeKind, PresenceActivity,
-    PresenceView, ReplyPreview, SaveReplyRequest, SavedReplyView, TemplateVariable, WorkView,
+    PresenceView, Progress, ReplyPreview, SaveReplyRequest, SavedReplyView, TemplateVariable, WorkView,
 };
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use crate::commands::{changed, engine};
@@ -334,14 +335,20 @@ pub async fn queue_post(
     Ok(tried.into_iter().find(|v| v.id == queued.id).unwrap_or(queued))
 }
 
-/// The report for a period of local days (docs/reports.md).
+/// The report for a period of local days (docs/reports.md). The first report over a period of a busy workspace
+/// works out each day's figures: `on_progress` hears of it.
 #[tauri::command]
 #[specta::specta]
 pub async fn report(
     state: State<'_, AppState>,
     query: earshot_engine::ReportQuery,
+    on_progress: Channel<Progress>,
 ) -> Result<earshot_engine::Report, ApiError> {
-    Ok(engine(&state)?.report(&query).await?)
+    Ok(engine(&state)?
+        .report_with_progress(&query, &mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?)
 }
 
 /// How the team is doing right now.

@@ -158,8 +158,11 @@ export const commands = {
 	unansweredCount: () => typedError<number, ApiError>(__TAURI_INVOKE("unanswered_count")),
 	/**  Queues the shift change post the agent has read and confirmed, from the handle they chose. */
 	queuePost: (from: string, text: string) => typedError<OutboxView, ApiError>(__TAURI_INVOKE("queue_post", { from, text })),
-	/**  The report for a period of local days (docs/reports.md). */
-	report: (query: ReportQuery) => typedError<Report, ApiError>(__TAURI_INVOKE("report", { query })),
+	/**
+	 *  The report for a period of local days (docs/reports.md). The first report over a period of a busy workspace
+	 *  works out each day's figures: `on_progress` hears of it.
+	 */
+	report: (query: ReportQuery, onProgress: Channel<Progress>) => typedError<Report, ApiError>(__TAURI_INVOKE("report", { query, onProgress })),
 	/**  How the team is doing right now. */
 	reportNow: () => typedError<NowReport, ApiError>(__TAURI_INVOKE("report_now")),
 	/**

@@ -405,6 +405,27 @@ fn progress_bar(message: &'static str) -> impl FnMut(&Progress) + Send {
     }
 }
 
+/// A bar on standard error that names the work under way (the progress's phase) and counts `unit`s; nothing
+/// when standard error is not a terminal.
+fn phase_bar(unit: &'static str) -> impl FnMut(&Progress) + Send {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{msg:<32}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{eta}} left)"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    move |p: &Progress| {
+        bar.set_message(p.phase.clone());
+        bar.set_length(u64::from(p.total));
+        bar.set_position(u64::from(p.done));
+        if p.total > 0 && p.done >= p.total {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 async fn open(place: Place) -> anyhow::Result<Engine> {
     let dir = resolve_data_dir(place.data_dir)?;
     let database = match place.database.or(earshot_engine::joined_team(&dir)?) {

@@ -91,8 +91,13 @@ fn print(r: &Report) {
         println!("Top authors by followers:");
         for a in &r.top_authors {
             println!(
-                "  @{} on {}: {} followers, {} mentions, {} open",
-                a.handle, a.network, a.followers, a.mentions, a.open_items
+                "  @{} on {}: {} followers, {} {}, {} open",
+                a.handle,
+                a.network,
+                a.followers,
+                a.mentions,
+                if a.mentions == 1 { "mention" } else { "mentions" },
+                a.open_items
             );
         }
     }
@@ -157,16 +162,19 @@ pub async fn run(engine: &Engine, a: ReportArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--table split needs --split handle, role, network or agent.");
     }
     let report = engine
-        .report(&ReportQuery {
-            to: a.to.unwrap_or_else(|| from.clone()),
-            from,
-            time_zone: a.tz,
-            handle_id: a.handle,
-            role: a.role,
-            network: a.network,
-            agent: a.agent,
-            split,
-        })
+        .report_with_progress(
+            &ReportQuery {
+                to: a.to.unwrap_or_else(|| from.clone()),
+                from,
+                time_zone: a.tz,
+                handle_id: a.handle,
+                role: a.role,
+                network: a.network,
+                agent: a.agent,
+                split,
+            },
+            &mut crate::phase_bar("days"),
+        )
         .await?;
     if a.csv {
         let csv = match a.table.as_str() {

@@ -5,8 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use earshot_engine::{check_team, join_team, joined_team, leave_team, move_into_team, MoveReport, Progress};
-use indicatif::{ProgressBar, ProgressStyle};
+use earshot_engine::{check_team, join_team, joined_team, leave_team, move_into_team, MoveReport};
 
 #[derive(Subcommand)]
 pub enum TeamCommand {
@@ -45,23 +44,6 @@ pub enum TeamCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-fn progress_bar() -> impl FnMut(&Progress) + Send {
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{msg:<32} [{bar:30}] {pos}/{len} rows ({eta} left)")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    move |p: &Progress| {
-        bar.set_message(p.phase.clone());
-        bar.set_length(u64::from(p.total));
-        bar.set_position(u64::from(p.done));
-        if p.total > 0 && p.done >= p.total {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 fn print_move(report: &MoveReport) {
@@ -146,7 +128,7 @@ pub async fn run(dir: &Path, given: Option<&str>, command: TeamCommand) -> anyho
             // Checked (and the password kept) before anything moves, so a wrong password fails at once.
             let check = join_team(dir, &url, password.as_deref()).await?;
             match move_in {
-                true => match move_into_team(dir, &url, &mut progress_bar()).await {
+                true => match move_into_team(dir, &url, &mut crate::phase_bar("rows")).await {
                     Ok(report) => print_move(&report),
                     Err(e) => {
                         leave_team(dir)?;
@@ -173,7 +155,7 @@ pub async fn run(dir: &Path, given: Option<&str>, command: TeamCommand) -> anyho
             Ok(ExitCode::SUCCESS)
         }
         TeamCommand::MoveIn { url, json } => {
-            let report = move_into_team(dir, &url, &mut progress_bar()).await?;
+            let report = move_into_team(dir, &url, &mut crate::phase_bar("rows")).await?;
             match json {
                 true => println!("{}", serde_json::to_string(&report)?),
                 false => print_move(&report),

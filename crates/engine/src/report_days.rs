@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
+use crate::views::Progress;
 use crate::work::Policies;
 use crate::{Engine, EngineError};
 
@@ -246,9 +247,11 @@ impl Engine {
         let to = now.timestamp_millis() + DAY_MS;
         let from = to - (crate::reports::MAX_DAYS + 1) * DAY_MS;
         let mut conn = earshot_store::acquire(&self.db).await?;
-        Ok(facts(&mut conn, from, to, &policies, &fingerprint, now)
-            .await?
-            .len())
+        Ok(
+            facts(&mut conn, from, to, &policies, &fingerprint, now, &mut |_| {})
+                .await?
+                .len(),
+        )
     }
 
     /// The SLA settings of every handle, and a fingerprint of what in them shapes report facts.
@@ -270,8 +273,12 @@ impl Engine {
     }
 }
 
+/// What progress on building days' facts says.
+pub const BUILDING_DAYS: &str = "Working out each day's figures (once; later reports reuse them)";
+
 /// The facts of every UTC day that `[from, to)` (milliseconds) touches, oldest first: stored ones where they
-/// are current, the others built now and stored for next time.
+/// are current, the others built now and stored for next time. `progress` hears of the days built, when
+/// there are any: seconds of work for a year of a busy workspace.
 pub(crate) async fn facts(
     conn: &mut AnyConnection,
     from: i64,
@@ -279,6 +286,7 @@ pub(crate) async fn facts(
     policies: &Policies,
     fingerprint: &str,
     now: DateTime<Utc>,
+    progress: &mut (dyn FnMut(&Progress) + Send),
 ) -> Result<Vec<DayFacts>, EngineError> {
     let (first, last) = (from / DAY_MS, (to - 1).max(from) / DAY_MS);
     // Generations first: a change that lands while a day is being built bumps it, and the stale build is
@@ -311,6 +319,18 @@ pub(crate) async fn facts(
     }
     tracing::debug!(elapsed = ?started.elapsed(), missing = missing.len(), "report facts: stored days decoded");
     let (mut read, mut built, mut kept) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let total = missing.len() as u32;
+    let mut done = 0u32;
+    let mut tell = |done: u32| {
+        progress(&Progress {
+            done,
+            total,
+            phase: BUILDING_DAYS.to_owned(),
+        })
+    };
+    if total > 0 {
+        tell(0);
+    }
     for chunk in missing.chunk_by(|a, b| b.0 == a.0 + 1) {
         for run in chunk.chunks(BUILD_CHUNK_DAYS as usize) {
             let (start, end) = (run[0].0 * DAY_MS, (run[run.len() - 1].0 + 1) * DAY_MS);
@@ -338,6 +358,8 @@ pub(crate) async fn facts(
                 }
                 kept += t.elapsed();
                 out[(day - first) as usize] = Some(facts);
+                done += 1;
+                tell(done);
             }
         }
     }

@@ -567,6 +567,16 @@ fn add_sent(c: &mut SentCounts, kind: SentKind) {
 impl Engine {
     /// The report for a period of local days.
     pub async fn report(&self, q: &ReportQuery) -> Result<Report, EngineError> {
+        self.report_with_progress(q, &mut |_| {}).await
+    }
+
+    /// The report for a period of local days; `progress` hears of the days whose figures are worked out for
+    /// it (only the first report over a period of a busy workspace takes long).
+    pub async fn report_with_progress(
+        &self,
+        q: &ReportQuery,
+        progress: &mut (dyn FnMut(&crate::views::Progress) + Send),
+    ) -> Result<Report, EngineError> {
         let tz: Tz = match q.time_zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
             Some(z) => z.parse().map_err(|_| {
                 EngineError::Invalid(format!(
@@ -629,8 +639,16 @@ impl Engine {
             .map(|a| (a.id.0, a.name))
             .collect();
         let agent_ids: HashMap<&str, i64> = agents.iter().map(|(id, n)| (n.as_str(), *id)).collect();
-        let facts =
-            report_days::facts(&mut conn, narrow.from, narrow.to, &policies, &fingerprint, now).await?;
+        let facts = report_days::facts(
+            &mut conn,
+            narrow.from,
+            narrow.to,
+            &policies,
+            &fingerprint,
+            now,
+            progress,
+        )
+        .await?;
         tracing::debug!(elapsed = ?started.elapsed(), days = facts.len(), "report: facts read");
 
         // Local days, each with the instant it starts; an item belongs to the last day starting at or before it.

@@ -378,7 +378,17 @@ async fn stored_day_facts_follow_every_change_and_a_stale_build_is_never_kept() 
         split: None,
     };
     clock.set(at("2026-11-02T12:00:00Z"));
-    let first = engine.report(&query).await.unwrap();
+    // The first report works out the day's figures, and says so as it goes.
+    let mut heard = Vec::new();
+    let first = engine
+        .report_with_progress(&query, &mut |p| heard.push((p.done, p.total, p.phase.clone())))
+        .await
+        .unwrap();
+    assert_eq!(
+        heard.iter().map(|(d, t, _)| (*d, *t)).collect::<Vec<_>>(),
+        [(0, 1), (1, 1)]
+    );
+    assert!(heard[0].2.contains("each day's figures"), "{heard:?}");
     assert_eq!(
         (first.totals.total, first.totals.spam, first.totals.complaint),
         (2, 0, 2)
@@ -486,6 +496,14 @@ async fn stored_day_facts_follow_every_change_and_a_stale_build_is_never_kept() 
         (fourth.first_response_sla.met, fourth.first_response_sla.missed),
         (0, 1)
     );
-    // Read again, all from stored facts: the same figures.
-    assert_eq!(engine.report(&query).await.unwrap(), fourth);
+    // Read again, all from stored facts: the same figures, and no work to show.
+    let mut heard = 0;
+    assert_eq!(
+        engine
+            .report_with_progress(&query, &mut |_| heard += 1)
+            .await
+            .unwrap(),
+        fourth
+    );
+    assert_eq!(heard, 0, "nothing was built, so no progress is shown");
 }

@@ -642,9 +642,12 @@ export async function onOpenItem(cb: (itemId: string) => void): Promise<() => vo
 
 // ---- Reports (issue 8) -----------------------------------------------------------------------------------------
 
-/** The figures for a period of local days (docs/reports.md); a year of data can take a moment. */
-export function report(query: ReportQuery): Promise<Report> {
-  return call(() => commands.report(query));
+/**
+ * The figures for a period of local days (docs/reports.md). The first report over a period of a busy workspace
+ * works out each day's figures, a few seconds for a year: `onProgress` hears of it.
+ */
+export function report(query: ReportQuery, onProgress: (progress: Progress) => void = () => {}): Promise<Report> {
+  return call(() => commands.report(query, new Channel<Progress>(onProgress)));
 }
 
 /** How the team is doing right now: waiting by queue and handle, the oldest, SLA breaches, who is on duty. */
