@@ -469,7 +469,11 @@ pub fn run(command: TriageCommand) -> anyhow::Result<()> {
                 }
             })?;
             let sum = save(&set, &out)?;
-            println!("{sum}  {}", out.display());
+            // The checksum beside it, as `sha256sum -c` reads it from the project root; a test holds the two together.
+            let line = format!("{sum}  {}\n", out.display());
+            let check = PathBuf::from(format!("{}.sha256", out.display()));
+            std::fs::write(&check, &line).with_context(|| format!("cannot write {}", check.display()))?;
+            print!("{line}");
         }
     }
     Ok(())

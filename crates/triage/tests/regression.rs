@@ -84,3 +84,24 @@ fn the_starter_model_keeps_its_quality_on_the_holdout_sample() {
         );
     }
 }
+
+#[test]
+fn the_shipped_starter_model_matches_its_committed_checksum() {
+    use sha2::{Digest, Sha256};
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("model");
+    let sum = format!("{:x}", Sha256::digest(earshot_triage::assess::STARTER));
+    let committed =
+        std::fs::read_to_string(dir.join("starter.model.sha256")).expect("model/starter.model.sha256");
+    assert_eq!(
+        committed,
+        format!("{sum}  crates/triage/model/starter.model\n"),
+        "the starter model changed without its checksum: rebuild both with `earshot triage starter`"
+    );
+    let docs =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/triage.md"))
+            .expect("docs/triage.md");
+    assert!(
+        docs.contains(&sum),
+        "docs/triage.md gives another checksum than {sum}"
+    );
+}
