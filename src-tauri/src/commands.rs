@@ -6,7 +6,7 @@ use earshot_engine::{
     AccountView, ActionKind, ActionRequest, AgentLabel, ApiError, Columns, ComposeCheck, ContactFileKind,
     ContactFilePreview, ContactImportReport, ContactSource, ContactView, CrmSourceView, CrmSyncReport,
     CustomerPanel, Engine, ErrorCode, HandleSummary, ImportReport, InboxPage, InboxQuery, ItemView,
-    OutboxView, Progress, SourceView, SpendView, SyncReport, TriageQuality, WorkspaceInfo,
+    OutboxView, Progress, RetrainReport, SourceView, SpendView, SyncReport, TriageQuality, WorkspaceInfo,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -89,8 +89,39 @@ pub async fn label_item(
             Ok(_) => changed(&app, "triage"),
             Err(e) => tracing::warn!(error = %e, "could not triage the open items again"),
         }
+        // Every few labels, the models learn from all of them (in the background; progress as above).
+        let retrained = engine
+            .retrain_if_due(&mut |p: &Progress| {
+                let _ = on_progress.send(p.clone());
+            })
+            .await;
+        match retrained {
+            Ok(Some(_)) => changed(&app, "triage"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not retrain triage"),
+        }
     });
     Ok(())
+}
+
+/// Retrains the spam and intent models on this workspace's mentions and its agents' labels now, with
+/// progress; the window hears when the open items have been triaged again with the new model.
+#[tauri::command]
+#[specta::specta]
+pub async fn retrain_triage(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    on_progress: Channel<Progress>,
+) -> Result<RetrainReport, ApiError> {
+    let report = engine(&state)?
+        .retrain_triage(&mut |p: &Progress| {
+            let _ = on_progress.send(p.clone());
+        })
+        .await?;
+    if report.adopted {
+        changed(&app, "triage");
+    }
+    Ok(report)
 }
 
 #[tauri::command]

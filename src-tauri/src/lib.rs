@@ -64,6 +64,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::priority_weights,
             commands::set_priority_weights,
             commands::triage_quality,
+            commands::retrain_triage,
             commands::list_handles,
             commands::load_demo,
             commands::open_link,

@@ -20,6 +20,11 @@ export const commands = {
 	/**  Saves the weights and scores every open item again, with progress. */
 	setPriorityWeights: (weights: PriorityWeights, onProgress: Channel<Progress>) => typedError<null, ApiError>(__TAURI_INVOKE("set_priority_weights", { weights, onProgress })),
 	triageQuality: () => typedError<TriageQuality, ApiError>(__TAURI_INVOKE("triage_quality")),
+	/**
+	 *  Retrains the spam and intent models on this workspace's mentions and its agents' labels now, with
+	 *  progress; the window hears when the open items have been triaged again with the new model.
+	 */
+	retrainTriage: (onProgress: Channel<Progress>) => typedError<RetrainReport, ApiError>(__TAURI_INVOKE("retrain_triage", { onProgress })),
 	listHandles: () => typedError<HandleSummary[], ApiError>(__TAURI_INVOKE("list_handles")),
 	loadDemo: (onProgress: Channel<Progress>) => typedError<ImportReport, ApiError>(__TAURI_INVOKE("load_demo", { onProgress })),
 	/**  Opens a web address from a mention in the system browser. Only `http` and `https` are ever opened. */
@@ -643,6 +648,15 @@ export type HandoverView = {
 	read_at: string | null,
 };
 
+/**  How a model did on agents' labels held back from its training. */
+export type HeldBackFigures = {
+	spam_labels: number,
+	spam_precision: number | null,
+	spam_recall: number | null,
+	intent_labels: number,
+	intent_accuracy: number | null,
+};
+
 /**
  *  One account of a contact's, as a lookup key. `key` is already normalised (see [`Identity::parse`]).
  *  A web address that names no account we know (a blog, a LinkedIn page) is a [`Network::Web`] identity
@@ -1030,6 +1044,24 @@ export type ReportSplit = "handle" | "role" | "network" | "agent";
 /**  One of the report's tables, for CSV export. */
 export type ReportTable = "days" | "split" | "authors" | "customers";
 
+/**  What a retraining of the spam and intent models on this workspace did. */
+export type RetrainReport = {
+	/**  When it ran (RFC 3339). */
+	at: string,
+	/**  Items agents labelled spam, not spam, or with an intent. */
+	labels: number,
+	/**  The workspace's recent mentions it read (labelled by the starter model). */
+	mentions: number,
+	/**  Labels held back to measure it. */
+	held_back: number,
+	/**  The starter model, on the held-back labels. */
+	before: HeldBackFigures,
+	/**  The retrained model, trained without them, on them. */
+	after: HeldBackFigures,
+	/**  Whether the retrained model is now in use: only when it did no worse than the starter model. */
+	adopted: boolean,
+};
+
 /**  What a handle is for. Support staff work support handles; marketers work marketing handles. */
 export type Role = "support" | "marketing" | "other";
 
@@ -1327,8 +1359,13 @@ export type TriageQuality = {
 	intent_labels: number,
 	/**  The share of those whose intent triage gets right. */
 	intent_accuracy: number | null,
-	/**  What the shipped model was trained on. */
+	/**  What the model in use was trained on. */
 	model: string,
+	/**
+	 *  The last retraining on this workspace's labels, if any. When its model is in use, the figures above
+	 *  are its figures on the labels held back from it.
+	 */
+	retrained: RetrainReport | null,
 };
 
 /**  Triage's labels in brief, for a row of the list. */

@@ -736,6 +736,38 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Triage(triage::TriageCommand::Retrain { json }) => {
+            let engine = open(cli.place).await?;
+            let r = engine.retrain_triage(&mut phase_bar("")).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                let pct = |v: Option<f64>| v.map_or("—".to_owned(), |v| format!("{:.1}%", v * 100.0));
+                println!(
+                    "Retrained on {} labelled item(s) and {} recent mention(s); {} label(s) held back to measure it.",
+                    r.labels, r.mentions, r.held_back
+                );
+                for (name, f) in [("Starter model", &r.before), ("Retrained model", &r.after)] {
+                    println!(
+                        "{name:>16}: spam precision {}, recall {} (on {}); intent accuracy {} (on {})",
+                        pct(f.spam_precision),
+                        pct(f.spam_recall),
+                        f.spam_labels,
+                        pct(f.intent_accuracy),
+                        f.intent_labels
+                    );
+                }
+                println!(
+                    "{}",
+                    if r.adopted {
+                        "The retrained model is now in use, and the open items were triaged again with it."
+                    } else {
+                        "The retrained model did worse on the held-back labels, so the starter model stays."
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Triage(triage::TriageCommand::Quality { json }) => {
             let engine = open(cli.place).await?;
             let q = engine.triage_quality().await?;

@@ -75,6 +75,13 @@ pub enum TriageCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Retrain the workspace's spam and intent models on its recent mentions and its agents' labels (the app
+    /// also does this every few labels). The new model is used only if it does no worse than the starter model
+    /// on labels held back from it.
+    Retrain {
+        #[arg(long)]
+        json: bool,
+    },
     /// Rebuild the starter model the app ships, from data whose licences allow it, and print its SHA-256.
     Starter {
         #[arg(long, env = "EARSHOT_DATA", default_value = "../shared/data/triage")]
@@ -278,7 +285,9 @@ fn benchmark(dataset: Dataset) -> (&'static str, &'static str) {
 pub fn run(command: TriageCommand) -> anyhow::Result<()> {
     let z = Featurizer::new();
     match command {
-        TriageCommand::Quality { .. } => bail!("`triage quality` needs the workspace"),
+        TriageCommand::Quality { .. } | TriageCommand::Retrain { .. } => {
+            bail!("`triage quality` and `triage retrain` need the workspace")
+        }
         TriageCommand::Train { input, out, learner } => {
             let set = read_labelled(&input)?;
             let x = featurize(&z, &set.texts);

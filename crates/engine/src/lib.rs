@@ -73,7 +73,7 @@ pub use team::{
     save_password as save_team_password, team_database_url, without_password as team_url_without_password,
     MoveReport, MovedTable, TeamCheck, TEAM_FILE,
 };
-pub use triage::{AgentLabel, TriageQuality};
+pub use triage::{AgentLabel, HeldBackFigures, RetrainReport, TriageQuality, RETRAIN_EVERY};
 pub use views::*;
 pub use work::{
     AgentView, ClaimOutcome, ClaimQueue, ClaimTarget, ClaimedItem, EscalateRequest, HandleSettings, NoteView,

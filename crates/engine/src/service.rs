@@ -148,7 +148,8 @@ impl Engine {
             let mut conn = earshot_store::acquire(&db).await?;
             let taught = earshot_store::labels::all(&mut conn).await?;
             let weights = workspace::get(&mut conn, "priority.weights").await?;
-            Arc::new(Self::open_triage(taught, weights)?)
+            let model = workspace::get(&mut conn, crate::triage::MODEL_KEY).await?;
+            Arc::new(Self::open_triage(taught, weights, model)?)
         };
         Ok(Self {
             db,

@@ -13,7 +13,9 @@ use earshot_core::{
 use earshot_store::labels::{self, Question};
 use earshot_store::mentions::{self, ItemRow};
 use earshot_store::{workspace, ItemId};
+use earshot_triage::linear::ModelSet;
 use earshot_triage::memory::{Memory, Neighbour, Verdict};
+use earshot_triage::teach::{self, HeldBack, Taught};
 use earshot_triage::Triage;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -25,6 +27,14 @@ use crate::{Engine, EngineError};
 const WEIGHTS_KEY: &str = "priority.weights";
 /// Items triaged per transaction when catching up.
 const BATCH: i64 = 500;
+/// The workspace key of the retrained model (base64 of the model file), when one is in use.
+pub(crate) const MODEL_KEY: &str = "triage.model";
+/// The workspace key of the last retraining's report (JSON).
+const RETRAINED_KEY: &str = "triage.retrained";
+/// Retrain after this many new agents' labels.
+pub const RETRAIN_EVERY: u32 = 10;
+/// How many of the workspace's most recent mentions a retraining reads.
+const RETRAIN_MENTIONS: i64 = 3_000;
 
 /// The starter model, read once per process.
 fn starter() -> Result<Arc<Triage>, EngineError> {
@@ -41,28 +51,36 @@ fn starter() -> Result<Arc<Triage>, EngineError> {
 
 /// The workspace's triage: the model and what agents taught it.
 pub(crate) struct TriageState {
-    model: Arc<Triage>,
+    /// The starter model, or the one retrained on this workspace.
+    model: RwLock<Arc<Triage>>,
     memory: RwLock<Memory>,
     weights: RwLock<PriorityWeights>,
+    /// Held while a retraining runs: one at a time.
+    retraining: tokio::sync::Mutex<()>,
 }
 
 impl TriageState {
+    fn model(&self) -> Arc<Triage> {
+        self.model.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     pub(crate) fn weights(&self) -> PriorityWeights {
         *self.weights.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Labels a text: the model's verdict, then what agents said about the most similar item.
     pub(crate) fn assess(&self, text: &str, own: Option<(i64, Verdict)>) -> Labels {
-        let mut labels = self.model.assess(text);
+        let model = self.model();
+        let mut labels = model.assess(text);
         if let Some((_, verdict)) = own {
             apply(&mut labels, verdict, LabelSource::Agent, None);
         }
         let own_id = own.map(|(id, _)| id);
-        let neighbour = self.memory.read().unwrap_or_else(|e| e.into_inner()).nearest(
-            self.model.featurizer(),
-            text,
-            own_id,
-        );
+        let neighbour =
+            self.memory
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .nearest(model.featurizer(), text, own_id);
         if let Some(n) = neighbour {
             apply(&mut labels, n.verdict, LabelSource::Similar, Some(n));
         }
@@ -71,7 +89,7 @@ impl TriageState {
 
     fn remember(&self, item: i64, text: &str, verdict: Verdict) {
         self.memory.write().unwrap_or_else(|e| e.into_inner()).remember(
-            self.model.featurizer(),
+            self.model().featurizer(),
             item,
             text,
             verdict,
@@ -164,16 +182,85 @@ pub struct TriageQuality {
     pub intent_labels: u32,
     /// The share of those whose intent triage gets right.
     pub intent_accuracy: Option<f64>,
-    /// What the shipped model was trained on.
+    /// What the model in use was trained on.
     pub model: String,
+    /// The last retraining on this workspace's labels, if any. When its model is in use, the figures above
+    /// are its figures on the labels held back from it.
+    pub retrained: Option<RetrainReport>,
+}
+
+/// How a model did on agents' labels held back from its training.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, Type)]
+pub struct HeldBackFigures {
+    pub spam_labels: u32,
+    pub spam_precision: Option<f64>,
+    pub spam_recall: Option<f64>,
+    pub intent_labels: u32,
+    pub intent_accuracy: Option<f64>,
+}
+
+impl From<HeldBack> for HeldBackFigures {
+    fn from(h: HeldBack) -> Self {
+        Self {
+            spam_labels: h.spam_labels,
+            spam_precision: h.spam_precision,
+            spam_recall: h.spam_recall,
+            intent_labels: h.intent_labels,
+            intent_accuracy: h.intent_accuracy,
+        }
+    }
+}
+
+/// What a retraining of the spam and intent models on this workspace did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct RetrainReport {
+    /// When it ran (RFC 3339).
+    pub at: String,
+    /// Items agents labelled spam, not spam, or with an intent.
+    pub labels: u32,
+    /// The workspace's recent mentions it read (labelled by the starter model).
+    pub mentions: u32,
+    /// Labels held back to measure it.
+    pub held_back: u32,
+    /// The starter model, on the held-back labels.
+    pub before: HeldBackFigures,
+    /// The retrained model, trained without them, on them.
+    pub after: HeldBackFigures,
+    /// Whether the retrained model is now in use: only when it did no worse than the starter model.
+    pub adopted: bool,
+}
+
+/// What the workspace's last retraining did, if it ever retrained.
+async fn last_retraining(conn: &mut sqlx::AnyConnection) -> Result<Option<RetrainReport>, EngineError> {
+    Ok(workspace::get(conn, RETRAINED_KEY)
+        .await?
+        .and_then(|r| serde_json::from_str(&r).ok()))
+}
+
+/// A stored model file (base64) as an assessor.
+fn read_model(stored: &str) -> Result<Arc<Triage>, String> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(stored)
+        .map_err(|e| e.to_string())?;
+    let set = ModelSet::from_bytes(&bytes).map_err(|e| e.to_string())?;
+    Triage::new(&set).map(Arc::new).map_err(|e| e.to_string())
 }
 
 impl Engine {
     pub(crate) fn open_triage(
         conn_labels: Vec<labels::AgentLabel>,
         stored_weights: Option<String>,
+        stored_model: Option<String>,
     ) -> Result<TriageState, EngineError> {
-        let model = starter()?;
+        let model = match stored_model.map(|m| read_model(&m)) {
+            Some(Ok(m)) => m,
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "the workspace's retrained triage model is unreadable; using the starter model");
+                starter()?
+            }
+            None => starter()?,
+        };
         let mut memory = Memory::new();
         let mut by_item: std::collections::BTreeMap<i64, (String, Vec<labels::AgentLabel>)> =
             Default::default();
@@ -191,9 +278,10 @@ impl Engine {
             .and_then(|w| serde_json::from_str(&w).ok())
             .unwrap_or_default();
         Ok(TriageState {
-            model,
+            model: RwLock::new(model),
             memory: RwLock::new(memory),
             weights: RwLock::new(weights),
+            retraining: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -302,7 +390,8 @@ impl Engine {
         };
         let open = mentions::open_texts(&mut conn).await?;
         drop(conn);
-        let z = self.triage.model.featurizer();
+        let model = self.triage.model();
+        let z = model.featurizer();
         let mut probe = Memory::new();
         probe.remember(z, item_id.0, &item.text, Verdict::default());
         let like: Vec<ItemId> = open
@@ -419,12 +508,27 @@ impl Engine {
         Ok(())
     }
 
-    /// How triage does on the agents' own labels, each item judged as if it had not been labelled.
+    /// How triage does on the agents' own labels. With the starter model, each labelled item is judged as if
+    /// it had not been labelled. With a model retrained on them, the figures are those it scored on the labels
+    /// held back from its training.
     pub async fn triage_quality(&self) -> Result<TriageQuality, EngineError> {
-        let found = {
+        let (found, retrained) = {
             let mut conn = earshot_store::acquire(&self.db).await?;
-            labels::all(&mut conn).await?
+            let retrained = last_retraining(&mut conn).await?;
+            (labels::all(&mut conn).await?, retrained)
         };
+        let model = self.triage.model().provenance().to_owned();
+        if let Some(r) = retrained.as_ref().filter(|r| r.adopted) {
+            return Ok(TriageQuality {
+                spam_labels: r.after.spam_labels,
+                spam_precision: r.after.spam_precision,
+                spam_recall: r.after.spam_recall,
+                intent_labels: r.after.intent_labels,
+                intent_accuracy: r.after.intent_accuracy,
+                model,
+                retrained,
+            });
+        }
         let (mut tp, mut fp, mut fn_, mut spam_n) = (0u32, 0u32, 0u32, 0u32);
         let (mut intent_n, mut intent_ok) = (0u32, 0u32);
         for l in &found {
@@ -454,8 +558,130 @@ impl Engine {
             spam_recall: ratio(tp, tp + fn_),
             intent_labels: intent_n,
             intent_accuracy: ratio(intent_ok, intent_n),
-            model: self.triage.model.provenance().to_owned(),
+            model,
+            retrained,
         })
+    }
+
+    /// Retrains the starter model's spam and intent models on this workspace's recent mentions and every
+    /// agent's label (the work runs on a blocking thread). The new model is used, kept for next time, and the
+    /// open items triaged again with it, only if it does no worse than the starter model on labels held back
+    /// from it (`docs/triage.md`).
+    pub async fn retrain_triage(
+        &self,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<RetrainReport, EngineError> {
+        let Ok(_one) = self.triage.retraining.try_lock() else {
+            return Err(EngineError::Invalid(
+                "Triage is already retraining; it will be done in a moment.".into(),
+            ));
+        };
+        let (found, background) = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            (
+                labels::all(&mut conn).await?,
+                mentions::recent_texts(&mut conn, RETRAIN_MENTIONS).await?,
+            )
+        };
+        let mut by_item: std::collections::BTreeMap<i64, Taught> = Default::default();
+        for l in found {
+            let t = by_item.entry(l.item.0).or_insert_with(|| Taught {
+                text: l.text.clone(),
+                spam: None,
+                intent: None,
+            });
+            match l.question {
+                Question::Spam => t.spam = Some(l.answer == "yes"),
+                Question::Intent => t.intent = Some(l.answer.clone()),
+                Question::Actionable => {}
+            }
+        }
+        let taught: Vec<Taught> = by_item
+            .into_values()
+            .filter(|t| t.spam.is_some() || t.intent.is_some())
+            .collect();
+        let labels = u32::try_from(taught.len()).unwrap_or(u32::MAX);
+        let mentions = u32::try_from(background.len()).unwrap_or(u32::MAX);
+        // Always from the starter model, so retrainings never drift on their own output.
+        let current = ModelSet::from_bytes(earshot_triage::assess::STARTER)
+            .map_err(|e| EngineError::Invalid(format!("Triage could not retrain: {e}.")))?;
+
+        // The CPU-heavy part on a blocking thread, its progress passed back here.
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+        let work = tokio::task::spawn_blocking(move || {
+            teach::retrain(&current, &background, &taught, &mut |what, done, total| {
+                let _ = tx.send(Progress {
+                    done: u32::try_from(done).unwrap_or(u32::MAX),
+                    total: u32::try_from(total).unwrap_or(u32::MAX),
+                    phase: what.to_owned(),
+                });
+            })
+        });
+        while let Some(p) = rx.recv().await {
+            progress(&p);
+        }
+        let retrained = work
+            .await
+            .map_err(|e| EngineError::Invalid(format!("Retraining stopped unexpectedly: {e}")))?
+            .map_err(|e| EngineError::Invalid(format!("Triage could not retrain: {e}.")))?;
+
+        let report = RetrainReport {
+            at: self.clock.now().to_rfc3339(),
+            labels,
+            mentions,
+            held_back: retrained.held_back,
+            before: retrained.before.into(),
+            after: retrained.after.into(),
+            adopted: retrained.better,
+        };
+        {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            if report.adopted {
+                use base64::Engine as _;
+                let bytes = retrained
+                    .set
+                    .to_bytes()
+                    .map_err(|e| EngineError::Invalid(e.to_string()))?;
+                workspace::set(
+                    &mut conn,
+                    MODEL_KEY,
+                    &base64::engine::general_purpose::STANDARD.encode(bytes),
+                )
+                .await?;
+            }
+            let json = serde_json::to_string(&report).map_err(|e| EngineError::Invalid(e.to_string()))?;
+            workspace::set(&mut conn, RETRAINED_KEY, &json).await?;
+        }
+        if report.adopted {
+            let model = Triage::new(&retrained.set)
+                .map_err(|e| EngineError::Invalid(format!("Triage could not retrain: {e}.")))?;
+            *self.triage.model.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(model);
+            self.retriage_open_items(progress).await?;
+        }
+        Ok(report)
+    }
+
+    /// Retrains when agents have labelled [`RETRAIN_EVERY`] more items since the last retraining (or since
+    /// the start); `None` when it is not due yet or another retraining is running.
+    pub async fn retrain_if_due(
+        &self,
+        progress: &mut (dyn FnMut(&Progress) + Send),
+    ) -> Result<Option<RetrainReport>, EngineError> {
+        let (labelled, last) = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            let last = last_retraining(&mut conn).await?;
+            (labels::labelled_items(&mut conn).await?, last)
+        };
+        let since = last.map_or(0, |r| r.labels);
+        if labelled < i64::from(since + RETRAIN_EVERY) || self.triage.retraining.try_lock().is_err() {
+            return Ok(None);
+        }
+        match self.retrain_triage(progress).await {
+            Ok(r) => Ok(Some(r)),
+            // Another retraining started in between: it covers these labels.
+            Err(EngineError::Invalid(m)) if m.contains("already retraining") => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

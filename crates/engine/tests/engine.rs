@@ -378,3 +378,141 @@ async fn replies_and_reposts_raise_an_item_and_a_later_sighting_raises_it_again(
     import(&engine, &format!("{HANDLES}{}\n", post(1, 8))).await;
     assert_eq!(points(&engine.item(&id).await.unwrap()).unwrap(), later);
 }
+
+#[tokio::test]
+async fn agents_labels_retrain_the_models_which_then_catch_new_mentions_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(&dir).await;
+    // A spam wave in words the starter model has never seen as spam, and everyday mentions around it.
+    let mut lines: Vec<String> = (0..20)
+        .map(|i| {
+            mention(
+                &format!("w{i}"),
+                &format!("wave{i}.bsky.social"),
+                3,
+                &format!("gear{i} crypto bikes airdrop pedal token{i} moon, join the pool {i}"),
+                &["acme-help.bsky.social"],
+                "2026-11-28T10:00:00Z",
+            )
+        })
+        .collect();
+    lines.extend((0..40).map(|i| {
+        mention(
+            &format!("e{i}"),
+            &format!("rider{i}.bsky.social"),
+            100,
+            &match i % 3 {
+                0 => format!("my order {i} arrived with a flat tyre, can you help?"),
+                1 => format!("love the new saddle, ride {i} was great"),
+                _ => format!("when does the winter range ship to shop {i}?"),
+            },
+            &["acme-help.bsky.social"],
+            "2026-11-28T10:00:00Z",
+        )
+    }));
+    import(&engine, &format!("{HANDLES}{}\n", lines.join("\n"))).await;
+    let rows = engine.inbox(&open(), 0, 100).await.unwrap().rows;
+    let wave: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.excerpt.contains("crypto bikes"))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(wave.len(), 20);
+    let mut none = quiet();
+    assert!(
+        engine.retrain_if_due(&mut none).await.unwrap().is_none(),
+        "nothing labelled yet"
+    );
+    let nothing = engine.retrain_triage(&mut quiet()).await.unwrap_err();
+    assert!(nothing.to_string().contains("no agents' labels"), "{nothing}");
+
+    // Agents mark the wave spam, and a few ordinary mentions not spam.
+    for id in &wave {
+        engine
+            .label_item(id, earshot_engine::AgentLabel::Spam(true))
+            .await
+            .unwrap();
+    }
+    for r in rows
+        .iter()
+        .filter(|r| !r.excerpt.contains("crypto bikes"))
+        .take(10)
+    {
+        engine
+            .label_item(&r.id, earshot_engine::AgentLabel::Spam(false))
+            .await
+            .unwrap();
+    }
+    let mut heard = Vec::new();
+    let report = engine
+        .retrain_if_due(&mut |p: &Progress| heard.push(p.phase.clone()))
+        .await
+        .unwrap()
+        .expect("30 labels: a retraining is due");
+    assert_eq!((report.labels, report.mentions, report.held_back), (30, 60, 6));
+    assert!(report.adopted, "{report:?}");
+    assert_eq!(
+        report.before.spam_recall,
+        Some(0.0),
+        "the starter let the wave through"
+    );
+    assert_eq!(report.after.spam_recall, Some(1.0));
+    assert!(heard
+        .iter()
+        .any(|p| p.contains("Retraining: reading this workspace's mentions")));
+    assert!(heard.iter().any(|p| p.contains("Triaging again")));
+    assert!(
+        engine.retrain_if_due(&mut quiet()).await.unwrap().is_none(),
+        "not due again until more labels come"
+    );
+
+    // A new mention of the wave, not a near-copy of any labelled one, goes to Spam on arrival.
+    let fresh = mention(
+        "w-new",
+        "newcomer.bsky.social",
+        3,
+        "crypto bikes token airdrop is live, to the moon",
+        &["acme-help.bsky.social"],
+        "2026-11-28T11:00:00Z",
+    );
+    import(&engine, &format!("{HANDLES}{fresh}\n")).await;
+    let spam = |engine: &Engine| {
+        let engine = engine.clone();
+        async move {
+            let all = engine
+                .inbox(
+                    &InboxQuery {
+                        status: None,
+                        ..Default::default()
+                    },
+                    0,
+                    200,
+                )
+                .await
+                .unwrap()
+                .rows;
+            let row = all
+                .iter()
+                .find(|r| r.author_handle == "newcomer.bsky.social")
+                .unwrap()
+                .clone();
+            row.triage.unwrap()
+        }
+    };
+    let t = spam(&engine).await;
+    assert_eq!(t.queue, earshot_core::Queue::Spam, "spam probability {}", t.spam);
+
+    // Settings shows the retrained model's figures on the held-back labels, and it survives a restart.
+    let q = engine.triage_quality().await.unwrap();
+    assert_eq!((q.spam_labels, q.spam_recall), (6, Some(1.0)));
+    assert!(q.model.contains("retrained on this workspace"), "{}", q.model);
+    assert_eq!(q.retrained.as_ref(), Some(&report));
+    drop(engine);
+    let again = self::engine(&dir).await;
+    assert!(again
+        .triage_quality()
+        .await
+        .unwrap()
+        .model
+        .contains("retrained on this workspace"));
+}

@@ -99,6 +99,15 @@ pub async fn all(conn: &mut AnyConnection) -> Result<Vec<AgentLabel>, StoreError
     Ok(decode(rows))
 }
 
+/// How many items agents labelled spam, not spam, or with an intent (what triage retrains on).
+pub async fn labelled_items(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT mention_id) FROM agent_labels WHERE question IN ('spam', 'intent')",
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
 /// The labels of one item.
 pub async fn of_item(conn: &mut AnyConnection, item: ItemId) -> Result<Vec<AgentLabel>, StoreError> {
     let rows: Vec<Stored> = sqlx::query_as(

@@ -246,6 +246,16 @@ pub async fn untriaged(conn: &mut AnyConnection, limit: i64) -> Result<Vec<ItemI
     Ok(ids.into_iter().map(ItemId).collect())
 }
 
+/// The texts of the `limit` most recent items, newest first (what triage retrains on).
+pub async fn recent_texts(conn: &mut AnyConnection, limit: i64) -> Result<Vec<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT text FROM mentions ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
 /// Every open item's ID and text, oldest first (to find those like a labelled one).
 pub async fn open_texts(conn: &mut AnyConnection) -> Result<Vec<(ItemId, String)>, StoreError> {
     let rows: Vec<(i64, String)> =

@@ -12,6 +12,7 @@ pub mod linear;
 pub mod memory;
 pub mod metrics;
 pub mod starter;
+pub mod teach;
 pub mod urgency;
 
 pub use assess::Triage;

@@ -1661,6 +1661,8 @@ export function installMockBackend(params: URLSearchParams): void {
         return setWeights(args);
       case "triage_quality":
         return quality();
+      case "retrain_triage":
+        return fail("invalid_input", "The browser preview's keyword rules have no model to retrain; the app retrains its own.");
       case "load_demo": {
         const channel = args.onProgress as Channel<Progress>;
         const total = 300;

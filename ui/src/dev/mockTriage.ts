@@ -221,6 +221,7 @@ export function qualityOf(labelled: { text: string; word: AgentWord }[]): Triage
     spam_recall: enoughSpam && tp + fn > 0 ? tp / (tp + fn) : null,
     intent_labels: intentN,
     intent_accuracy: intentN >= MIN_LABELS ? intentOk / intentN : null,
+    retrained: null,
     model:
       "Browser preview: a few keyword rules stand in for the starter model, which is trained on 600 brand mentions written for Earshot (MIT), the SMS Spam Collection (CC BY 4.0), Bitext customer-support utterances (CDLA-Sharing-1.0) and VADER's rated tweets (MIT).",
   };

@@ -34,6 +34,7 @@ import {
   type PriceEdit,
   type PriorityWeights,
   type Progress,
+  type RetrainReport,
   type Role,
   type SourceView,
   type SpendView,
@@ -161,6 +162,14 @@ export function setPriorityWeights(weights: PriorityWeights, onProgress: (progre
 /** How triage does on the agents' own labels. */
 export function triageQuality(): Promise<TriageQuality> {
   return call(() => commands.triageQuality());
+}
+
+/**
+ * Retrains the spam and intent models on this workspace's mentions and its agents' labels now (the app also does
+ * so every few labels), with progress. The new model is used only if it does no worse on held-back labels.
+ */
+export function retrainTriage(onProgress: (progress: Progress) => void): Promise<RetrainReport> {
+  return call(() => commands.retrainTriage(new Channel<Progress>(onProgress)));
 }
 
 export function listHandles(): Promise<HandleSummary[]> {

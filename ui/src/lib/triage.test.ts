@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Labels, TriageQuality, TriageSummary } from "../bindings";
+import type { Labels, RetrainReport, TriageQuality, TriageSummary } from "../bindings";
 import {
   actionableText,
   chipsText,
@@ -14,6 +14,7 @@ import {
   percent,
   qualityFigures,
   retriageDone,
+  retrainedText,
   retriageText,
   rowChips,
   SOURCE_LABELS,
@@ -247,6 +248,7 @@ describe("triage quality", () => {
     intent_labels: 12,
     intent_accuracy: 0.75,
     model: "Starter model",
+    retrained: null,
     ...over,
   });
 
@@ -270,20 +272,52 @@ describe("triage quality", () => {
   });
 
   it("counts the labels it was measured on", () => {
-    expect(labelCountsText({ spam_labels: 1, intent_labels: 0 })).toBe(
+    expect(labelCountsText({ spam_labels: 1, intent_labels: 0, retrained: null })).toBe(
       "Measured on 1 item marked spam or not spam and 0 items given an intent.",
     );
-    expect(labelCountsText({ spam_labels: 1204, intent_labels: 3 })).toBe(
+    expect(labelCountsText({ spam_labels: 1204, intent_labels: 3, retrained: null })).toBe(
       "Measured on 1,204 items marked spam or not spam and 3 items given an intent.",
     );
+    expect(labelCountsText({ spam_labels: 6, intent_labels: 0, retrained: retrained() })).toBe(
+      "Measured on 6 items marked spam or not spam and 0 items given an intent, held back from its training.",
+    );
+  });
+
+  const retrained = (over: Partial<RetrainReport> = {}): RetrainReport => ({
+    at: "2026-11-29T18:00:00Z",
+    labels: 30,
+    mentions: 3000,
+    held_back: 6,
+    before: { spam_labels: 6, spam_precision: null, spam_recall: 0, intent_labels: 0, intent_accuracy: null },
+    after: { spam_labels: 6, spam_precision: 1, spam_recall: 1, intent_labels: 0, intent_accuracy: null },
+    adopted: true,
+    ...over,
+  });
+
+  it("says what the last retraining did, and whether its model is in use", () => {
+    expect(retrainedText(retrained(), "29 Nov, 18:00")).toBe(
+      "Retrained 29 Nov, 18:00 on 30 labelled items and 3,000 recent mentions. On the 6 labels held back: the starter model had spam recall 0%, precision —; the retrained one spam recall 100%, precision 100%. The retrained model is in use.",
+    );
+    expect(retrainedText(retrained({ adopted: false }), "today")).toContain("It did worse, so the starter model stays in use.");
   });
 });
 
 describe("triaging again", () => {
   it("says how far it has got, then that it is done", () => {
-    expect(retriageText({ done: 120, total: 4000 })).toEqual({ words: "Triaging open items again…", count: "120 of 4,000" });
-    expect(retriageText({ done: 0, total: 0 })).toEqual({ words: "Triaging open items again…", count: null });
-    expect(retriageText({ done: 400, total: 400 })).toEqual({ words: "Open items triaged again.", count: null });
+    expect(retriageText({ done: 120, total: 4000, phase: "Triaging similar items again" })).toEqual({ words: "Triaging open items again…", count: "120 of 4,000" });
+    expect(retriageText({ done: 0, total: 0, phase: "Triaging similar items again" })).toEqual({ words: "Triaging open items again…", count: null });
+    expect(retriageText({ done: 400, total: 400, phase: "Triaging again" })).toEqual({ words: "Open items triaged again.", count: null });
+  });
+
+  it("says when triage retrains, and when it has", () => {
+    expect(retriageText({ done: 500, total: 3060, phase: "Retraining: reading this workspace's mentions" })).toEqual({
+      words: "Retraining: reading this workspace's mentions…",
+      count: "500 of 3,060",
+    });
+    expect(retriageText({ done: 2, total: 2, phase: "Retraining: learning from every label" })).toEqual({
+      words: "Triage retrained on your agents' labels.",
+      count: null,
+    });
   });
 
   it("is done when every item is, or when there was nothing to do", () => {

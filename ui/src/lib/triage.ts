@@ -10,6 +10,7 @@ import type {
   LabelSource,
   Labels,
   Progress,
+  RetrainReport,
   Sentiment,
   TriageQuality,
   TriageSummary,
@@ -297,15 +298,37 @@ export function qualityFigures(q: TriageQuality): QualityFigure[] {
 }
 
 /** "Measured on 12 items marked spam or not spam and 1 item given an intent." */
-export function labelCountsText(q: Pick<TriageQuality, "spam_labels" | "intent_labels">): string {
-  return `Measured on ${plural(q.spam_labels, "item")} marked spam or not spam and ${plural(q.intent_labels, "item")} given an intent.`;
+export function labelCountsText(q: Pick<TriageQuality, "spam_labels" | "intent_labels" | "retrained">): string {
+  const heldBack = q.retrained?.adopted ? ", held back from its training" : "";
+  return `Measured on ${plural(q.spam_labels, "item")} marked spam or not spam and ${plural(q.intent_labels, "item")} given an intent${heldBack}.`;
+}
+
+/** What the last retraining did, in a sentence or two for Settings. */
+export function retrainedText(r: RetrainReport, when: string): string {
+  const figures = (f: RetrainReport["before"]) => {
+    const parts: string[] = [];
+    if (f.spam_labels > 0) parts.push(`spam recall ${percent(f.spam_recall) ?? "—"}, precision ${percent(f.spam_precision) ?? "—"}`);
+    if (f.intent_labels > 0) parts.push(`intent accuracy ${percent(f.intent_accuracy) ?? "—"}`);
+    return parts.join("; ") || "no figures";
+  };
+  const what = `Retrained ${when} on ${plural(r.labels, "labelled item")} and ${plural(r.mentions, "recent mention")}. On the ${plural(r.held_back, "label")} held back: the starter model had ${figures(r.before)}; the retrained one ${figures(r.after)}.`;
+  return r.adopted
+    ? `${what} The retrained model is in use.`
+    : `${what} It did worse, so the starter model stays in use.`;
 }
 
 // ---------------------------------------------------------------------------
 // Triaging again in the background, after a label.
 
 /** The status line while the open items are triaged again: what is happening, and how far it has got. */
-export function retriageText(p: Pick<Progress, "done" | "total">): { words: string; count: string | null } {
+export function retriageText(p: Pick<Progress, "done" | "total" | "phase">): { words: string; count: string | null } {
+  if (p.phase.startsWith("Retraining")) {
+    // Rust retrains every few labels: "Retraining: reading this workspace's mentions", then measuring, then learning.
+    if (p.total > 0 && p.done >= p.total && p.phase.includes("every label")) {
+      return { words: "Triage retrained on your agents' labels.", count: null };
+    }
+    return { words: `${p.phase}…`, count: p.total > 0 ? `${formatCount(p.done)} of ${formatCount(p.total)}` : null };
+  }
   if (p.total > 0 && p.done >= p.total) return { words: "Open items triaged again.", count: null };
   if (p.total > 0) return { words: "Triaging open items again…", count: `${formatCount(p.done)} of ${formatCount(p.total)}` };
   return { words: "Triaging open items again…", count: null };
