@@ -247,7 +247,7 @@ WAVE = "@brand.bsky.social why is my delivery late? a guy called @parcelpro_{n} 
 def test_marking_spam_teaches_triage(tmp):
     """An agent marks one of a wave of scam replies as spam with `!`: it leaves Actionable, the open copies
     follow it to Spam after the background re-triage, and so does a new copy that arrives later. `!` in the
-    Spam view rescues an item."""
+    Spam view rescues an item. Settings → Triage → Retrain now retrains the models on those labels."""
     data = os.path.join(tmp, "triage")
 
     def load(name, lines):
@@ -302,6 +302,18 @@ def test_marking_spam_teaches_triage(tmp):
         rescued = json.loads(cli(data, "inbox", "--json", "--view", "actionable"))
         assert any(r["id"] == later["id"] and r["labels"]["spam_source"] == "agent" for r in rescued), \
             "the rescued item is back in Actionable, on the agent's word"
+
+        # Settings → Triage → Retrain now: the models learn from the agents' labels in the background, with
+        # progress, and Settings says what the retraining did.
+        w.keys(",")
+        w.click("#triage-retrain")
+        triage_text = "return document.querySelector('#settings-triage-title').closest('section').innerText"
+        said = wait_for("the retraining's outcome", lambda: (lambda t: t if t and "Retrained" in t else None)(
+            w.js(triage_text)))
+        assert "on 2 labelled items and 4 recent mentions" in said and "The retrained model is in use." in said, said
+        quality = json.loads(cli(data, "triage", "quality", "--json"))
+        assert quality["retrained"]["adopted"] and "retrained on this workspace" in quality["model"], quality
+        assert "brake cable" in " ".join(by_text("actionable")), "the real complaint is still actionable"
     finally:
         w.close()
 

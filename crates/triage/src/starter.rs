@@ -28,16 +28,25 @@ pub struct SeedRow {
     pub urgent: bool,
 }
 
+/// The hand-written seed mentions, built in: retraining in a workspace starts from them too.
+pub const SEED: &str = include_str!("../seed/mentions.csv");
+
 /// Reads the seed file (`text,spam,intent,sentiment,urgent`).
 pub fn read_seed(path: &Path) -> Result<Vec<SeedRow>, TriageError> {
-    let mut reader = csv::Reader::from_path(path)
+    let text = std::fs::read_to_string(path)
         .map_err(|e| TriageError::Data(format!("cannot read {}: {e}", path.display())))?;
+    parse_seed(&text, &path.display().to_string())
+}
+
+/// Reads seed rows from CSV text; `origin` names it in errors.
+pub fn parse_seed(text: &str, origin: &str) -> Result<Vec<SeedRow>, TriageError> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (n, row) in reader.records().enumerate() {
-        let r = row.map_err(|e| TriageError::Data(format!("{}: {e}", path.display())))?;
+        let r = row.map_err(|e| TriageError::Data(format!("{origin}: {e}")))?;
         let field = |i: usize| r.get(i).unwrap_or_default().trim().to_owned();
         let line = n + 2;
-        let bad = |what: &str| TriageError::Data(format!("{} line {line}: {what}", path.display()));
+        let bad = |what: &str| TriageError::Data(format!("{origin} line {line}: {what}"));
         let spam = match field(1).as_str() {
             "spam" => true,
             "not_spam" => false,

@@ -281,6 +281,9 @@ describe("triage quality", () => {
     expect(labelCountsText({ spam_labels: 6, intent_labels: 0, retrained: retrained() })).toBe(
       "Measured on 6 items marked spam or not spam and 0 items given an intent, held back from its training.",
     );
+    expect(labelCountsText({ spam_labels: 0, intent_labels: 0, retrained: retrained({ held_back: 0 }) })).toBe(
+      "The model in use learnt from every label so far: too few to hold some back and measure it on.",
+    );
   });
 
   const retrained = (over: Partial<RetrainReport> = {}): RetrainReport => ({
@@ -299,6 +302,9 @@ describe("triage quality", () => {
       "Retrained 29 Nov, 18:00 on 30 labelled items and 3,000 recent mentions. On the 6 labels held back: the starter model had spam recall 0%, precision —; the retrained one spam recall 100%, precision 100%. The retrained model is in use.",
     );
     expect(retrainedText(retrained({ adopted: false }), "today")).toContain("It did worse, so the starter model stays in use.");
+    expect(retrainedText(retrained({ labels: 2, held_back: 0 }), "today")).toBe(
+      "Retrained today on 2 labelled items and 3,000 recent mentions. Too few labels yet to hold some back and measure it. The retrained model is in use.",
+    );
   });
 });
 

@@ -299,6 +299,9 @@ export function qualityFigures(q: TriageQuality): QualityFigure[] {
 
 /** "Measured on 12 items marked spam or not spam and 1 item given an intent." */
 export function labelCountsText(q: Pick<TriageQuality, "spam_labels" | "intent_labels" | "retrained">): string {
+  if (q.retrained?.adopted && q.spam_labels + q.intent_labels === 0) {
+    return "The model in use learnt from every label so far: too few to hold some back and measure it on.";
+  }
   const heldBack = q.retrained?.adopted ? ", held back from its training" : "";
   return `Measured on ${plural(q.spam_labels, "item")} marked spam or not spam and ${plural(q.intent_labels, "item")} given an intent${heldBack}.`;
 }
@@ -311,7 +314,11 @@ export function retrainedText(r: RetrainReport, when: string): string {
     if (f.intent_labels > 0) parts.push(`intent accuracy ${percent(f.intent_accuracy) ?? "—"}`);
     return parts.join("; ") || "no figures";
   };
-  const what = `Retrained ${when} on ${plural(r.labels, "labelled item")} and ${plural(r.mentions, "recent mention")}. On the ${plural(r.held_back, "label")} held back: the starter model had ${figures(r.before)}; the retrained one ${figures(r.after)}.`;
+  const measured =
+    r.held_back > 0
+      ? ` On the ${plural(r.held_back, "label")} held back: the starter model had ${figures(r.before)}; the retrained one ${figures(r.after)}.`
+      : " Too few labels yet to hold some back and measure it.";
+  const what = `Retrained ${when} on ${plural(r.labels, "labelled item")} and ${plural(r.mentions, "recent mention")}.${measured}`;
   return r.adopted
     ? `${what} The retrained model is in use.`
     : `${what} It did worse, so the starter model stays in use.`;
