@@ -106,9 +106,12 @@ async fn eight_agents_claiming_at_once_take_every_item_exactly_once() {
     let mut per: HashMap<String, usize> = HashMap::new();
     for child in children {
         let out = child.wait_with_output().unwrap();
+        // Exit code 3 says the process claimed nothing: on a loaded machine one may start after the others
+        // have taken every item. Its one line must then say nothing was waiting (checked below).
         assert!(
-            out.status.success(),
-            "an agent process failed: {}",
+            out.status.success() || out.status.code() == Some(3),
+            "an agent process failed ({}): {}",
+            out.status,
             String::from_utf8_lossy(&out.stderr)
         );
         let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
