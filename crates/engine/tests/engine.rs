@@ -471,7 +471,7 @@ async fn agents_labels_retrain_the_models_which_then_catch_new_mentions_and_surv
         "w-new",
         "newcomer.bsky.social",
         3,
-        "crypto bikes token airdrop is live, to the moon",
+        "crypto bikes airdrop pedal token moon, the pool is open",
         &["acme-help.bsky.social"],
         "2026-11-28T11:00:00Z",
     );
@@ -496,11 +496,18 @@ async fn agents_labels_retrain_the_models_which_then_catch_new_mentions_and_surv
                 .find(|r| r.author_handle == "newcomer.bsky.social")
                 .unwrap()
                 .clone();
-            row.triage.unwrap()
+            (row.id.clone(), row.triage.unwrap())
         }
     };
-    let t = spam(&engine).await;
+    let (id, t) = spam(&engine).await;
     assert_eq!(t.queue, earshot_core::Queue::Spam, "spam probability {}", t.spam);
+    let labels = engine.item(&id).await.unwrap().triage.unwrap();
+    assert_eq!(
+        labels.spam_source,
+        earshot_core::LabelSource::Model,
+        "the retrained model caught it, not the memory of near-copies: {:?}",
+        labels.spam_evidence
+    );
 
     // Settings shows the retrained model's figures on the held-back labels, and it survives a restart.
     let q = engine.triage_quality().await.unwrap();

@@ -15,7 +15,7 @@ use crate::linear::{LinearModel, ModelSet};
 use crate::{starter, TriageError};
 
 /// How many times an agent's label counts against one starter-labelled mention.
-pub const TAUGHT_WEIGHT: usize = 5;
+pub const TAUGHT_WEIGHT: usize = 10;
 /// One label in this many is held back to measure the retrained model.
 const HOLD_EVERY: usize = 5;
 
