@@ -203,11 +203,24 @@ fn x_length(text: &str) -> usize {
 
 /// A new idempotency key: a TID (which Bluesky requires of record keys) with a random clock ID, so two
 /// desks queuing in the same microsecond still differ.
+/// A new action's idempotency key: a record key (TID) from the time and a random clock ID. The time is made
+/// to move forward within the process, as the TID spec asks, so two actions queued in the same microsecond (or
+/// under a fixed test clock) never share a key: a shared key would merge the second action into the first.
 fn new_key(now: DateTime<Utc>) -> String {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(i64::MIN);
+    let wanted = now.timestamp_micros();
+    let previous = LAST
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+            Some(wanted.max(last.saturating_add(1)))
+        })
+        .unwrap_or(wanted);
+    let micros = wanted.max(previous.saturating_add(1));
+    let at = DateTime::<Utc>::from_timestamp_micros(micros).unwrap_or(now);
     let random = std::collections::hash_map::RandomState::new()
         .build_hasher()
         .finish();
-    new_record_key(now, u16::try_from(random % 1023).unwrap_or(0))
+    new_record_key(at, u16::try_from(random % 1023).unwrap_or(0))
 }
 
 fn backoff(attempts: u32) -> Duration {
@@ -902,10 +915,13 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_record_keys_and_differ() {
+    fn keys_are_record_keys_and_never_repeat_even_at_one_instant() {
         let now = Utc::now();
         let (a, b) = (new_key(now), new_key(now));
         assert_eq!(a.len(), 13, "a TID is 13 characters: {a}");
         assert_ne!(a, b);
+        // A fixed clock, as in tests: with only a random clock ID, 5,000 keys would surely repeat one.
+        let keys: std::collections::HashSet<String> = (0..5_000).map(|_| new_key(now)).collect();
+        assert_eq!(keys.len(), 5_000);
     }
 }
