@@ -691,6 +691,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .retriage_like(&item, &mut progress_bar("Triaging similar items again"))
                 .await?;
             eprintln!("Labelled item {item}; {n} open item(s) like it were triaged again.");
+            // As in the app: every few labels, the models learn from all of them.
+            if let Some(r) = engine.retrain_if_due(&mut phase_bar("")).await? {
+                eprintln!(
+                    "Triage retrained on {} labelled item(s): {}",
+                    r.labels,
+                    if r.adopted {
+                        "the new model is in use."
+                    } else {
+                        "the starter model did better on the held-back labels and stays."
+                    }
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Weights { json, set } => {

@@ -242,3 +242,58 @@ fn weights_are_shown_changed_and_refused_when_wrong() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("from 0 to 100"));
 }
+
+#[test]
+fn the_tenth_label_retrains_triage_and_quality_then_reads_the_held_back_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mentions.jsonl");
+    let mut lines =
+        vec![r#"{"type":"handle","network":"x","account":"acme_help","role":"support"}"#.to_owned()];
+    for n in 0..12 {
+        let text = format!("@acme_help gear{n} crypto bikes airdrop token{n} to the moon, join pool {n}");
+        lines.push(
+            serde_json::json!({"type":"mention","network":"x","remote_id":format!("w{n}"),"author":{"handle":format!("w{n}")},"text":text,"created_at":"2026-11-28T09:00:00Z","mentions":["acme_help"]})
+                .to_string(),
+        );
+    }
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    earshot(&dir).arg("import").arg(&file).assert().success();
+    let all = json(
+        &earshot(&dir)
+            .args(["inbox", "--json", "--status", "all", "--limit", "100"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let ids: Vec<String> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 12);
+    for (n, id) in ids.iter().take(10).enumerate() {
+        let out = earshot(&dir).args(["label", id, "--spam"]).output().unwrap();
+        assert!(out.status.success());
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            said.contains("Triage retrained on 10 labelled item(s)"),
+            n == 9,
+            "label {}: {said}",
+            n + 1
+        );
+    }
+    let quality = json(
+        &earshot(&dir)
+            .args(["triage", "quality", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(quality["retrained"]["labels"], 10, "{quality:#}");
+    assert_eq!(quality["retrained"]["held_back"], 2, "{quality:#}");
+    assert_eq!(
+        quality["spam_labels"], 2,
+        "measured on the held-back labels: {quality:#}"
+    );
+}
