@@ -57,6 +57,12 @@ pub fn start(app: AppHandle, engine: Engine, alerts: AlertsState) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "the outbox could not be sent"),
             }
+            // Weights or a retrained model saved by another desktop, the sync worker or the CLI.
+            match engine.refresh_triage().await {
+                Ok(true) => changed(&app, "triage"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "could not read the workspace's triage settings"),
+            }
             if since_sync >= SYNC_EVERY {
                 since_sync = Duration::ZERO;
                 // Live CRMs older than their freshness period; a CRM that cannot be reached keeps its copy.

@@ -961,6 +961,12 @@ async fn sync_until_stopped(engine: &Engine, interval: std::time::Duration) -> a
             }
         }
         first = false;
+        // New mentions are triaged with the weights and retrained model a desktop saved since.
+        match engine.refresh_triage().await {
+            Ok(true) => eprintln!("Took up the workspace's new triage weights or retrained model."),
+            Ok(false) => {}
+            Err(e) => eprintln!("earshot: could not read the workspace's triage settings: {e}"),
+        }
         // Queues with automatic assignment hand their waiting items out every tick, even with no window open.
         match engine.auto_assign().await {
             Ok(given) => {

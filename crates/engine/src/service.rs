@@ -147,9 +147,10 @@ impl Engine {
         let triage = {
             let mut conn = earshot_store::acquire(&db).await?;
             let taught = earshot_store::labels::all(&mut conn).await?;
-            let weights = workspace::get(&mut conn, "priority.weights").await?;
+            let weights = workspace::get(&mut conn, crate::triage::WEIGHTS_KEY).await?;
             let model = workspace::get(&mut conn, crate::triage::MODEL_KEY).await?;
-            Arc::new(Self::open_triage(taught, weights, model)?)
+            let retraining = workspace::get(&mut conn, crate::triage::RETRAINED_KEY).await?;
+            Arc::new(Self::open_triage(taught, weights, model, retraining)?)
         };
         Ok(Self {
             db,

@@ -24,13 +24,13 @@ use crate::views::Progress;
 use crate::{Engine, EngineError};
 
 /// The workspace key of the priority weights (JSON).
-const WEIGHTS_KEY: &str = "priority.weights";
+pub(crate) const WEIGHTS_KEY: &str = "priority.weights";
 /// Items triaged per transaction when catching up.
 const BATCH: i64 = 500;
 /// The workspace key of the retrained model (base64 of the model file), when one is in use.
 pub(crate) const MODEL_KEY: &str = "triage.model";
 /// The workspace key of the last retraining's report (JSON).
-const RETRAINED_KEY: &str = "triage.retrained";
+pub(crate) const RETRAINED_KEY: &str = "triage.retrained";
 /// Retrain after this many new agents' labels.
 pub const RETRAIN_EVERY: u32 = 10;
 /// How many of the workspace's most recent mentions a retraining reads.
@@ -57,6 +57,15 @@ pub(crate) struct TriageState {
     weights: RwLock<PriorityWeights>,
     /// Held while a retraining runs: one at a time.
     retraining: tokio::sync::Mutex<()>,
+    /// The stored weights and last retraining this process has loaded (as stored), to notice another
+    /// process's changes: another desktop of the team, the sync worker, or the CLI.
+    seen: RwLock<Seen>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Seen {
+    weights: Option<String>,
+    retrained: Option<String>,
 }
 
 impl TriageState {
@@ -252,7 +261,12 @@ impl Engine {
         conn_labels: Vec<labels::AgentLabel>,
         stored_weights: Option<String>,
         stored_model: Option<String>,
+        stored_retraining: Option<String>,
     ) -> Result<TriageState, EngineError> {
+        let seen = Seen {
+            weights: stored_weights.clone(),
+            retrained: stored_retraining,
+        };
         let model = match stored_model.map(|m| read_model(&m)) {
             Some(Ok(m)) => m,
             Some(Err(e)) => {
@@ -282,6 +296,7 @@ impl Engine {
             memory: RwLock::new(memory),
             weights: RwLock::new(weights),
             retraining: tokio::sync::Mutex::new(()),
+            seen: RwLock::new(seen),
         })
     }
 
@@ -502,6 +517,11 @@ impl Engine {
             let mut conn = earshot_store::acquire(&self.db).await?;
             let json = serde_json::to_string(&weights).map_err(|e| EngineError::Invalid(e.to_string()))?;
             workspace::set(&mut conn, WEIGHTS_KEY, &json).await?;
+            self.triage
+                .seen
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .weights = Some(json);
         }
         *self.triage.weights.write().unwrap_or_else(|e| e.into_inner()) = weights;
         self.retriage_open_items(progress).await?;
@@ -651,6 +671,11 @@ impl Engine {
             }
             let json = serde_json::to_string(&report).map_err(|e| EngineError::Invalid(e.to_string()))?;
             workspace::set(&mut conn, RETRAINED_KEY, &json).await?;
+            self.triage
+                .seen
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .retrained = Some(json);
         }
         if report.adopted {
             let model = Triage::new(&retrained.set)
@@ -659,6 +684,50 @@ impl Engine {
             self.retriage_open_items(progress).await?;
         }
         Ok(report)
+    }
+
+    /// Takes up the priority weights and the retrained model another process saved since (another desktop
+    /// of the team, the sync worker, or the CLI), so new mentions are triaged and scored as theirs are. Two
+    /// small reads when nothing changed; the app and `earshot sync` call it every round. True when something
+    /// was taken up.
+    pub async fn refresh_triage(&self) -> Result<bool, EngineError> {
+        let (weights, retrained) = {
+            let mut conn = earshot_store::acquire(&self.db).await?;
+            (
+                workspace::get(&mut conn, WEIGHTS_KEY).await?,
+                workspace::get(&mut conn, RETRAINED_KEY).await?,
+            )
+        };
+        let seen = self.triage.seen.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if seen.weights == weights && seen.retrained == retrained {
+            return Ok(false);
+        }
+        if seen.weights != weights {
+            let w = weights
+                .as_deref()
+                .and_then(|w| serde_json::from_str(w).ok())
+                .unwrap_or_default();
+            *self.triage.weights.write().unwrap_or_else(|e| e.into_inner()) = w;
+        }
+        let adopted = retrained
+            .as_deref()
+            .and_then(|r| serde_json::from_str::<RetrainReport>(r).ok())
+            .is_some_and(|r| r.adopted);
+        if seen.retrained != retrained && adopted {
+            let stored = {
+                let mut conn = earshot_store::acquire(&self.db).await?;
+                workspace::get(&mut conn, MODEL_KEY).await?
+            };
+            match stored.map(|m| read_model(&m)) {
+                Some(Ok(model)) => *self.triage.model.write().unwrap_or_else(|e| e.into_inner()) = model,
+                Some(Err(e)) => {
+                    tracing::warn!(error = %e, "the workspace's retrained triage model is unreadable")
+                }
+                None => {}
+            }
+        }
+        *self.triage.seen.write().unwrap_or_else(|e| e.into_inner()) = Seen { weights, retrained };
+        Ok(true)
     }
 
     /// Retrains when agents have labelled [`RETRAIN_EVERY`] more items since the last retraining (or since

@@ -426,6 +426,14 @@ async fn agents_labels_retrain_the_models_which_then_catch_new_mentions_and_surv
     let nothing = engine.retrain_triage(&mut quiet()).await.unwrap_err();
     assert!(nothing.to_string().contains("no agents' labels"), "{nothing}");
 
+    let other = earshot_engine::open_for_test(dir.path().to_path_buf(), Arc::new(FixedClock::new(now())))
+        .await
+        .unwrap();
+    assert!(
+        !other.refresh_triage().await.unwrap(),
+        "nothing new since it opened"
+    );
+
     // Agents mark the wave spam, and a few ordinary mentions not spam.
     for id in &wave {
         engine
@@ -514,6 +522,24 @@ async fn agents_labels_retrain_the_models_which_then_catch_new_mentions_and_surv
     assert_eq!((q.spam_labels, q.spam_recall), (6, Some(1.0)));
     assert!(q.model.contains("retrained on this workspace"), "{}", q.model);
     assert_eq!(q.retrained.as_ref(), Some(&report));
+    // Another process on the same workspace (a second desktop, the sync worker, the CLI), opened before the
+    // retraining, takes the new model up on its next round, and once only; and new weights too.
+    assert!(other.refresh_triage().await.unwrap());
+    assert!(other
+        .triage_quality()
+        .await
+        .unwrap()
+        .model
+        .contains("retrained on this workspace"));
+    assert!(!other.refresh_triage().await.unwrap(), "taken up once");
+    let before = other.priority_weights();
+    let mut heavier = before;
+    heavier.urgent = before.urgent + 1.0;
+    engine.set_priority_weights(heavier, &mut quiet()).await.unwrap();
+    assert!(other.refresh_triage().await.unwrap());
+    assert_eq!(other.priority_weights().urgent, before.urgent + 1.0);
+    assert!(!other.refresh_triage().await.unwrap(), "taken up once");
+    drop(other);
     drop(engine);
     let again = self::engine(&dir).await;
     assert!(again
