@@ -2,11 +2,7 @@
 
 mod common;
 
-use common::earshot;
-
-fn json(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("--json prints JSON")
-}
+use common::{earshot, json_of};
 
 #[test]
 fn import_keeps_good_lines_and_names_bad_ones() {
@@ -35,7 +31,7 @@ fn import_keeps_good_lines_and_names_bad_ones() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Imported 2 new item(s)"));
 
-    let inbox = json(&earshot(&dir).args(["inbox", "--json"]).output().unwrap().stdout);
+    let inbox = json_of(&dir, &["inbox", "--json"]);
     let rows = inbox.as_array().unwrap();
     assert_eq!(rows.len(), 2, "both good mentions are in the inbox");
     assert!(
@@ -47,34 +43,16 @@ fn import_keeps_good_lines_and_names_bad_ones() {
         "each item carries its reasons"
     );
 
-    let support = json(
-        &earshot(&dir)
-            .args(["inbox", "--json", "--role", "support"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let support = json_of(&dir, &["inbox", "--json", "--role", "support"]);
     assert_eq!(
         support.as_array().unwrap().len(),
         1,
         "only one item is on the support handle"
     );
-    let by_network = json(
-        &earshot(&dir)
-            .args(["inbox", "--json", "--network", "bluesky"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let by_network = json_of(&dir, &["inbox", "--json", "--network", "bluesky"]);
     assert_eq!(by_network.as_array().unwrap().len(), 0);
 
-    let found = json(
-        &earshot(&dir)
-            .args(["search", "refund", "--json"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let found = json_of(&dir, &["search", "refund", "--json"]);
     assert_eq!(found.as_array().unwrap().len(), 1);
     assert_eq!(found[0]["author_handle"], "ann");
 }
@@ -83,13 +61,7 @@ fn import_keeps_good_lines_and_names_bad_ones() {
 fn demo_then_inbox_limit() {
     let dir = tempfile::tempdir().unwrap();
     earshot(&dir).arg("demo").assert().success();
-    let top = json(
-        &earshot(&dir)
-            .args(["inbox", "--json", "--limit", "5"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let top = json_of(&dir, &["inbox", "--json", "--limit", "5"]);
     assert_eq!(top.as_array().unwrap().len(), 5, "--limit is honoured");
 }
 
@@ -126,13 +98,7 @@ fn a_mastodon_account_connects_from_stdin_lists_and_syncs() {
         .assert()
         .success()
         .stdout(predicates::str::contains("as a support handle"));
-    let listed = json(
-        &earshot(&dir)
-            .args(["accounts", "list", "--json"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let listed = json_of(&dir, &["accounts", "list", "--json"]);
     assert_eq!(listed[0]["state"], "healthy");
     assert_eq!(
         listed[0]["last_sync_at"],
@@ -149,18 +115,12 @@ fn a_mastodon_account_connects_from_stdin_lists_and_syncs() {
         String::from_utf8_lossy(&out.stdout).contains("new"),
         "the sync reports what it fetched"
     );
-    let inbox = json(&earshot(&dir).args(["inbox", "--json"]).output().unwrap().stdout);
+    let inbox = json_of(&dir, &["inbox", "--json"]);
     assert!(
         !inbox.as_array().unwrap().is_empty(),
         "the synced mentions are in the inbox"
     );
-    let listed = json(
-        &earshot(&dir)
-            .args(["accounts", "list", "--json"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let listed = json_of(&dir, &["accounts", "list", "--json"]);
     assert!(listed[0]["last_sync_at"].is_string(), "the last sync is recorded");
 }
 
@@ -215,13 +175,7 @@ async fn a_mastodon_account_connects_by_approving_the_printed_address() {
     assert!(out.status.success());
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("Connected @mastodonpy_test@"), "{said}");
-    let accounts = json(
-        &earshot(&dir)
-            .args(["account", "list", "--json"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let accounts = json_of(&dir, &["account", "list", "--json"]);
     assert_eq!(accounts.as_array().unwrap().len(), 1);
 }
 
@@ -263,7 +217,7 @@ fn an_x_account_connects_syncs_and_its_spend_is_printed_and_capped() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("12 new"));
 
-    let spend = json(&earshot(&dir).args(["spend", "--json"]).output().unwrap().stdout);
+    let spend = json_of(&dir, &["spend", "--json"]);
     assert_eq!(spend["today"][0]["handle"], "@clispendhelp");
     assert_eq!(spend["today"][0]["reads"], 13, "12 posts and 1 user");
     let expected = 12.0 * 0.005 + 0.01;

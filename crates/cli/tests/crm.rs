@@ -3,15 +3,11 @@
 
 mod common;
 
-use common::earshot;
+use common::{earshot, json};
 use predicates::str::contains;
 
 fn sample(name: &str) -> String {
     format!("{}/../crm/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn json(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("--json prints JSON")
 }
 
 #[test]

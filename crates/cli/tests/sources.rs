@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::earshot;
+use common::{earshot, json_of};
 use earshot_networks::replay::feeds::{etag, fixture, serve_feeds};
 
 fn run(dir: &tempfile::TempDir, args: &[&str]) -> (Option<i32>, String, String) {
@@ -13,12 +13,6 @@ fn run(dir: &tempfile::TempDir, args: &[&str]) -> (Option<i32>, String, String) 
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn json(dir: &tempfile::TempDir, args: &[&str]) -> serde_json::Value {
-    let (code, out, err) = run(dir, args);
-    assert_eq!(code, Some(0), "{args:?} must succeed: {err}");
-    serde_json::from_str(&out).expect("--json prints JSON")
 }
 
 #[test]
@@ -51,7 +45,7 @@ fn a_feed_is_added_listed_synced_changed_and_removed() {
         "the broken entry is reported: {err}"
     );
 
-    let list = json(&dir, &["source", "list", "--json"]);
+    let list = json_of(&dir, &["source", "list", "--json"]);
     let sources = list.as_array().expect("a list");
     assert_eq!(sources.len(), 1);
     let source = &sources[0];
@@ -70,7 +64,7 @@ fn a_feed_is_added_listed_synced_changed_and_removed() {
         "the next fetch waits a few minutes: {source}"
     );
 
-    let web = json(&dir, &["inbox", "--json", "--network", "web"]);
+    let web = json_of(&dir, &["inbox", "--json", "--network", "web"]);
     assert_eq!(
         web.as_array().unwrap().len(),
         2,
@@ -83,7 +77,7 @@ fn a_feed_is_added_listed_synced_changed_and_removed() {
             .map(|r| r["id"].to_string())
             .collect()
     };
-    let feed = json(&dir, &["inbox", "--json", "--network", "rss"]);
+    let feed = json_of(&dir, &["inbox", "--json", "--network", "rss"]);
     assert_eq!(ids(&feed), ids(&web), "rss names the same network");
 
     // `sync` includes the source but leaves the site alone right after the fetch that added it.
@@ -139,8 +133,11 @@ fn a_feed_is_added_listed_synced_changed_and_removed() {
     let (code, out, _) = run(&dir, &["source", "remove", "1"]);
     assert_eq!(code, Some(0));
     assert!(out.contains("Its 2 item(s) stay in the inbox."), "{out}");
-    assert_eq!(json(&dir, &["source", "list", "--json"]), serde_json::json!([]));
-    assert_eq!(json(&dir, &["inbox", "--json"]).as_array().unwrap().len(), 2);
+    assert_eq!(
+        json_of(&dir, &["source", "list", "--json"]),
+        serde_json::json!([])
+    );
+    assert_eq!(json_of(&dir, &["inbox", "--json"]).as_array().unwrap().len(), 2);
 }
 
 #[test]

@@ -2,11 +2,7 @@
 
 mod common;
 
-use common::earshot;
-
-fn json(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("--json prints JSON")
-}
+use common::{earshot, json, json_of};
 
 /// A small labelled CSV in another shape than ours: the columns are named differently, one text has a
 /// comma and a quote, and one row has no label (it is skipped, not fatal).
@@ -165,15 +161,7 @@ fn an_agents_spam_label_moves_the_item_and_its_copies() {
     )
     .unwrap();
     earshot(&dir).arg("import").arg(&file).assert().success();
-    let view = |name: &str| {
-        json(
-            &earshot(&dir)
-                .args(["inbox", "--json", "--view", name])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-    };
+    let view = |name: &str| json_of(&dir, &["inbox", "--json", "--view", name]);
     let actionable = view("actionable");
     assert_eq!(actionable.as_array().unwrap().len(), 2, "{actionable:#}");
     assert_eq!(actionable[0]["labels"]["intent"], "question");
@@ -226,7 +214,7 @@ fn weights_are_shown_changed_and_refused_when_wrong() {
         .args(["weights", "--set", "urgent=5", "--set", "spam=10"])
         .assert()
         .success();
-    let w = json(&earshot(&dir).args(["weights", "--json"]).output().unwrap().stdout);
+    let w = json_of(&dir, &["weights", "--json"]);
     assert_eq!(
         (w["urgent"].as_f64(), w["spam"].as_f64()),
         (Some(5.0), Some(10.0))
@@ -258,13 +246,7 @@ fn the_tenth_label_retrains_triage_and_quality_then_reads_the_held_back_labels()
     }
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
     earshot(&dir).arg("import").arg(&file).assert().success();
-    let all = json(
-        &earshot(&dir)
-            .args(["inbox", "--json", "--status", "all", "--limit", "100"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let all = json_of(&dir, &["inbox", "--json", "--status", "all", "--limit", "100"]);
     let ids: Vec<String> = all
         .as_array()
         .unwrap()
@@ -283,13 +265,7 @@ fn the_tenth_label_retrains_triage_and_quality_then_reads_the_held_back_labels()
             n + 1
         );
     }
-    let quality = json(
-        &earshot(&dir)
-            .args(["triage", "quality", "--json"])
-            .output()
-            .unwrap()
-            .stdout,
-    );
+    let quality = json_of(&dir, &["triage", "quality", "--json"]);
     assert_eq!(quality["retrained"]["labels"], 10, "{quality:#}");
     assert_eq!(quality["retrained"]["held_back"], 2, "{quality:#}");
     assert_eq!(
